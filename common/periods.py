@@ -1,0 +1,58 @@
+"""Statistical periods: a cumulative span of one year, January through a month.
+
+Chinese FAI statistics publish January together with February, so the first period of a year is
+1-2月 (month 2). A period is written ``YYYY-MM`` and read out as ``2022年1-5月``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+FIRST_PERIOD_MONTH = 2
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not FIRST_PERIOD_MONTH <= self.month <= 12:
+            raise ValueError(f"统计期月份应在 {FIRST_PERIOD_MONTH}–12 之间（1月数据随2月一并发布）：{self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD_RE.match(text.strip())
+        if not match:
+            raise ValueError(f"统计期格式应为 YYYY-MM，例如 2022-05：{text}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年1-{self.month}月"
+
+    @property
+    def time_progress_pct(self) -> Decimal:
+        """时序进度: the share of the year elapsed at the end of the period."""
+        return Decimal(self.month) * 100 / 12
+
+    @property
+    def previous(self) -> Period | None:
+        """The preceding period of the same year, or None for 1-2月."""
+        if self.month == FIRST_PERIOD_MONTH:
+            return None
+        return Period(self.year, self.month - 1)
+
+    @property
+    def is_quarter_end(self) -> bool:
+        return self.month % 3 == 0
+
+
+def periods_of_year(year: int, *, through: int = 12) -> list[Period]:
+    return [Period(year, month) for month in range(FIRST_PERIOD_MONTH, through + 1)]

@@ -1,0 +1,92 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Problem, Project, ProjectReport, ProjectYearPlan, StageChange, Tag
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class ProjectYearPlanInline(admin.TabularInline):
+    model = ProjectYearPlan
+    extra = 0
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    fk_name = "project"
+    extra = 0
+    fields = ["changed_on", "from_stage", "to_stage", "reason", "exit_reason", "changed_by", "approved_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "reporting_unit",
+        "responsible_unit",
+        "level",
+        "field",
+        "stage",
+        "total_investment",
+        "is_registered",
+        "steward",
+    ]
+    list_filter = ["stage", "level", "field", "is_registered", "tags", "reporting_unit", "responsible_unit"]
+    search_fields = ["name", "code", "company"]
+    list_select_related = ["reporting_unit", "responsible_unit", "steward"]
+    autocomplete_fields = ["reporting_unit", "responsible_unit", "steward"]
+    filter_horizontal = ["tags"]
+    date_hierarchy = "planned_start"
+    inlines = [ProjectYearPlanInline, StageChangeInline]
+    fieldsets = [
+        ("基本信息", {"fields": ["name", "code", "reporting_unit", "responsible_unit", "level", "star_rating", "field", "tags"]}),
+        ("投资与阶段", {"fields": ["total_investment", "stage", "is_registered", "registered_on"]}),
+        ("时间节点", {"fields": ["planned_start", "actual_start", "planned_completion", "actual_completion"]}),
+        ("责任人", {"fields": ["steward", "leader_in_charge", "company", "contact_person", "contact_phone"]}),
+    ]
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["project", "from_stage", "to_stage", "changed_on", "changed_by", "exit_reason", "approved_by"]
+    list_filter = ["to_stage", "from_stage", "exit_reason"]
+    search_fields = ["project__name", "project__code", "reason"]
+    list_select_related = ["project", "changed_by", "approved_by"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(ProjectReport)
+class ProjectReportAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "year", "month", "amount", "updated_by", "updated_at"]
+    list_filter = ["year", "month", "project__reporting_unit"]
+    search_fields = ["project__name", "project__code"]
+    list_select_related = ["project", "updated_by"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(ProjectYearPlan)
+class ProjectYearPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "year", "planned_investment"]
+    list_filter = ["year"]
+    search_fields = ["project__name", "project__code"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "category", "owner_unit", "deadline", "status", "closed_on"]
+    list_filter = ["status", "category", "owner_unit"]
+    search_fields = ["project__name", "description"]
+    list_select_related = ["project", "owner_unit"]
+    autocomplete_fields = ["project", "owner_unit"]

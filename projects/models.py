@@ -1,0 +1,199 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from targets.models import MONEY, ZERO, Unit
+
+from .choices import ExitReason, Field, Level, ProblemCategory, ProblemStatus, Stage
+
+LARGE_PROJECT_THRESHOLD = Decimal("10000")  # 亿元以上: 1亿元 = 10,000 万元
+
+
+class Tag(models.Model):
+    name = models.CharField("标签", max_length=30, unique=True, help_text="如 三个一批、982工程、灾后重建、专项债")
+
+    class Meta:
+        verbose_name = "项目标签"
+        verbose_name_plural = "项目标签"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    name = models.CharField("项目名称", max_length=200)
+    code = models.CharField("项目代码", max_length=40, unique=True, help_text="全国投资项目在线审批监管平台赋予的项目代码")
+    reporting_unit = models.ForeignKey(
+        Unit,
+        verbose_name="属地单位",
+        on_delete=models.PROTECT,
+        related_name="reported_projects",
+        help_text="负责填报项目月度数据的属地办事处或园区",
+    )
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name="责任局办", on_delete=models.PROTECT, related_name="responsible_projects"
+    )
+    level = models.CharField("项目级别", max_length=20, choices=Level.choices, default=Level.GENERAL)
+    star_rating = models.PositiveSmallIntegerField(
+        "攻坚星级", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    field = models.CharField("项目领域", max_length=20, choices=Field.choices)
+    tags = models.ManyToManyField(Tag, verbose_name="标签", blank=True, related_name="projects")
+    total_investment = models.DecimalField("总投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
+    stage = models.CharField("所在库", max_length=20, choices=Stage.choices, default=Stage.RESERVE)
+    planned_start = models.DateField("计划开工日期", null=True, blank=True)
+    actual_start = models.DateField("实际开工日期", null=True, blank=True)
+    planned_completion = models.DateField("计划竣工日期", null=True, blank=True)
+    actual_completion = models.DateField("实际竣工日期", null=True, blank=True)
+    is_registered = models.BooleanField("已入库纳统", default=False)
+    registered_on = models.DateField("入库日期", null=True, blank=True)
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="项目管家",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stewarded_projects",
+    )
+    leader_in_charge = models.CharField("分包领导", max_length=50, blank=True, help_text="亿元以上项目的县级分包领导")
+    company = models.CharField("建设单位", max_length=200, blank=True)
+    contact_person = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        ordering = ["reporting_unit__sort_order", "name"]
+        indexes = [models.Index(fields=["stage"]), models.Index(fields=["is_registered", "registered_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_registered=False) | models.Q(registered_on__isnull=False),
+                name="project_registered_needs_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_large(self) -> bool:
+        return self.total_investment >= LARGE_PROJECT_THRESHOLD
+
+
+class ProjectYearPlan(models.Model):
+    """年度计划投资: asked for again each year, so earlier years stay readable."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="year_plans")
+    year = models.PositiveIntegerField("年度")
+    planned_investment = models.DecimalField("年度计划投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "项目年度计划投资"
+        verbose_name_plural = "项目年度计划投资"
+        ordering = ["project", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="project_year_plan_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}年"
+
+
+class StageChange(models.Model):
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField("原所在库", max_length=20, choices=Stage.choices)
+    to_stage = models.CharField("新所在库", max_length=20, choices=Stage.choices)
+    changed_on = models.DateField("变更日期")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField("变更说明", max_length=300, blank=True)
+    exit_reason = models.CharField("退库原因", max_length=30, choices=ExitReason.choices, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "入库阶段变更"
+        verbose_name_plural = "入库阶段变更"
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project}：{self.get_from_stage_display()}→{self.get_to_stage_display()}"
+
+
+class ProjectReport(models.Model):
+    """项目月报: what one project invested in one calendar month. YTD is summed, never stored."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
+    amount = models.DecimalField("本月完成投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
+    progress = models.TextField("形象进度", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "项目月报"
+        verbose_name_plural = "项目月报"
+        ordering = ["-year", "-month", "project"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "month"], name="project_report_unique_month"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="project_report_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="project_report_month_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}年{self.month}月"
+
+
+class Problem(models.Model):
+    """问题台账: a problem of a project, closed (销号) when solved."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="problem_items")
+    category = models.CharField("问题类别", max_length=20, choices=ProblemCategory.choices)
+    description = models.TextField("问题描述")
+    owner_unit = models.ForeignKey(Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="problems")
+    deadline = models.DateField("办结时限")
+    status = models.CharField("状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    resolution = models.TextField("解决情况", blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "问题"
+        verbose_name_plural = "问题台账"
+        ordering = ["status", "deadline"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=ProblemStatus.CLOSED)
+                | (models.Q(closed_on__isnull=False) & ~models.Q(resolution="")),
+                name="problem_closed_needs_date_and_resolution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}：{self.get_category_display()}"

@@ -1,0 +1,398 @@
+"""The demo jurisdiction: 郑州经开区 2022 as seed 000 gives it, plus generated projects and figures.
+
+Units, targets, the plan year and the monthly 入库 targets come verbatim from
+``fixtures/zhengzhou_jingkai_2022.json``. Projects, monthly reports, official figures and
+baselines are generated from a fixed random seed, so every run produces the same rows and a second
+run finds them all present and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import User
+from accounts.roles import Role
+from common.periods import periods_of_year
+from projects.choices import Field, Level, ProblemCategory, ProblemStatus, Stage
+from projects.models import Problem, Project, ProjectReport, ProjectYearPlan, Tag
+from targets.models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
+
+from .models import OfficialFigure
+
+DEMO_FILE = settings.BASE_DIR / "fixtures" / "zhengzhou_jingkai_2022.json"
+DEMO_YEAR = 2022
+LAST_REPORTED_MONTH = 10
+RANDOM_SEED = 20220516  # the plan's date of issue
+CENT = Decimal("0.01")
+
+DEMO_PASSWORD = "Jk@2022demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: Role
+    unit: str | None = None
+
+
+DEMO_USERS = (
+    DemoUser("admin", "经发局管理员", Role.ADMIN),
+    DemoUser("leader", "管委会领导", Role.LEADER),
+    DemoUser("reviewer", "统计局审核员", Role.REVIEWER),
+    DemoUser("minghu_reporter", "明湖填报员", Role.REPORTER, "明湖办事处"),
+    DemoUser("minghu_head", "明湖负责人", Role.UNIT_HEAD, "明湖办事处"),
+    DemoUser("chaohe_reporter", "潮河填报员", Role.REPORTER, "潮河办事处"),
+    DemoUser("jianshe_reporter", "建设局填报员", Role.REPORTER, "建设局"),
+)
+
+# 增速 (%) of each sub-district for 1-2月 … 1-10月. Written out rather than drawn at random so the
+# demo's ladder can be followed by hand: 前程 bottom three periods running (levels 1, 2, 3), then
+# 京航 twice, 祥云 twice, 前程 once more after a gap (level 1 again), 祥云 again (level 1).
+SUBDISTRICT_GROWTH_PCT = {
+    "明湖办事处": ["14.2", "13.5", "12.8", "12.1", "11.6", "12.3", "12.9", "13.4", "13.8"],
+    "潮河办事处": ["9.8", "10.4", "11.2", "11.9", "12.5", "12.2", "11.8", "11.5", "11.9"],
+    "前程办事处": ["3.1", "2.4", "1.8", "4.5", "6.2", "7.1", "7.8", "5.8", "9.0"],
+    "京航办事处": ["8.5", "8.9", "9.4", "3.9", "5.1", "8.8", "9.6", "10.2", "10.6"],
+    "九龙办事处": ["16.5", "17.2", "15.8", "14.9", "15.5", "16.1", "16.8", "17.3", "17.9"],
+    "祥云办事处": ["6.0", "5.5", "4.9", "5.2", "5.8", "6.5", "5.9", "6.1", "6.3"],
+}
+
+# How far ahead of (above 1) or behind time progress each unit runs; bureaus get a drawn value.
+SUBDISTRICT_PACE = {
+    "明湖办事处": "1.03",
+    "潮河办事处": "0.97",
+    "前程办事处": "0.86",
+    "京航办事处": "0.92",
+    "九龙办事处": "1.06",
+    "祥云办事处": "0.89",
+}
+
+TAGS = ["三个一批", "982工程", "灾后重建", "专项债"]
+BRANDS = [
+    "恒川", "博源", "锦程", "中科豫信", "华豫", "天瑞", "联创", "凯丰", "金象", "鼎盛", "汇通", "瑞祥",
+    "嘉禾", "东方航港", "新港", "宇晟", "正弘", "绿地滨河", "豫发", "宏达", "中铁", "国宏", "郑发", "智云",
+]
+INDUSTRY_PRODUCTS = [
+    ("智能装备", "36"), ("新能源汽车零部件", "36"), ("电子信息", "39"), ("生物医药", "27"),
+    ("精密制造", "34"), ("新材料", "30"), ("冷链物流", "59"), ("跨境电商", "52"), ("数据中心", "65"),
+    ("高端装备", "35"), ("食品加工", "14"), ("光电显示", "39"),
+]
+INDUSTRY_SUFFIXES = ["产业园项目", "生产基地项目", "研发中心项目", "智能化技术改造项目", "二期工程", "总部基地项目"]
+PLACES = ["经南八路", "第三大街", "航海东路", "前程大道", "浔江东路", "第十五大街", "潮河环路", "龙飞北街", "京航路"]
+INFRA_WORKS = ["道路改造工程", "雨污分流改造工程", "综合管廊工程", "桥梁建设工程", "供热管网工程"]
+SOCIAL_WORKS = ["小学建设项目", "社区卫生服务中心项目", "养老服务中心项目", "文体中心项目", "初级中学建设项目"]
+ECOLOGY_WORKS = ["河道综合治理项目", "污水处理厂提标改造项目", "生态公园项目", "海绵城市改造项目"]
+ESTATE_SUFFIXES = ["府住宅项目", "苑安置房项目", "城商住项目", "公馆项目"]
+LEADERS = ["张志强（副主任）", "李晓明（副主任）", "王建华（副主任）", "刘海涛（副主任）"]
+SURNAMES = "王李张刘陈杨赵黄周吴"
+
+
+@dataclass
+class DemoSummary:
+    units: int
+    projects: int
+    reports: int
+    figures: int
+    created_users: list[DemoUser]
+
+
+def demo_load() -> DemoSummary:
+    """Load the demo jurisdiction. Idempotent: rows are keyed by their natural keys."""
+    data = json.loads(Path(DEMO_FILE).read_text(encoding="utf-8"))
+    with transaction.atomic():
+        units = _load_units(data)
+        plan_year = _load_plan(data, units)
+        created_users = _load_users(units)
+        # One generator per part, so what one part draws never shifts the next part's values.
+        _load_projects(random.Random(RANDOM_SEED), units, plan_year)
+        _load_official_figures(random.Random(RANDOM_SEED + 1), units, plan_year)
+    return DemoSummary(
+        units=Unit.objects.count(),
+        projects=Project.objects.count(),
+        reports=ProjectReport.objects.count(),
+        figures=OfficialFigure.objects.count(),
+        created_users=created_users,
+    )
+
+
+def _load_units(data: dict) -> dict[str, Unit]:
+    units = {}
+    for order, row in enumerate(data["units"], start=1):
+        units[row["name"]], _ = Unit.objects.get_or_create(
+            name=row["name"],
+            defaults={"short_name": row["short_name"], "code": row["code"], "kind": row["kind"], "sort_order": order},
+        )
+    for order, row in enumerate(data["ranking_groups"], start=1):
+        group, _ = RankingGroup.objects.get_or_create(
+            name=row["name"], defaults={"description": row["description"], "sort_order": order}
+        )
+        group.units.add(*(units[name] for name in row["units"]))
+    return units
+
+
+def _load_plan(data: dict, units: dict[str, Unit]) -> PlanYear:
+    plan = data["plan_year"]
+    plan_year, _ = PlanYear.objects.get_or_create(
+        year=plan["year"],
+        defaults={
+            "title": plan["title"],
+            "fai_target": Decimal(plan["fai_target"]),
+            "growth_target_pct": Decimal(plan["growth_target_pct"]),
+            "intake_project_target": plan["intake_project_target"],
+            "intake_investment_target": Decimal(plan["intake_investment_target"]),
+            "intake_large_project_target": plan["intake_large_project_target"],
+        },
+    )
+    for order, table_data in enumerate(data["allocation_tables"], start=1):
+        table, _ = AllocationTable.objects.get_or_create(
+            plan_year=plan_year,
+            name=table_data["name"],
+            defaults={
+                "indicator": Indicator.objects.get(code=table_data["indicator"]),
+                "ranking_group": RankingGroup.objects.get(name=table_data["ranking_group"]),
+                "sort_order": order,
+            },
+        )
+        for row_order, (unit_name, value) in enumerate(table_data["rows"], start=1):
+            Target.objects.get_or_create(
+                table=table, unit=units[unit_name], defaults={"value": Decimal(value), "sort_order": row_order}
+            )
+    for unit_name, min_projects, min_investment in data["monthly_intake_targets"]:
+        MonthlyIntakeTarget.objects.get_or_create(
+            plan_year=plan_year,
+            unit=units[unit_name],
+            defaults={"min_projects": min_projects, "min_investment": Decimal(min_investment)},
+        )
+    return plan_year
+
+
+def _load_users(units: dict[str, Unit]) -> list[DemoUser]:
+    created = []
+    for demo_user in DEMO_USERS:
+        user, was_created = User.objects.get_or_create(
+            username=demo_user.username,
+            defaults={
+                "last_name": demo_user.full_name,
+                "unit": units[demo_user.unit] if demo_user.unit else None,
+                "is_staff": demo_user.role == Role.ADMIN,
+                "is_superuser": demo_user.role == Role.ADMIN,
+            },
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=demo_user.role))
+            created.append(demo_user)
+    return created
+
+
+def _money(value: float | Decimal) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class _PlannedProject:
+    project: Project
+    tags: list[str]
+    annual_plan: Decimal
+    monthly_share: list[float]
+
+
+def _load_projects(rng: random.Random, units: dict[str, Unit], plan_year: PlanYear) -> None:
+    """Generate a few hundred projects in all four libraries with monthly reports for Jan–Oct."""
+    subdistrict_targets = {
+        target.unit.name: target.value
+        for target in Target.objects.filter(table__plan_year=plan_year, unit__kind="subdistrict").select_related("unit")
+    }
+    bureaus = [unit for unit in units.values() if unit.kind == "bureau"]
+    planned: list[_PlannedProject] = []
+    serial = 0
+    for unit_name, target in subdistrict_targets.items():
+        count = max(12, int(target / 16000))
+        weights = [rng.lognormvariate(0, 0.9) for _ in range(count)]
+        stages = [_draw_stage(rng) for _ in range(count)]
+        active_weight = sum(w for w, s in zip(weights, stages, strict=True) if s in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED))
+        # Projects carry about 80% of a unit's target; the rest is investment outside the key projects.
+        for weight, stage in zip(weights, stages, strict=True):
+            serial += 1
+            annual_plan = _money(Decimal(str(weight / active_weight)) * target * Decimal("0.8"))
+            planned.append(
+                _plan_project(rng, serial, units[unit_name], rng.choice(bureaus), stage, max(annual_plan, Decimal(800)))
+            )
+    for park_name in ("综合保税区", "物流园区"):
+        for _ in range(8):
+            serial += 1
+            planned.append(
+                _plan_project(rng, serial, units[park_name], units[park_name], _draw_stage(rng), _money(rng.uniform(8000, 60000)))
+            )
+
+    existing = set(Project.objects.values_list("code", flat=True))
+    new = [item for item in planned if item.project.code not in existing]
+    bulk_create_with_history([item.project for item in new], Project)
+    by_code = {project.code: project for project in Project.objects.filter(code__in=[i.project.code for i in new])}
+    tags = {name: Tag.objects.get_or_create(name=name)[0] for name in TAGS}
+    through = Project.tags.through
+    through.objects.bulk_create(
+        [through(project_id=by_code[i.project.code].pk, tag_id=tags[name].pk) for i in new for name in i.tags]
+    )
+    bulk_create_with_history(
+        [
+            ProjectYearPlan(project=by_code[i.project.code], year=DEMO_YEAR, planned_investment=i.annual_plan)
+            for i in new
+        ],
+        ProjectYearPlan,
+    )
+    reports = [
+        ProjectReport(
+            project=by_code[item.project.code],
+            year=DEMO_YEAR,
+            month=month,
+            amount=_money(item.annual_plan * Decimal(str(share))),
+            progress=_progress_text(rng, month, item.project),
+            problems="",
+        )
+        for item in new
+        for month, share in enumerate(item.monthly_share, start=1)
+        if share > 0
+    ]
+    bulk_create_with_history(reports, ProjectReport, batch_size=1000)
+    _load_problems(rng, [by_code[i.project.code] for i in new])
+
+
+def _draw_stage(rng: random.Random) -> Stage:
+    return rng.choices(
+        [Stage.RESERVE, Stage.TO_START, Stage.UNDER_CONSTRUCTION, Stage.COMPLETED], weights=[22, 14, 50, 14]
+    )[0]
+
+
+def _plan_project(
+    rng: random.Random, serial: int, reporting_unit: Unit, responsible_unit: Unit, stage: Stage, annual_plan: Decimal
+) -> _PlannedProject:
+    field = rng.choices(
+        [Field.INDUSTRY, Field.INFRASTRUCTURE, Field.REAL_ESTATE, Field.SOCIAL, Field.ECOLOGY], weights=[45, 20, 15, 12, 8]
+    )[0]
+    name, industry_code = _project_name(rng, field, reporting_unit)
+    share_of_total = Decimal(str(rng.uniform(0.2, 0.45)))
+    total = _money(annual_plan / share_of_total).quantize(Decimal(1))
+    start_month = rng.randint(1, 9)
+    project = Project(
+        name=name,
+        code=f"{DEMO_YEAR - rng.randint(0, 2)}-410171-{industry_code}-{rng.choice(['01', '02', '03'])}-{serial:06d}",
+        reporting_unit=reporting_unit,
+        responsible_unit=responsible_unit,
+        level=rng.choices([Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT, Level.GENERAL], weights=[6, 18, 40, 36])[0],
+        field=field,
+        total_investment=total,
+        stage=stage,
+        planned_start=date(DEMO_YEAR, start_month, 1),
+        planned_completion=date(DEMO_YEAR + rng.randint(0, 3), rng.randint(1, 12), 28),
+        company=f"郑州{rng.choice(BRANDS)}{rng.choice(['实业', '科技', '置业', '建设'])}有限公司",
+        contact_person=f"{rng.choice(SURNAMES)}{rng.choice(['经理', '主任', '总监'])}",
+        contact_phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
+    )
+    monthly_share = [0.0] * 12
+    if stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED):
+        started_last_year = rng.random() < 0.6
+        first_month = 1 if started_last_year else rng.randint(1, 6)
+        project.actual_start = date(DEMO_YEAR - 1, rng.randint(3, 11), 15) if started_last_year else date(DEMO_YEAR, first_month, 10)
+        last_month = LAST_REPORTED_MONTH
+        if stage == Stage.COMPLETED:
+            last_month = rng.randint(max(first_month + 1, 4), LAST_REPORTED_MONTH)
+            project.actual_completion = date(DEMO_YEAR, last_month, 25)
+        for month in range(first_month, last_month + 1):
+            monthly_share[month - 1] = rng.uniform(0.05, 0.12)
+        project.is_registered = rng.random() < 0.9
+        if project.is_registered:
+            project.registered_on = date(DEMO_YEAR, rng.randint(1, LAST_REPORTED_MONTH), rng.randint(1, 28))
+    if project.total_investment >= 10000:
+        project.leader_in_charge = rng.choice(LEADERS)
+    tags = sorted(set(rng.sample(TAGS, k=rng.choice([0, 0, 1, 1, 2]))))
+    return _PlannedProject(project=project, tags=tags, annual_plan=annual_plan, monthly_share=monthly_share)
+
+
+def _project_name(rng: random.Random, field: Field, unit: Unit) -> tuple[str, str]:
+    place = rng.choice(PLACES)
+    if field == Field.INDUSTRY:
+        product, code = rng.choice(INDUSTRY_PRODUCTS)
+        return f"{rng.choice(BRANDS)}{product}{rng.choice(INDUSTRY_SUFFIXES)}", code
+    if field == Field.INFRASTRUCTURE:
+        return f"经开区{place}{rng.choice(INFRA_WORKS)}", "48"
+    if field == Field.REAL_ESTATE:
+        return f"{rng.choice(BRANDS)}·{unit.display_name}{rng.choice(ESTATE_SUFFIXES)}", "70"
+    if field == Field.SOCIAL:
+        return f"经开区{unit.display_name}{rng.choice(SOCIAL_WORKS)}", "83"
+    return f"{unit.display_name}片区{rng.choice(ECOLOGY_WORKS)}", "77"
+
+
+def _progress_text(rng: random.Random, month: int, project: Project) -> str:
+    phase = ["土方开挖", "基础施工", "主体结构施工", "主体封顶", "二次结构及机电安装", "装饰装修", "设备安装调试"]
+    return f"{month}月：{phase[min(len(phase) - 1, (month - 1) * len(phase) // 12 + rng.randint(0, 1))]}"
+
+
+def _load_problems(rng: random.Random, projects: list[Project]) -> None:
+    descriptions = {
+        ProblemCategory.FUNDS: "项目资本金未足额到位，影响后续施工",
+        ProblemCategory.LAND: "部分用地指标未落实，需协调土地报批",
+        ProblemCategory.PROCEDURES: "施工许可证尚未办理完成",
+        ProblemCategory.DEMOLITION: "红线范围内尚有未拆迁房屋",
+        ProblemCategory.OTHER: "施工用电接入滞后",
+    }
+    started = [p for p in projects if p.stage == Stage.UNDER_CONSTRUCTION]
+    problems = []
+    for project in rng.sample(started, k=min(24, len(started))):
+        category = rng.choice(list(ProblemCategory))
+        closed = rng.random() < 0.4
+        deadline = date(DEMO_YEAR, rng.randint(6, 12), 30 if rng.random() < 0.5 else 15)
+        problems.append(
+            Problem(
+                project=project,
+                category=category,
+                description=descriptions[category],
+                owner_unit=project.responsible_unit,
+                deadline=deadline,
+                status=ProblemStatus.CLOSED if closed else rng.choice([ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]),
+                closed_on=deadline if closed else None,
+                resolution="经协调已解决" if closed else "",
+            )
+        )
+    bulk_create_with_history(problems, Problem)
+
+
+def _load_official_figures(rng: random.Random, units: dict[str, Unit], plan_year: PlanYear) -> None:
+    """Official YTD figures and 2021 baselines for every unit and period 1-2月 … 1-10月."""
+    targets = {
+        target.unit_id: target.value
+        for target in Target.objects.filter(table__plan_year=plan_year).select_related("unit")
+    }
+    periods = periods_of_year(DEMO_YEAR, through=LAST_REPORTED_MONTH)
+    existing = set(OfficialFigure.objects.filter(year=DEMO_YEAR).values_list("unit_id", "month"))
+    figures = []
+    for unit in units.values():
+        target = targets[unit.pk]
+        if unit.name in SUBDISTRICT_GROWTH_PCT:
+            pace = Decimal(SUBDISTRICT_PACE[unit.name])
+            growth = [Decimal(g) for g in SUBDISTRICT_GROWTH_PCT[unit.name]]
+        else:
+            pace = Decimal(str(round(rng.uniform(0.78, 1.12), 3)))
+            base_growth = rng.uniform(-4, 22)
+            growth = [Decimal(str(round(base_growth + rng.uniform(-2.5, 2.5), 1))) for _ in periods]
+        for period, growth_pct in zip(periods, growth, strict=True):
+            wobble = Decimal(str(round(rng.uniform(-0.03, 0.03), 3)))
+            ytd = _money(target * period.time_progress_pct / 100 * (pace + wobble))
+            baseline = _money(ytd / (1 + growth_pct / 100))
+            if (unit.pk, period.month) not in existing:
+                figures.append(
+                    OfficialFigure(unit=unit, year=period.year, month=period.month, ytd_completed=ytd, baseline=baseline)
+                )
+    bulk_create_with_history(figures, OfficialFigure)
