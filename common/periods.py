@@ -21,7 +21,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if not FIRST_PERIOD_MONTH <= self.month <= 12:
-            raise ValueError(f"统计期月份应在 {FIRST_PERIOD_MONTH}–12 之间（1月数据随2月一并发布）：{self.month}")
+            raise ValueError(
+                f"统计期月份应在 {FIRST_PERIOD_MONTH}–12 之间（1月数据随2月一并发布）：{self.month}"
+            )
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -39,8 +41,7 @@ class Period:
 
     @property
     def time_progress_pct(self) -> Decimal:
-        """时序进度: the share of the year elapsed at the end of the period."""
-        return Decimal(self.month) * 100 / 12
+        return time_progress_pct(self.month)
 
     @property
     def previous(self) -> Period | None:
@@ -52,6 +53,13 @@ class Period:
     @property
     def is_quarter_end(self) -> bool:
         return self.month % 3 == 0
+
+
+def time_progress_pct(month: int) -> Decimal:
+    """时序进度 at the end of 1–``month``月: month / 12 × 100 (5 → 41.666…, "时间过半、任务过半")."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, got {month}")
+    return Decimal(month) * 100 / 12
 
 
 def periods_of_year(year: int, *, through: int = 12) -> list[Period]:

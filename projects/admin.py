@@ -49,16 +49,41 @@ class ProjectAdmin(SimpleHistoryAdmin):
     date_hierarchy = "planned_start"
     inlines = [ProjectYearPlanInline, StageChangeInline]
     fieldsets = [
-        ("基本信息", {"fields": ["name", "code", "reporting_unit", "responsible_unit", "level", "star_rating", "field", "tags"]}),
+        (
+            "基本信息",
+            {
+                "fields": [
+                    "name",
+                    "code",
+                    "reporting_unit",
+                    "responsible_unit",
+                    "level",
+                    "star_rating",
+                    "field",
+                    "tags",
+                ]
+            },
+        ),
         ("投资与阶段", {"fields": ["total_investment", "stage", "is_registered", "registered_on"]}),
-        ("时间节点", {"fields": ["planned_start", "actual_start", "planned_completion", "actual_completion"]}),
+        (
+            "时间节点",
+            {"fields": ["planned_start", "actual_start", "planned_completion", "actual_completion"]},
+        ),
         ("责任人", {"fields": ["steward", "leader_in_charge", "company", "contact_person", "contact_phone"]}),
     ]
 
 
 @admin.register(StageChange)
 class StageChangeAdmin(admin.ModelAdmin):
-    list_display = ["project", "from_stage", "to_stage", "changed_on", "changed_by", "exit_reason", "approved_by"]
+    list_display = [
+        "project",
+        "from_stage",
+        "to_stage",
+        "changed_on",
+        "changed_by",
+        "exit_reason",
+        "approved_by",
+    ]
     list_filter = ["to_stage", "from_stage", "exit_reason"]
     search_fields = ["project__name", "project__code", "reason"]
     list_select_related = ["project", "changed_by", "approved_by"]

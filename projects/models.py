@@ -13,7 +13,9 @@ LARGE_PROJECT_THRESHOLD = Decimal("10000")  # 亿元以上: 1亿元 = 10,000 万
 
 
 class Tag(models.Model):
-    name = models.CharField("标签", max_length=30, unique=True, help_text="如 三个一批、982工程、灾后重建、专项债")
+    name = models.CharField(
+        "标签", max_length=30, unique=True, help_text="如 三个一批、982工程、灾后重建、专项债"
+    )
 
     class Meta:
         verbose_name = "项目标签"
@@ -26,7 +28,9 @@ class Tag(models.Model):
 
 class Project(models.Model):
     name = models.CharField("项目名称", max_length=200)
-    code = models.CharField("项目代码", max_length=40, unique=True, help_text="全国投资项目在线审批监管平台赋予的项目代码")
+    code = models.CharField(
+        "项目代码", max_length=40, unique=True, help_text="全国投资项目在线审批监管平台赋予的项目代码"
+    )
     reporting_unit = models.ForeignKey(
         Unit,
         verbose_name="属地单位",
@@ -59,7 +63,9 @@ class Project(models.Model):
         on_delete=models.SET_NULL,
         related_name="stewarded_projects",
     )
-    leader_in_charge = models.CharField("分包领导", max_length=50, blank=True, help_text="亿元以上项目的县级分包领导")
+    leader_in_charge = models.CharField(
+        "分包领导", max_length=50, blank=True, help_text="亿元以上项目的县级分包领导"
+    )
     company = models.CharField("建设单位", max_length=200, blank=True)
     contact_person = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -90,9 +96,13 @@ class Project(models.Model):
 class ProjectYearPlan(models.Model):
     """年度计划投资: asked for again each year, so earlier years stay readable."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="year_plans")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="year_plans"
+    )
     year = models.PositiveIntegerField("年度")
-    planned_investment = models.DecimalField("年度计划投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
+    planned_investment = models.DecimalField(
+        "年度计划投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -108,12 +118,18 @@ class ProjectYearPlan(models.Model):
 
 
 class StageChange(models.Model):
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stage_changes")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stage_changes"
+    )
     from_stage = models.CharField("原所在库", max_length=20, choices=Stage.choices)
     to_stage = models.CharField("新所在库", max_length=20, choices=Stage.choices)
     changed_on = models.DateField("变更日期")
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.CharField("变更说明", max_length=300, blank=True)
     exit_reason = models.CharField("退库原因", max_length=30, choices=ExitReason.choices, blank=True)
@@ -139,7 +155,9 @@ class StageChange(models.Model):
 class ProjectReport(models.Model):
     """项目月报: what one project invested in one calendar month. YTD is summed, never stored."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports"
+    )
     year = models.PositiveIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
     amount = models.DecimalField("本月完成投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
@@ -158,7 +176,9 @@ class ProjectReport(models.Model):
         ordering = ["-year", "-month", "project"]
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="project_report_unique_month"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="project_report_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="project_report_amount_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(month__gte=1, month__lte=12), name="project_report_month_in_range"
             ),
@@ -172,12 +192,18 @@ class ProjectReport(models.Model):
 class Problem(models.Model):
     """问题台账: a problem of a project, closed (销号) when solved."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="problem_items")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="problem_items"
+    )
     category = models.CharField("问题类别", max_length=20, choices=ProblemCategory.choices)
     description = models.TextField("问题描述")
-    owner_unit = models.ForeignKey(Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="problems")
+    owner_unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="problems"
+    )
     deadline = models.DateField("办结时限")
-    status = models.CharField("状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
+    status = models.CharField(
+        "状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
     closed_on = models.DateField("销号日期", null=True, blank=True)
     resolution = models.TextField("解决情况", blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from django.conf import settings
@@ -24,8 +25,16 @@ from accounts.models import User
 from accounts.roles import Role
 from common.periods import periods_of_year
 from projects.choices import Field, Level, ProblemCategory, ProblemStatus, Stage
-from projects.models import Problem, Project, ProjectReport, ProjectYearPlan, Tag
-from targets.models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
+from projects.models import Problem, Project, ProjectReport, ProjectYearPlan, StageChange, Tag
+from targets.models import (
+    AllocationTable,
+    Indicator,
+    MonthlyIntakeTarget,
+    PlanYear,
+    RankingGroup,
+    Target,
+    Unit,
+)
 
 from .models import OfficialFigure
 
@@ -80,18 +89,72 @@ SUBDISTRICT_PACE = {
 
 TAGS = ["三个一批", "982工程", "灾后重建", "专项债"]
 BRANDS = [
-    "恒川", "博源", "锦程", "中科豫信", "华豫", "天瑞", "联创", "凯丰", "金象", "鼎盛", "汇通", "瑞祥",
-    "嘉禾", "东方航港", "新港", "宇晟", "正弘", "绿地滨河", "豫发", "宏达", "中铁", "国宏", "郑发", "智云",
+    "恒川",
+    "博源",
+    "锦程",
+    "中科豫信",
+    "华豫",
+    "天瑞",
+    "联创",
+    "凯丰",
+    "金象",
+    "鼎盛",
+    "汇通",
+    "瑞祥",
+    "嘉禾",
+    "东方航港",
+    "新港",
+    "宇晟",
+    "正弘",
+    "绿地滨河",
+    "豫发",
+    "宏达",
+    "中铁",
+    "国宏",
+    "郑发",
+    "智云",
 ]
 INDUSTRY_PRODUCTS = [
-    ("智能装备", "36"), ("新能源汽车零部件", "36"), ("电子信息", "39"), ("生物医药", "27"),
-    ("精密制造", "34"), ("新材料", "30"), ("冷链物流", "59"), ("跨境电商", "52"), ("数据中心", "65"),
-    ("高端装备", "35"), ("食品加工", "14"), ("光电显示", "39"),
+    ("智能装备", "36"),
+    ("新能源汽车零部件", "36"),
+    ("电子信息", "39"),
+    ("生物医药", "27"),
+    ("精密制造", "34"),
+    ("新材料", "30"),
+    ("冷链物流", "59"),
+    ("跨境电商", "52"),
+    ("数据中心", "65"),
+    ("高端装备", "35"),
+    ("食品加工", "14"),
+    ("光电显示", "39"),
 ]
-INDUSTRY_SUFFIXES = ["产业园项目", "生产基地项目", "研发中心项目", "智能化技术改造项目", "二期工程", "总部基地项目"]
-PLACES = ["经南八路", "第三大街", "航海东路", "前程大道", "浔江东路", "第十五大街", "潮河环路", "龙飞北街", "京航路"]
+INDUSTRY_SUFFIXES = [
+    "产业园项目",
+    "生产基地项目",
+    "研发中心项目",
+    "智能化技术改造项目",
+    "二期工程",
+    "总部基地项目",
+]
+PLACES = [
+    "经南八路",
+    "第三大街",
+    "航海东路",
+    "前程大道",
+    "浔江东路",
+    "第十五大街",
+    "潮河环路",
+    "龙飞北街",
+    "京航路",
+]
 INFRA_WORKS = ["道路改造工程", "雨污分流改造工程", "综合管廊工程", "桥梁建设工程", "供热管网工程"]
-SOCIAL_WORKS = ["小学建设项目", "社区卫生服务中心项目", "养老服务中心项目", "文体中心项目", "初级中学建设项目"]
+SOCIAL_WORKS = [
+    "小学建设项目",
+    "社区卫生服务中心项目",
+    "养老服务中心项目",
+    "文体中心项目",
+    "初级中学建设项目",
+]
 ECOLOGY_WORKS = ["河道综合治理项目", "污水处理厂提标改造项目", "生态公园项目", "海绵城市改造项目"]
 ESTATE_SUFFIXES = ["府住宅项目", "苑安置房项目", "城商住项目", "公馆项目"]
 LEADERS = ["张志强（副主任）", "李晓明（副主任）", "王建华（副主任）", "刘海涛（副主任）"]
@@ -131,7 +194,12 @@ def _load_units(data: dict) -> dict[str, Unit]:
     for order, row in enumerate(data["units"], start=1):
         units[row["name"]], _ = Unit.objects.get_or_create(
             name=row["name"],
-            defaults={"short_name": row["short_name"], "code": row["code"], "kind": row["kind"], "sort_order": order},
+            defaults={
+                "short_name": row["short_name"],
+                "code": row["code"],
+                "kind": row["kind"],
+                "sort_order": order,
+            },
         )
     for order, row in enumerate(data["ranking_groups"], start=1):
         group, _ = RankingGroup.objects.get_or_create(
@@ -166,7 +234,9 @@ def _load_plan(data: dict, units: dict[str, Unit]) -> PlanYear:
         )
         for row_order, (unit_name, value) in enumerate(table_data["rows"], start=1):
             Target.objects.get_or_create(
-                table=table, unit=units[unit_name], defaults={"value": Decimal(value), "sort_order": row_order}
+                table=table,
+                unit=units[unit_name],
+                defaults={"value": Decimal(value), "sort_order": row_order},
             )
     for unit_name, min_projects, min_investment in data["monthly_intake_targets"]:
         MonthlyIntakeTarget.objects.get_or_create(
@@ -213,7 +283,9 @@ def _load_projects(rng: random.Random, units: dict[str, Unit], plan_year: PlanYe
     """Generate a few hundred projects in all four libraries with monthly reports for Jan–Oct."""
     subdistrict_targets = {
         target.unit.name: target.value
-        for target in Target.objects.filter(table__plan_year=plan_year, unit__kind="subdistrict").select_related("unit")
+        for target in Target.objects.filter(
+            table__plan_year=plan_year, unit__kind="subdistrict"
+        ).select_related("unit")
     }
     bureaus = [unit for unit in units.values() if unit.kind == "bureau"]
     planned: list[_PlannedProject] = []
@@ -222,25 +294,40 @@ def _load_projects(rng: random.Random, units: dict[str, Unit], plan_year: PlanYe
         count = max(12, int(target / 16000))
         weights = [rng.lognormvariate(0, 0.9) for _ in range(count)]
         stages = [_draw_stage(rng) for _ in range(count)]
-        active_weight = sum(w for w, s in zip(weights, stages, strict=True) if s in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED))
+        active_weight = sum(
+            w
+            for w, s in zip(weights, stages, strict=True)
+            if s in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED)
+        )
         # Projects carry about 80% of a unit's target; the rest is investment outside the key projects.
         for weight, stage in zip(weights, stages, strict=True):
             serial += 1
             annual_plan = _money(Decimal(str(weight / active_weight)) * target * Decimal("0.8"))
             planned.append(
-                _plan_project(rng, serial, units[unit_name], rng.choice(bureaus), stage, max(annual_plan, Decimal(800)))
+                _plan_project(
+                    rng, serial, units[unit_name], rng.choice(bureaus), stage, max(annual_plan, Decimal(800))
+                )
             )
     for park_name in ("综合保税区", "物流园区"):
         for _ in range(8):
             serial += 1
             planned.append(
-                _plan_project(rng, serial, units[park_name], units[park_name], _draw_stage(rng), _money(rng.uniform(8000, 60000)))
+                _plan_project(
+                    rng,
+                    serial,
+                    units[park_name],
+                    units[park_name],
+                    _draw_stage(rng),
+                    _money(rng.uniform(8000, 60000)),
+                )
             )
 
     existing = set(Project.objects.values_list("code", flat=True))
     new = [item for item in planned if item.project.code not in existing]
     bulk_create_with_history([item.project for item in new], Project)
-    by_code = {project.code: project for project in Project.objects.filter(code__in=[i.project.code for i in new])}
+    by_code = {
+        project.code: project for project in Project.objects.filter(code__in=[i.project.code for i in new])
+    }
     tags = {name: Tag.objects.get_or_create(name=name)[0] for name in TAGS}
     through = Project.tags.through
     through.objects.bulk_create(
@@ -267,6 +354,7 @@ def _load_projects(rng: random.Random, units: dict[str, Unit], plan_year: PlanYe
         if share > 0
     ]
     bulk_create_with_history(reports, ProjectReport, batch_size=1000)
+    _load_stage_history([by_code[i.project.code] for i in new])
     _load_problems(rng, [by_code[i.project.code] for i in new])
 
 
@@ -277,10 +365,16 @@ def _draw_stage(rng: random.Random) -> Stage:
 
 
 def _plan_project(
-    rng: random.Random, serial: int, reporting_unit: Unit, responsible_unit: Unit, stage: Stage, annual_plan: Decimal
+    rng: random.Random,
+    serial: int,
+    reporting_unit: Unit,
+    responsible_unit: Unit,
+    stage: Stage,
+    annual_plan: Decimal,
 ) -> _PlannedProject:
     field = rng.choices(
-        [Field.INDUSTRY, Field.INFRASTRUCTURE, Field.REAL_ESTATE, Field.SOCIAL, Field.ECOLOGY], weights=[45, 20, 15, 12, 8]
+        [Field.INDUSTRY, Field.INFRASTRUCTURE, Field.REAL_ESTATE, Field.SOCIAL, Field.ECOLOGY],
+        weights=[45, 20, 15, 12, 8],
     )[0]
     name, industry_code = _project_name(rng, field, reporting_unit)
     share_of_total = Decimal(str(rng.uniform(0.2, 0.45)))
@@ -288,10 +382,12 @@ def _plan_project(
     start_month = rng.randint(1, 9)
     project = Project(
         name=name,
-        code=f"{DEMO_YEAR - rng.randint(0, 2)}-410171-{industry_code}-{rng.choice(['01', '02', '03'])}-{serial:06d}",
+        code=_project_code(rng, serial, industry_code),
         reporting_unit=reporting_unit,
         responsible_unit=responsible_unit,
-        level=rng.choices([Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT, Level.GENERAL], weights=[6, 18, 40, 36])[0],
+        level=rng.choices(
+            [Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT, Level.GENERAL], weights=[6, 18, 40, 36]
+        )[0],
         field=field,
         total_investment=total,
         stage=stage,
@@ -305,7 +401,11 @@ def _plan_project(
     if stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED):
         started_last_year = rng.random() < 0.6
         first_month = 1 if started_last_year else rng.randint(1, 6)
-        project.actual_start = date(DEMO_YEAR - 1, rng.randint(3, 11), 15) if started_last_year else date(DEMO_YEAR, first_month, 10)
+        project.actual_start = (
+            date(DEMO_YEAR - 1, rng.randint(3, 11), 15)
+            if started_last_year
+            else date(DEMO_YEAR, first_month, 10)
+        )
         last_month = LAST_REPORTED_MONTH
         if stage == Stage.COMPLETED:
             last_month = rng.randint(max(first_month + 1, 4), LAST_REPORTED_MONTH)
@@ -319,6 +419,12 @@ def _plan_project(
         project.leader_in_charge = rng.choice(LEADERS)
     tags = sorted(set(rng.sample(TAGS, k=rng.choice([0, 0, 1, 1, 2]))))
     return _PlannedProject(project=project, tags=tags, annual_plan=annual_plan, monthly_share=monthly_share)
+
+
+def _project_code(rng: random.Random, serial: int, industry_code: str) -> str:
+    """A national project code: year - 区划代码 (410171 郑州经开区) - industry - type - serial."""
+    project_type = rng.choice(["01", "02", "03"])
+    return f"{DEMO_YEAR - rng.randint(0, 2)}-410171-{industry_code}-{project_type}-{serial:06d}"
 
 
 def _project_name(rng: random.Random, field: Field, unit: Unit) -> tuple[str, str]:
@@ -336,8 +442,39 @@ def _project_name(rng: random.Random, field: Field, unit: Unit) -> tuple[str, st
 
 
 def _progress_text(rng: random.Random, month: int, project: Project) -> str:
-    phase = ["土方开挖", "基础施工", "主体结构施工", "主体封顶", "二次结构及机电安装", "装饰装修", "设备安装调试"]
+    phase = [
+        "土方开挖",
+        "基础施工",
+        "主体结构施工",
+        "主体封顶",
+        "二次结构及机电安装",
+        "装饰装修",
+        "设备安装调试",
+    ]
     return f"{month}月：{phase[min(len(phase) - 1, (month - 1) * len(phase) // 12 + rng.randint(0, 1))]}"
+
+
+def _load_stage_history(projects: list[Project]) -> None:
+    """The moves that brought each project to its library: 储备→开工→在建→竣工."""
+    path = [Stage.RESERVE, Stage.TO_START, Stage.UNDER_CONSTRUCTION, Stage.COMPLETED]
+    changes = []
+    for project in projects:
+        dates = {
+            Stage.TO_START: date(project.planned_start.year - 1, 12, 1),
+            Stage.UNDER_CONSTRUCTION: project.actual_start,
+            Stage.COMPLETED: project.actual_completion,
+        }
+        for from_stage, to_stage in pairwise(path[: path.index(project.stage) + 1]):
+            changes.append(
+                StageChange(
+                    project=project,
+                    from_stage=from_stage,
+                    to_stage=to_stage,
+                    changed_on=dates[to_stage],
+                    reason="演示数据：按项目实际进展调整入库阶段",
+                )
+            )
+    StageChange.objects.bulk_create(changes)
 
 
 def _load_problems(rng: random.Random, projects: list[Project]) -> None:
@@ -361,7 +498,9 @@ def _load_problems(rng: random.Random, projects: list[Project]) -> None:
                 description=descriptions[category],
                 owner_unit=project.responsible_unit,
                 deadline=deadline,
-                status=ProblemStatus.CLOSED if closed else rng.choice([ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]),
+                status=ProblemStatus.CLOSED
+                if closed
+                else rng.choice([ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]),
                 closed_on=deadline if closed else None,
                 resolution="经协调已解决" if closed else "",
             )
@@ -393,6 +532,8 @@ def _load_official_figures(rng: random.Random, units: dict[str, Unit], plan_year
             baseline = _money(ytd / (1 + growth_pct / 100))
             if (unit.pk, period.month) not in existing:
                 figures.append(
-                    OfficialFigure(unit=unit, year=period.year, month=period.month, ytd_completed=ytd, baseline=baseline)
+                    OfficialFigure(
+                        unit=unit, year=period.year, month=period.month, ytd_completed=ytd, baseline=baseline
+                    )
                 )
     bulk_create_with_history(figures, OfficialFigure)

@@ -10,7 +10,9 @@ from targets.models import MONEY, ZERO, Unit
 class OfficialFigure(models.Model):
     """统计局发布的单位累计数: YTD completed and the same period last year (上年同期)."""
 
-    unit = models.ForeignKey(Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="official_figures")
+    unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="official_figures"
+    )
     year = models.PositiveIntegerField("年度")
     month = models.PositiveSmallIntegerField(
         "截至月份",
@@ -37,7 +39,9 @@ class OfficialFigure(models.Model):
                 condition=models.Q(month__gte=FIRST_PERIOD_MONTH, month__lte=12),
                 name="official_figure_month_is_a_period",
             ),
-            models.CheckConstraint(condition=models.Q(ytd_completed__gte=0), name="official_figure_ytd_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(ytd_completed__gte=0), name="official_figure_ytd_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(baseline__isnull=True) | models.Q(baseline__gte=0),
                 name="official_figure_baseline_not_negative",

@@ -79,16 +79,38 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(AllocationTable)
 class AllocationTableAdmin(admin.ModelAdmin):
-    list_display = ["name", "plan_year", "indicator", "ranking_group", "row_count", "row_sum", "plan_total", "difference"]
+    list_display = [
+        "name",
+        "plan_year",
+        "indicator",
+        "ranking_group",
+        "row_count",
+        "row_sum",
+        "plan_total",
+        "difference",
+    ]
     list_filter = ["plan_year", "indicator"]
     search_fields = ["name"]
     list_select_related = ["plan_year", "indicator", "ranking_group"]
     readonly_fields = ["row_sum", "plan_total", "difference"]
-    fields = ["plan_year", "name", "indicator", "ranking_group", "sort_order", "row_sum", "plan_total", "difference"]
+    fields = [
+        "plan_year",
+        "name",
+        "indicator",
+        "ranking_group",
+        "sort_order",
+        "row_sum",
+        "plan_total",
+        "difference",
+    ]
     inlines = [TargetInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_row_sum=Sum("targets__value"), _row_count=Count("targets"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_row_sum=Sum("targets__value"), _row_count=Count("targets"))
+        )
 
     @admin.display(description="单位数", ordering="_row_count")
     def row_count(self, obj) -> int:

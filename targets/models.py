@@ -18,7 +18,12 @@ class Unit(models.Model):
     code = models.CharField("单位编码", max_length=30, unique=True)
     kind = models.CharField("单位类别", max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField("启用", default=True, help_text="停用的单位不再参加排名，历史数据保留")
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -76,7 +81,10 @@ class PlanYear(models.Model):
     year = models.PositiveIntegerField("年度", unique=True)
     title = models.CharField("计划名称", max_length=200, blank=True)
     fai_target = models.DecimalField(
-        "固定资产投资目标(万元)", **MONEY, validators=[MinValueValidator(ZERO)], help_text="全区年度投资目标，单位万元"
+        "固定资产投资目标(万元)",
+        **MONEY,
+        validators=[MinValueValidator(ZERO)],
+        help_text="全区年度投资目标，单位万元",
     )
     growth_target_pct = models.DecimalField("增速目标(%)", max_digits=6, decimal_places=2)
     intake_project_target = models.PositiveIntegerField("新增入库项目个数目标", default=0)
@@ -113,7 +121,9 @@ class PlanYear(models.Model):
 class AllocationTable(models.Model):
     """分解表: a named split of one jurisdiction total over units."""
 
-    plan_year = models.ForeignKey(PlanYear, verbose_name="年度计划", on_delete=models.CASCADE, related_name="tables")
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name="年度计划", on_delete=models.CASCADE, related_name="tables"
+    )
     name = models.CharField("分解表名称", max_length=100)
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT)
     ranking_group = models.ForeignKey(
@@ -131,7 +141,9 @@ class AllocationTable(models.Model):
         verbose_name_plural = "分解表"
         ordering = ["plan_year", "sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["plan_year", "name"], name="allocation_table_unique_name_per_year"),
+            models.UniqueConstraint(
+                fields=["plan_year", "name"], name="allocation_table_unique_name_per_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +157,9 @@ class AllocationTable(models.Model):
 class Target(models.Model):
     """年度目标: one unit's share in one allocation table (so: one unit, year, indicator and table)."""
 
-    table = models.ForeignKey(AllocationTable, verbose_name="分解表", on_delete=models.CASCADE, related_name="targets")
+    table = models.ForeignKey(
+        AllocationTable, verbose_name="分解表", on_delete=models.CASCADE, related_name="targets"
+    )
     unit = models.ForeignKey(Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="targets")
     value = models.DecimalField("目标值", **MONEY, validators=[MinValueValidator(ZERO)])
     note = models.CharField("备注", max_length=200, blank=True)

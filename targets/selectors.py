@@ -59,7 +59,10 @@ def plan_overview(year: int | None = None) -> PlanOverview:
         return PlanOverview(plan_year=None, tables=[])
     tables = list(
         allocation_tables_with_sums(plan_year.pk).prefetch_related(
-            Prefetch("targets", queryset=Target.objects.select_related("unit").order_by("sort_order", "unit__sort_order"))
+            Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("unit").order_by("sort_order", "unit__sort_order"),
+            )
         )
     )
     return PlanOverview(plan_year=plan_year, tables=tables)

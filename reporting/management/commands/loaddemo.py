@@ -4,7 +4,9 @@ from reporting.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：郑州经开区2022年固定资产投资（目标分解、项目、月报、统计数据、演示用户）。可重复运行。"
+    help = (
+        "载入演示数据：郑州经开区2022年固定资产投资（目标分解、项目、月报、统计数据、演示用户）。可重复运行。"
+    )
 
     def handle(self, *args, **options) -> None:
         summary = demo_load()
@@ -15,5 +17,7 @@ class Command(BaseCommand):
         created = {user.username for user in summary.created_users}
         self.stdout.write("演示账号（用户名 / 密码 / 角色 / 单位）：")
         for user in DEMO_USERS:
-            password = DEMO_PASSWORD if user.username in created else f"{DEMO_PASSWORD}（如已修改则以修改后为准）"
+            password = (
+                DEMO_PASSWORD if user.username in created else f"{DEMO_PASSWORD}（如已修改则以修改后为准）"
+            )
             self.stdout.write(f"  {user.username:<18} {password}  {user.role.label}  {user.unit or '—'}")

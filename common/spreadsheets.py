@@ -1,0 +1,602 @@
+"""The one place InvestTrack reads and writes .xlsx files.
+
+Reading: ``read_table`` checks an uploaded file by its content before openpyxl sees it, finds the
+header row under the title lines people put above their tables, parses every cell and collects every
+error, so an import can show them all and save nothing.
+
+Writing: ``write_table`` lays out a printable report (title, unit line, header, 合计 row, data) in a
+normal openpyxl workbook, because merged cells and print titles need one. Huge exports should use a
+streaming (write_only) path instead; that is left to a later issue.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any, Literal
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+MIB = 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+MSG_ENCRYPTED = "文件已加密或设置了密码，请取消密码后再上传"
+MSG_XLS = "不支持旧版 .xls 格式，请另存为 .xlsx"
+MSG_NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件"
+MSG_MACRO = "不接受含宏的文件（.xlsm）"
+MSG_BOMB = "文件解压后体积异常，已拒绝处理"
+MSG_UNREADABLE = "文件不存在或无法读取"
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .xlsx is an OLE container holding this stream; directory names are UTF-16LE.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_WORKBOOK_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml")
+# .xlsm/.xltm/.xlam; .xlsb's type ends in "macroEnabled.main" and is refused as not an .xlsx.
+_MACRO_TYPE = "macroEnabled.main+xml"
+_TYPE_TAG_RE = re.compile(r"<(?:Override|Default)\b[^>]*>")
+_PART_NAME_RE = re.compile(r"""PartName\s*=\s*["']([^"']+)["']""")
+_CONTENT_TYPE_RE = re.compile(r"""ContentType\s*=\s*["']([^"']+)["']""")
+# Small parts (styles, shared strings of repeated names) legitimately compress very well.
+_RATIO_GRACE_BYTES = MIB
+_MAX_RATIO = 100
+
+_TOTAL_MARKERS = frozenset({"合计", "总计"})
+_SERIAL_HEADERS = frozenset({"序号", "编号"})
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_CENT = Decimal("0.01")
+_MAX_DIGITS = 15
+
+Kind = Literal["text", "decimal", "int", "date"]
+OutKind = Literal["text", "money", "pct", "int", "date"]
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read; the message is meant for the user."""
+
+
+class _InvalidCell(Exception):
+    """One cell's problem; caught per cell so every error in the sheet is collected."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an import expects.
+
+    ``required``: the header row must contain it; ``allow_blank``: its cells may be empty;
+    ``summed``: the 合计 row's value must equal the sum of the data rows.
+    """
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    kind: Kind = "text"
+    required: bool = True
+    allow_blank: bool = False
+    min_value: Decimal | int | None = None
+    summed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.summed and self.kind not in ("decimal", "int"):
+            raise ValueError(f"column {self.key!r}: only numeric columns can be summed")
+
+    @property
+    def header_names(self) -> frozenset[str]:
+        return frozenset(normalise_header(name) for name in (self.label, *self.aliases))
+
+
+@dataclass(frozen=True)
+class CellError:
+    """``row`` is the Excel row number, ``column`` its letter ("" when the error is the whole row's)."""
+
+    row: int
+    column: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"第{self.row}行"
+        if self.column:
+            place += f" {self.column}列"
+        if self.label:
+            place += f"「{self.label}」"
+        return f"{place}：{self.message}"
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Table:
+    """The data rows in sheet order; ``total_row.values`` holds only the summed columns."""
+
+    rows: list[Row]
+    errors: list[CellError]
+    total_row: Row | None
+    header_row: int
+    letters: dict[str, str] = field(repr=False)
+    labels: dict[str, str] = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, row: Row | int, column_key: str | None, message: str) -> None:
+        """Record a domain error (e.g. an unknown unit) addressed like the parser's own errors."""
+        number = row.number if isinstance(row, Row) else row
+        if column_key is None:
+            self.errors.append(CellError(number, "", "", message))
+        else:
+            label = self.labels[column_key]
+            self.errors.append(CellError(number, self.letters.get(column_key, ""), label, message))
+
+
+def normalise_header(value: object) -> str:
+    """Make 「投资目标\n（万元）」 and 「投资目标(万元)」 compare equal."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return "".join(text.split())
+
+
+def open_workbook(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    max_bytes: int = 10 * MIB,
+    max_uncompressed: int = 100 * MIB,
+) -> Workbook:
+    """Validate an upload by content and open it read-only; any problem is a SpreadsheetError."""
+    data = _read_limited(source, max_bytes)
+    if data.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(MSG_ENCRYPTED if _ENCRYPTED_STREAM in data else MSG_XLS)
+    _check_zip(data, max_uncompressed)
+    try:
+        with warnings.catch_warnings():
+            # WPS and Excel extensions openpyxl does not know trigger warnings that mean nothing here.
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises anything from KeyError to TypeError on odd files.
+        raise SpreadsheetError(MSG_NOT_XLSX) from exc
+
+
+def _read_limited(source: str | os.PathLike[str] | IO[bytes], max_bytes: int) -> bytes:
+    too_large = SpreadsheetError(f"文件过大（上限 {max_bytes // MIB} MB）")
+    try:
+        if isinstance(source, str | os.PathLike):
+            with open(source, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        else:
+            # Django's UploadedFile knows its size: refuse before reading anything.
+            if (getattr(source, "size", None) or 0) > max_bytes:
+                raise too_large
+            if source.seekable():
+                source.seek(0)
+            data = source.read(max_bytes + 1)
+    except OSError as exc:
+        raise SpreadsheetError(MSG_UNREADABLE) from exc
+    if len(data) > max_bytes:
+        raise too_large
+    return data
+
+
+def _check_zip(data: bytes, max_uncompressed: int) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # a damaged archive raises BadZipFile, EOFError, struct.error …
+        raise SpreadsheetError(MSG_NOT_XLSX) from exc
+    with archive:
+        members = archive.infolist()
+        # Declared sizes are trustworthy bounds: zipfile never inflates past file_size.
+        if sum(info.file_size for info in members) > max_uncompressed:
+            raise SpreadsheetError(MSG_BOMB)
+        for info in members:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > _RATIO_GRACE_BYTES and ratio > _MAX_RATIO:
+                raise SpreadsheetError(MSG_BOMB)
+        names = {info.filename for info in members}
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise SpreadsheetError(MSG_MACRO)
+        if "[Content_Types].xml" not in names:
+            raise SpreadsheetError(MSG_NOT_XLSX)
+        try:
+            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        except Exception as exc:  # zlib.error, a bad CRC, an encrypted or unsupported member …
+            raise SpreadsheetError(MSG_NOT_XLSX) from exc
+    parts: list[tuple[str, str]] = []
+    for tag in _TYPE_TAG_RE.findall(content_types):
+        part, kind = _PART_NAME_RE.search(tag), _CONTENT_TYPE_RE.search(tag)
+        if kind:
+            # Some producers declare the workbook type as a <Default>; openpyxl then reads this part.
+            parts.append((part.group(1).lstrip("/") if part else "xl/workbook.xml", kind.group(1)))
+    if any(kind.endswith(_MACRO_TYPE) for _, kind in parts):
+        raise SpreadsheetError(MSG_MACRO)
+    if not any(kind.endswith(_WORKBOOK_TYPES) and part in names for part, kind in parts):
+        raise SpreadsheetError(MSG_NOT_XLSX)
+
+
+def read_table(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    columns: Sequence[Column],
+    sheet: str | None = None,
+    max_header_scan: int = 10,
+    total_check: bool = True,
+    max_bytes: int = 10 * MIB,
+    max_uncompressed: int = 100 * MIB,
+) -> Table:
+    """Read one table from the named sheet (default: the first) of an uploaded .xlsx.
+
+    Raises SpreadsheetError when the file or its header cannot be used; cell problems are collected
+    in ``Table.errors`` instead, so the caller can show them all.
+    """
+    workbook = open_workbook(source, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
+    try:
+        # worksheets leaves out chart sheets, which hold no cells.
+        matching = [ws for ws in workbook.worksheets if sheet is None or ws.title == sheet]
+        if not matching:
+            raise SpreadsheetError(MSG_NOT_XLSX if sheet is None else f"未找到工作表「{sheet}」")
+        worksheet = matching[0]
+        # Some producers write a wrong <dimension>; trusting it would silently drop rows.
+        worksheet.reset_dimensions()
+        return _read_rows(_guarded_rows(worksheet), columns, max_header_scan, total_check)
+    finally:
+        workbook.close()
+
+
+def _guarded_rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
+    # read-only sheets parse lazily, so a malformed sheet fails while iterating, not while loading.
+    rows = worksheet.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise SpreadsheetError(MSG_NOT_XLSX) from exc
+        yield row
+
+
+def _read_rows(
+    rows: Iterator[tuple[Any, ...]], columns: Sequence[Column], max_header_scan: int, total_check: bool
+) -> Table:
+    header_row, positions, serial = _find_header(rows, columns, max_header_scan)
+    table = Table(
+        rows=[],
+        errors=[],
+        total_row=None,
+        header_row=header_row,
+        letters={key: get_column_letter(index + 1) for key, index in positions.items()},
+        labels={column.key: column.label for column in columns},
+    )
+    for number, values in enumerate(rows, start=header_row + 1):
+        cells = [None if _is_blank(value) else value for value in values]
+        # Templates often come pre-numbered; a row holding nothing but its 序号 is not data.
+        if all(value is None for index, value in enumerate(cells) if index not in serial):
+            continue
+        first = next(value for value in cells if value is not None)
+        if isinstance(first, str) and normalise_header(first) in _TOTAL_MARKERS:
+            if table.total_row is not None:
+                table.add_error(number, None, f"重复的合计行（第{table.total_row.number}行已有合计）")
+                continue
+            summed = [column for column in columns if column.summed]
+            table.total_row = _parse_row(table, number, cells, summed, positions, blank_ok=True)
+        else:
+            table.rows.append(_parse_row(table, number, cells, columns, positions, blank_ok=False))
+    if total_check and table.total_row is not None:
+        _check_total(table, table.total_row, columns)
+    return table
+
+
+def _find_header(
+    rows: Iterator[tuple[Any, ...]], columns: Sequence[Column], max_header_scan: int
+) -> tuple[int, dict[str, int], set[int]]:
+    """Return the header's row number, each found column's index and the 序号-like indexes."""
+    required = [column for column in columns if column.required]
+    closest = required
+    for number, values in enumerate(rows, start=1):
+        headers = [normalise_header(value) for value in values]
+        found = _match_header(headers, columns)
+        missing = [column for column in required if column.key not in found]
+        if not missing:
+            return number, found, {index for index, name in enumerate(headers) if name in _SERIAL_HEADERS}
+        if len(missing) < len(closest):
+            closest = missing
+        if number >= max_header_scan:
+            break
+    names = "、".join(f"「{column.label}」" for column in closest)
+    raise SpreadsheetError(f"未找到表头：缺少列{names}")
+
+
+def _match_header(headers: list[str], columns: Sequence[Column]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for column in columns:
+        names = column.header_names
+        index = next((i for i, header in enumerate(headers) if header in names), None)
+        if index is not None:
+            found[column.key] = index
+    return found
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _parse_row(
+    table: Table,
+    number: int,
+    cells: list[Any],
+    columns: Sequence[Column],
+    positions: Mapping[str, int],
+    *,
+    blank_ok: bool,
+) -> Row:
+    values: dict[str, Any] = {}
+    for column in columns:
+        index = positions.get(column.key)
+        raw = cells[index] if index is not None and index < len(cells) else None
+        values[column.key] = None
+        if raw is None:
+            if index is not None and not (blank_ok or column.allow_blank):
+                table.add_error(number, column.key, "必填")
+            continue
+        try:
+            values[column.key] = _parse_value(column, raw)
+        except _InvalidCell as invalid:
+            table.add_error(number, column.key, str(invalid))
+    return Row(number=number, values=values)
+
+
+def _parse_value(column: Column, raw: Any) -> Any:
+    if column.kind == "text":
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))
+        return str(raw).strip()
+    if column.kind == "date":
+        return _parse_date(raw)
+    number = _parse_decimal(raw)
+    if column.kind == "int":
+        if number != number.to_integral_value():
+            raise _InvalidCell(f"{_quote(raw)}不是整数")
+        number = int(number)
+    if column.min_value is not None and number < column.min_value:
+        raise _InvalidCell("不能为负数" if column.min_value == 0 else f"不能小于 {column.min_value}")
+    return number
+
+
+def _parse_decimal(raw: Any) -> Decimal:
+    number: Decimal | None = None
+    if isinstance(raw, bool):  # TRUE/FALSE cells are ints to Python, not amounts to anyone.
+        pass
+    elif isinstance(raw, int | float):
+        # str() gives the shortest repr, so a cell typed 12.3 becomes 12.3, not 12.2999…
+        number = Decimal(str(raw))
+    elif isinstance(raw, str):
+        text = "".join(unicodedata.normalize("NFKC", raw).split()).replace(",", "")
+        if _NUMBER_RE.fullmatch(text):
+            number = Decimal(text)
+    # A crafted file can hold 1E999 (infinity); absurd magnitudes would also break quantize() later.
+    if number is None or not number.is_finite() or number.adjusted() >= _MAX_DIGITS:
+        raise _InvalidCell(f"{_quote(raw)}不是有效的数字")
+    return number
+
+
+def _parse_date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str) and (match := _DATE_RE.fullmatch(raw.strip())):
+        try:
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    raise _InvalidCell(f"{_quote(raw)}不是有效的日期")
+
+
+def _quote(raw: Any) -> str:
+    text = str(raw).strip()
+    return f"「{text[:20]}…」" if len(text) > 20 else f"「{text}」"
+
+
+def _check_total(table: Table, total_row: Row, columns: Sequence[Column]) -> None:
+    failed_letters = {error.column for error in table.errors}
+    for column in columns:
+        total = total_row.values.get(column.key)
+        # A column with bad cells has no meaningful sum; its cell errors already explain the problem.
+        if not column.summed or total is None or table.letters.get(column.key) in failed_letters:
+            continue
+        row_sum = sum((Decimal(row.values[column.key] or 0) for row in table.rows), Decimal(0))
+        if Decimal(total).quantize(_CENT) != row_sum.quantize(_CENT):
+            message = f"合计 {format_amount(total)} 与各行之和 {format_amount(row_sum)} 不符"
+            table.add_error(total_row, column.key, message)
+
+
+def format_amount(value: Decimal | int) -> str:
+    """5370000 → "5,370,000"; keeps cents only when there are any."""
+    number = Decimal(value).quantize(_CENT)
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,}"
+
+
+@dataclass(frozen=True)
+class OutColumn:
+    label: str
+    key: str
+    kind: OutKind = "text"
+    width: float | None = None
+    decimals: int | None = None  # money and int default to 0 places, pct to 1
+
+    @property
+    def places(self) -> int:
+        if self.decimals is not None:
+            return self.decimals
+        return 1 if self.kind == "pct" else 0
+
+    @property
+    def number_format(self) -> str | None:
+        if self.kind == "date":
+            return "yyyy-mm-dd"
+        if self.kind == "text":
+            return None
+        integer = "0" if self.kind == "pct" else "#,##0"
+        return f"{integer}.{'0' * self.places}" if self.places else integer
+
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_TITLE_SCALE = 16 / 11  # the title's 16pt font against the 11pt the column widths are measured in
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def safe_cell_value(cell: Cell, value: object) -> Cell:
+    """Put ``value`` in ``cell`` so that text from users can never become a formula.
+
+    openpyxl turns any text starting with "=" into a formula (and "#N/A" into an error), so such text
+    is forced back to a string cell; quotePrefix makes Excel show it without an apostrophe and keep it
+    text when someone edits the cell. Control characters Excel rejects are dropped instead of failing.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        if value.startswith(_FORMULA_PREFIXES) or value in ERROR_CODES:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def write_table(
+    ws: Worksheet,
+    *,
+    title: str,
+    columns: Sequence[OutColumn],
+    rows: Iterable[Mapping[str, object]],
+    unit_line: str | None = "单位：万元",
+    total_row: Mapping[str, object] | None = None,
+    note: str | None = None,
+) -> int:
+    """Write a printable report table starting at A1 and return its header row number.
+
+    Layout follows the tables people already hand round: title, right-aligned unit line, header,
+    the 合计 row, then the data rows, then an optional note.
+    """
+    last = len(columns)
+    widths = [display_width(column.label) for column in columns]
+
+    def merged_line(row: int, text: str, alignment: Alignment, font: Font | None = None) -> None:
+        cell = safe_cell_value(ws.cell(row=row, column=1), text)
+        cell.alignment = alignment
+        if font is not None:
+            cell.font = font
+        if last > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+
+    merged_line(1, title, Alignment(horizontal="center", vertical="center"), Font(bold=True, size=16))
+    ws.row_dimensions[1].height = 30
+    header_row = 2
+    if unit_line:
+        merged_line(2, unit_line, Alignment(horizontal="right"))
+        header_row = 3
+
+    for index, column in enumerate(columns, start=1):
+        cell = safe_cell_value(ws.cell(row=header_row, column=index), column.label)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    data = [total_row, *rows] if total_row is not None else rows
+    row_number = header_row
+    for row_number, values in enumerate(data, start=header_row + 1):
+        bold = values is total_row
+        for index, column in enumerate(columns, start=1):
+            value = values.get(column.key)
+            cell = safe_cell_value(ws.cell(row=row_number, column=index), value)
+            cell.border = _BORDER
+            if bold:
+                cell.font = Font(bold=True)
+            if column.number_format and value is not None and not isinstance(value, str):
+                cell.number_format = column.number_format
+            widths[index - 1] = max(widths[index - 1], _shown_width(column, value))
+
+    fitted = _fit_widths(columns, widths, title)
+    for index, width in enumerate(fitted, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+    if note:
+        note_row = row_number + 1
+        merged_line(note_row, note, Alignment(horizontal="left", vertical="top", wrap_text=True))
+        ws.row_dimensions[note_row].height = 15 * math.ceil(display_width(note) / sum(fitted))
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    _set_up_printing(ws, title_rows=f"1:{header_row}")
+    return header_row
+
+
+def _fit_widths(columns: Sequence[OutColumn], widths: list[int], title: str) -> list[float]:
+    fitted = [
+        column.width or min(max(width + 2, 6), 60) for column, width in zip(columns, widths, strict=True)
+    ]
+    # A merged title is clipped, not spilled, when the columns under it are narrower than its text.
+    shortfall = display_width(title) * _TITLE_SCALE - sum(fitted)
+    flexible = [index for index, column in enumerate(columns) if column.width is None]
+    if shortfall > 0 and flexible:
+        for index in flexible:
+            fitted[index] += math.ceil(shortfall / len(flexible))
+    return fitted
+
+
+def _set_up_printing(ws: Worksheet, *, title_rows: str) -> None:
+    ws.print_title_rows = title_rows
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # without it Excel ignores fitToWidth
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _shown_width(column: OutColumn, value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and column.kind != "text":
+        grouping = "," if column.kind != "pct" else ""
+        return len(f"{Decimal(value):{grouping}.{column.places}f}")
+    if isinstance(value, date):
+        return 10
+    return display_width(str(value))
+
+
+def workbook_response_bytes(wb: Workbook) -> bytes:
+    """Serialise a workbook for an HttpResponse (content type: XLSX_CONTENT_TYPE)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
