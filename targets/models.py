@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -96,6 +96,26 @@ class PlanYear(models.Model):
         "使用统计局官方数据",
         default=True,
         help_text="勾选时排名采用统计局发布的单位数据；否则以单位所属项目月报之和代替",
+    )
+    report_deadline_day = models.PositiveSmallIntegerField(
+        "报送截止日",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="次月几日前报送上月数据；之后报送记为逾期",
+    )
+    reminder_start_day = models.PositiveSmallIntegerField(
+        "催报开始日",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="次月从该日起每天提醒尚未报送的单位，直至截止日",
+    )
+    warning_yellow_gap = models.DecimalField(
+        "黄色预警区间(百分点)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(ZERO)],
+        help_text="完成率低于时序进度不超过该百分点为黄色，超过为红色",
     )
     history = HistoricalRecords()
 

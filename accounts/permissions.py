@@ -1,0 +1,108 @@
+"""Who may act on what, checked on the server for every view.
+
+Every view is wrapped by exactly one of the decorators below. Each records the view's access
+policy on the function (``view.access_policy``) so a test can walk the URL configuration and fail
+on any view that has none.
+
+Reading: 管理员, 统计审核 and 领导 read every unit; 填报员 and 单位负责人 read their own unit.
+Writing a unit's data: its own 填报员 and 单位负责人 (and 管理员). Role-only actions (publish,
+verify, unlock …) name their roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from targets.models import Unit
+
+from .roles import Role
+
+ALL_UNITS_READERS = (Role.ADMIN, Role.REVIEWER, Role.LEADER)
+UNIT_EDITORS = (Role.REPORTER, Role.UNIT_HEAD)
+
+
+def has_any_role(user, roles) -> bool:
+    return user.is_authenticated and (user.is_superuser or any(user.has_role(role) for role in roles))
+
+
+def can_read_unit(user, unit: Unit | int) -> bool:
+    if has_any_role(user, ALL_UNITS_READERS):
+        return True
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return user.is_authenticated and user.unit_id == unit_id and has_any_role(user, UNIT_EDITORS)
+
+
+def can_edit_unit(user, unit: Unit | int) -> bool:
+    if has_any_role(user, (Role.ADMIN,)):
+        return True
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return user.is_authenticated and user.unit_id == unit_id and has_any_role(user, UNIT_EDITORS)
+
+
+def readable_units(user) -> QuerySet[Unit]:
+    """The units whose data the user may see: every unit, or only their own."""
+    if has_any_role(user, ALL_UNITS_READERS):
+        return Unit.objects.all()
+    if user.is_authenticated and user.unit_id and has_any_role(user, UNIT_EDITORS):
+        return Unit.objects.filter(pk=user.unit_id)
+    return Unit.objects.none()
+
+
+def check_unit_read(user, unit: Unit | int) -> None:
+    if not can_read_unit(user, unit):
+        raise PermissionDenied("您无权查看该单位的数据。")
+
+
+def check_unit_edit(user, unit: Unit | int) -> None:
+    if not can_edit_unit(user, unit):
+        raise PermissionDenied("您无权修改该单位的数据。")
+
+
+def _mark(view: Callable, policy: str) -> Callable:
+    view.access_policy = policy
+    return view
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Only users holding one of ``roles`` (or a superuser) reach the view."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_any_role(request.user, roles):
+                raise PermissionDenied("您的角色无权执行此操作。")
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapped, "roles:" + ",".join(roles))
+
+    return decorator
+
+
+def unit_member_view(view: Callable) -> Callable:
+    """Any logged-in user with a role; the view itself limits what it shows to ``readable_units``
+    and calls ``check_unit_read`` / ``check_unit_edit`` for the unit it touches."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_superuser and not request.user.role_names:
+            raise PermissionDenied("您的账号尚未分配角色，请联系管理员。")
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapped, "unit-scoped")
+
+
+def authenticated_view(view: Callable) -> Callable:
+    """Any logged-in user, whatever their role (logging out, their own account)."""
+    return _mark(login_required(view), "authenticated")
+
+
+def public_view(view: Callable) -> Callable:
+    """Reachable without logging in (the login page only)."""
+    return _mark(view, "public")

@@ -1,0 +1,51 @@
+from django.db import models
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    APPROVED = "approved", "负责人已审批"
+    VERIFIED = "verified", "已审核"
+    LOCKED = "locked", "已锁定"
+
+
+class Metric(models.TextChoices):
+    GROWTH = "growth", "增速"
+    COMPLETION_RATE = "completion_rate", "完成率"
+    AMOUNT = "amount", "完成额"
+    COMPOSITE = "composite", "加权综合得分"
+
+
+class FigureSource(models.TextChoices):
+    OFFICIAL = "official", "统计局官方数据"
+    PROJECT_SUM = "project_sum", "项目月报之和"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class RowStatus(models.TextChoices):
+    REPORTED = "reported", "已报送"
+    MISSING = "missing", "未报送"
+    UNDEFINED = "undefined", "—"
+
+
+class EscalationStatus(models.TextChoices):
+    PROPOSED = "proposed", "拟定（未发布）"
+    PENDING = "pending", "待约谈"
+    INTERVIEWED = "interviewed", "已约谈"
+    RECTIFYING = "rectifying", "整改中"
+    CLOSED = "closed", "已销号"
+
+
+class AssessmentKind(models.TextChoices):
+    QUARTER = "quarter", "季度考评"
+    HALF_YEAR = "half_year", "半年考核"
+    ANNUAL = "annual", "年度总评"
+
+
+class AwardKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", "综合奖"
+    SINGLE_ITEM = "single_item", "单项奖"

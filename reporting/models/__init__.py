@@ -1,0 +1,35 @@
+from .assessments import Assessment, AssessmentAdjustment, AssessmentRow, Award
+from .communications import Bulletin, Notification
+from .figures import OfficialFigure
+from .rankings import (
+    CompositeWeight,
+    Escalation,
+    Ladder,
+    LadderStep,
+    RankingRow,
+    RankingRun,
+    RankingScheme,
+    RewardTier,
+)
+from .submissions import Forecast, Submission, SubmissionEvent
+
+__all__ = [
+    "Assessment",
+    "AssessmentAdjustment",
+    "AssessmentRow",
+    "Award",
+    "Bulletin",
+    "CompositeWeight",
+    "Escalation",
+    "Forecast",
+    "Ladder",
+    "LadderStep",
+    "Notification",
+    "OfficialFigure",
+    "RankingRow",
+    "RankingRun",
+    "RankingScheme",
+    "RewardTier",
+    "Submission",
+    "SubmissionEvent",
+]

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+
+from common.periods import Period
+from targets.models import Unit
+
+from ..choices import RunStatus
+from .rankings import PERIOD_MONTH
+
+
+class Notification(models.Model):
+    """站内通知. ``key`` names the event, so a job that runs twice never notifies twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    unit = models.ForeignKey(Unit, verbose_name="相关单位", null=True, blank=True, on_delete=models.SET_NULL)
+    key = models.CharField("事件标识", max_length=120)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_event"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Bulletin(models.Model):
+    """月度通报: the workbook of a period; once published, stored and served unchanged."""
+
+    year = models.PositiveIntegerField("年度")
+    month = models.PositiveSmallIntegerField("截至月份", **PERIOD_MONTH)
+    status = models.CharField("状态", max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    workbook = models.FileField("通报表格", upload_to="bulletins/", blank=True)
+    document = models.FileField("通报文稿", upload_to="bulletins/", blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "月度通报"
+        verbose_name_plural = "月度通报"
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="bulletin_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"通报 {self.period.label}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
