@@ -40,9 +40,10 @@ class LadderStep(models.Model):
         "连续末位期数", validators=[MinValueValidator(1)], help_text="连续倒数第一达到该期数时适用"
     )
     on_half_year_bottom = models.BooleanField("半年考核末位亦适用", default=False)
-    action = models.CharField("处理方式", max_length=100)
+    action = models.CharField("处理方式", max_length=100, help_text="如 通报批评、约谈、表态发言")
     interviewer = models.CharField("约谈人", max_length=100, blank=True)
     interviewee = models.CharField("被约谈人", max_length=100, blank=True)
+    venue = models.CharField("场合", max_length=100, blank=True, help_text="如 全区重点项目推进会议")
 
     class Meta:
         verbose_name = "约谈阶梯级别"
@@ -56,7 +57,25 @@ class LadderStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.level}级：{self.action}"
+        return f"{self.level}级：{self.title}"
+
+    @property
+    def title(self) -> str:
+        """The step as a bulletin words it: 区分管领导约谈相关负责同志, 在…会议上表态发言, 通报批评."""
+        return self.as_rule().title
+
+    def as_rule(self):
+        from ..rules import LadderStep as RuleStep
+
+        return RuleStep(
+            level=self.level,
+            min_consecutive=self.min_consecutive,
+            action=self.action,
+            interviewer=self.interviewer,
+            interviewee=self.interviewee,
+            venue=self.venue,
+            on_half_year_bottom=self.on_half_year_bottom,
+        )
 
 
 class RankingScheme(models.Model):
