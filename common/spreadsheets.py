@@ -126,7 +126,11 @@ class Row:
 
 @dataclass
 class Table:
-    """The data rows in sheet order; ``total_row.values`` holds only the summed columns."""
+    """The data rows in sheet order; ``total_row.values`` holds only the summed columns.
+
+    ``preamble`` is the text above the header, one ``(row number, text)`` per non-blank row: the
+    title line and the "单位：万元" line people put there, which some imports need to read.
+    """
 
     rows: list[Row]
     errors: list[CellError]
@@ -134,6 +138,7 @@ class Table:
     header_row: int
     letters: dict[str, str] = field(repr=False)
     labels: dict[str, str] = field(repr=False)
+    preamble: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -261,6 +266,29 @@ def read_table(
         workbook.close()
 
 
+def filled_sheet_names(
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    max_bytes: int = 10 * MIB,
+    max_uncompressed: int = 100 * MIB,
+) -> list[str]:
+    """The titles of the worksheets holding at least one non-blank cell, in workbook order.
+
+    For imports that take one table per sheet: Excel and WPS add empty sheets nobody filled in.
+    """
+    workbook = open_workbook(source, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
+    try:
+        names = []
+        for worksheet in workbook.worksheets:
+            worksheet.reset_dimensions()
+            rows = _guarded_rows(worksheet)
+            if any(not _is_blank(value) for row in rows for value in row):
+                names.append(worksheet.title)
+        return names
+    finally:
+        workbook.close()
+
+
 def _guarded_rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
     # read-only sheets parse lazily, so a malformed sheet fails while iterating, not while loading.
     rows = worksheet.iter_rows(values_only=True)
@@ -277,7 +305,7 @@ def _guarded_rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
 def _read_rows(
     rows: Iterator[tuple[Any, ...]], columns: Sequence[Column], max_header_scan: int, total_check: bool
 ) -> Table:
-    header_row, positions, serial = _find_header(rows, columns, max_header_scan)
+    header_row, positions, serial, preamble = _find_header(rows, columns, max_header_scan)
     table = Table(
         rows=[],
         errors=[],
@@ -285,6 +313,7 @@ def _read_rows(
         header_row=header_row,
         letters={key: get_column_letter(index + 1) for key, index in positions.items()},
         labels={column.key: column.label for column in columns},
+        preamble=preamble,
     )
     for number, values in enumerate(rows, start=header_row + 1):
         cells = [None if _is_blank(value) else value for value in values]
@@ -307,16 +336,21 @@ def _read_rows(
 
 def _find_header(
     rows: Iterator[tuple[Any, ...]], columns: Sequence[Column], max_header_scan: int
-) -> tuple[int, dict[str, int], set[int]]:
-    """Return the header's row number, each found column's index and the 序号-like indexes."""
+) -> tuple[int, dict[str, int], set[int], list[tuple[int, str]]]:
+    """Return the header's row number, each found column's index, the 序号-like indexes and the
+    text of the rows above the header."""
     required = [column for column in columns if column.required]
     closest = required
+    preamble: list[tuple[int, str]] = []
     for number, values in enumerate(rows, start=1):
         headers = [normalise_header(value) for value in values]
         found = _match_header(headers, columns)
         missing = [column for column in required if column.key not in found]
         if not missing:
-            return number, found, {index for index, name in enumerate(headers) if name in _SERIAL_HEADERS}
+            serial = {index for index, name in enumerate(headers) if name in _SERIAL_HEADERS}
+            return number, found, serial, preamble
+        if text := " ".join(str(value).strip() for value in values if not _is_blank(value)):
+            preamble.append((number, text))
         if len(missing) < len(closest):
             closest = missing
         if number >= max_header_scan:

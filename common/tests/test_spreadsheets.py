@@ -15,6 +15,7 @@ from common.spreadsheets import (
     SpreadsheetError,
     Table,
     display_width,
+    filled_sheet_names,
     read_table,
     safe_cell_value,
     workbook_response_bytes,
@@ -128,6 +129,42 @@ def test_it_accepts_every_alias_of_the_unit_column(unit_header: str) -> None:
 
     assert table.ok
     assert table.rows[0].values["unit"] == "建设局"
+
+
+def test_it_keeps_the_title_and_unit_lines_above_the_header() -> None:
+    source = xlsx(
+        [" 各局办年度固定资产投资任务一览表 "],
+        [],
+        [None, None, "单位：万元"],
+        ["序号", "责任单位", "投资目标"],
+        ["合计", None, 150000],
+        [1, "综合保税区", 150000],
+    )
+
+    table = read_targets(source)
+
+    assert table.ok
+    assert table.preamble == [(1, "各局办年度固定资产投资任务一览表"), (3, "单位：万元")]
+
+
+def test_a_header_in_the_first_row_has_no_preamble() -> None:
+    assert read_targets(xlsx(["单位", "投资目标"], ["建设局", 1])).preamble == []
+
+
+def test_it_lists_the_sheets_that_hold_something() -> None:
+    wb = Workbook()
+    wb.active.title = "局办"
+    wb.active.append(["单位", "投资目标"])
+    wb.create_sheet("空白")
+    wb.create_sheet("空格").append([None, "  "])
+    wb.create_sheet("办事处").append([None, None, "单位：万元"])
+
+    assert filled_sheet_names(io.BytesIO(workbook_response_bytes(wb))) == ["局办", "办事处"]
+
+
+def test_listing_the_sheets_checks_the_file_like_reading_it() -> None:
+    with pytest.raises(SpreadsheetError, match=r"不支持旧版 \.xls 格式"):
+        filled_sheet_names(ole("Root Entry", "Workbook"))
 
 
 def test_it_names_the_missing_columns_when_no_header_is_found() -> None:
