@@ -36,7 +36,9 @@ from targets.models import (
     Unit,
 )
 
-from .models import OfficialFigure
+from .choices import Metric
+from .models import CompositeWeight, Ladder, OfficialFigure, RankingScheme
+from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "zhengzhou_jingkai_2022.json"
 DEMO_YEAR = 2022
@@ -180,6 +182,7 @@ def demo_load() -> DemoSummary:
         # One generator per part, so what one part draws never shifts the next part's values.
         _load_projects(random.Random(RANDOM_SEED), units, plan_year)
         _load_official_figures(random.Random(RANDOM_SEED + 1), units, plan_year)
+        _load_schemes(plan_year)
     return DemoSummary(
         units=Unit.objects.count(),
         projects=Project.objects.count(),
@@ -506,6 +509,45 @@ def _load_problems(rng: random.Random, projects: list[Project]) -> None:
             )
         )
     bulk_create_with_history(problems, Problem)
+
+
+def _load_schemes(plan_year: PlanYear) -> None:
+    """The demo's schemes: 办事处 by growth with seed 001's ladder, 局办 by completion rate.
+
+    A composite (seed 004) scheme for the sub-districts ships inactive, to show how one is set up.
+    """
+    ladder = Ladder.objects.get(name=LADDER_SEED_001.name)
+    subdistricts = RankingGroup.objects.get(name="办事处")
+    bureaus = RankingGroup.objects.get(name="局办")
+    RankingScheme.objects.get_or_create(
+        name="办事处固定资产投资增速排名",
+        defaults={"group": subdistricts, "metric": Metric.GROWTH, "ladder": ladder, "sort_order": 1},
+    )
+    RankingScheme.objects.get_or_create(
+        name="局办固定资产投资完成率排名",
+        defaults={
+            "group": bureaus,
+            "metric": Metric.COMPLETION_RATE,
+            "allocation_table": AllocationTable.objects.get(plan_year=plan_year, ranking_group=bureaus),
+            "sort_order": 2,
+        },
+    )
+    composite, created = RankingScheme.objects.get_or_create(
+        name="办事处综合考评（加权打分）",
+        defaults={"group": subdistricts, "metric": Metric.COMPOSITE, "is_active": False, "sort_order": 3},
+    )
+    if created:
+        indicators = Indicator.objects.filter(code__in=["fai", "intake_count", "intake_amount", "new_starts"])
+        CompositeWeight.objects.bulk_create(
+            [
+                CompositeWeight(
+                    scheme=composite,
+                    indicator=indicator,
+                    weight=DEFAULT_COMPOSITE_WEIGHTS_SEED_004.get(indicator.code, 10),
+                )
+                for indicator in indicators
+            ]
+        )
 
 
 def _load_official_figures(rng: random.Random, units: dict[str, Unit], plan_year: PlanYear) -> None:

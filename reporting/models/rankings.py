@@ -7,6 +7,7 @@ from django.db import models
 from common.periods import FIRST_PERIOD_MONTH, Period
 from targets.models import AllocationTable, RankingGroup, Unit
 
+from .. import rules
 from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
 
 PERIOD_MONTH = {
@@ -64,10 +65,8 @@ class LadderStep(models.Model):
         """The step as a bulletin words it: 区分管领导约谈相关负责同志, 在…会议上表态发言, 通报批评."""
         return self.as_rule().title
 
-    def as_rule(self):
-        from ..rules import LadderStep as RuleStep
-
-        return RuleStep(
+    def as_rule(self) -> rules.LadderStep:
+        return rules.LadderStep(
             level=self.level,
             min_consecutive=self.min_consecutive,
             action=self.action,

@@ -1,0 +1,300 @@
+"""季考评, 半年考核, 年总评 and the year's awards (DESIGN.md rules 4 and 5).
+
+Each assessment reads the published monthly rankings of its group's scheme, adds the
+admin-entered points (AssessmentAdjustment) and is stored as a draft until published; a published
+assessment is never recomputed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.periods import Period
+from targets.models import Indicator, RankingGroup
+
+from .. import presets, rules
+from ..choices import AssessmentKind, AwardKind, RunStatus
+from ..models import (
+    Assessment,
+    AssessmentAdjustment,
+    AssessmentRow,
+    Award,
+    RankingRow,
+    RankingScheme,
+    RewardTier,
+)
+from ..selectors.indicators import indicator_completion_rates
+from ..selectors.unit_figures import figure_source_for
+
+QUARTERLY_REWARD_TIERS = "季度考评奖励"
+SINGLE_ITEM_INDICATORS = ["fai", "intake_count", "intake_amount", "new_starts", "completions"]
+
+
+class AssessmentError(ValueError):
+    pass
+
+
+def group_scheme(group: RankingGroup) -> RankingScheme:
+    """The scheme whose monthly ranks a group's assessments build on: its first active one."""
+    scheme = group.schemes.filter(is_active=True).order_by("sort_order", "name").first()
+    if scheme is None:
+        raise AssessmentError(f"排名组「{group}」没有启用的排名方案。")
+    return scheme
+
+
+def published_ranks(*, scheme: RankingScheme, year: int, months: range) -> dict[int, dict[int, int | None]]:
+    """month → unit id → rank, from the scheme's published runs only."""
+    ranks: dict[int, dict[int, int | None]] = defaultdict(dict)
+    rows = RankingRow.objects.filter(
+        run__scheme=scheme, run__year=year, run__month__in=list(months), run__status=RunStatus.PUBLISHED
+    ).values_list("run__month", "unit_id", "rank")
+    for month, unit_id, rank in rows:
+        ranks[month][unit_id] = rank
+    return ranks
+
+
+def _adjustments(kind: AssessmentKind, year: int, number: int) -> dict[int, AssessmentAdjustment]:
+    return {
+        adjustment.unit_id: adjustment
+        for adjustment in AssessmentAdjustment.objects.filter(kind=kind, year=year, number=number)
+    }
+
+
+def _mean_rank_points(ranks: list[int | None]) -> Decimal | None:
+    points = [rules.rank_points(rank, scale=presets.DEFAULT_RANK_SCALE) for rank in ranks]
+    points = [p for p in points if p is not None]
+    return sum(points, Decimal(0)) / len(points) if points else None
+
+
+def half_year_results(*, scheme: RankingScheme, year: int, june_ranks: dict[int, int | None] | None = None):
+    """半年考核 (seed 003): the mean rank points of 1-2月 … 1-6月, plus the half-year adjustments.
+
+    ``june_ranks`` lets June's own draft ranking take part before it is published.
+    """
+    ranks = published_ranks(scheme=scheme, year=year, months=range(2, 7))
+    if june_ranks is not None:
+        ranks[6] = june_ranks
+    adjustments = _adjustments(AssessmentKind.HALF_YEAR, year, 1)
+    unit_ids = {unit_id for month_ranks in ranks.values() for unit_id in month_ranks}
+    scores = {}
+    for unit_id in unit_ids:
+        mean = _mean_rank_points([ranks[month].get(unit_id) for month in sorted(ranks)])
+        adjustment = adjustments.get(unit_id)
+        extra = adjustment.observation_score + adjustment.review_score if adjustment else Decimal(0)
+        scores[unit_id] = None if mean is None else mean + extra
+    entries = [
+        rules.RankEntry(
+            key, score, rules.EntryStatus.REPORTED if score is not None else rules.EntryStatus.UNDEFINED
+        )
+        for key, score in scores.items()
+    ]
+    return rules.rank_units(entries)
+
+
+def _reward_tiers() -> tuple[rules.RewardTier, ...]:
+    return tuple(
+        rules.RewardTier(first_rank=tier.first_place, last_rank=tier.last_place, amount_wan=tier.amount)
+        for tier in RewardTier.objects.filter(name=QUARTERLY_REWARD_TIERS)
+    )
+
+
+@transaction.atomic
+def assessment_compute(*, kind: AssessmentKind, year: int, number: int, group: RankingGroup) -> Assessment:
+    """Compute (or recompute) one assessment of one group; a published one is returned unchanged."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(kind=kind, year=year, number=number, group=group)
+        .first()
+    )
+    if assessment is not None and assessment.status == RunStatus.PUBLISHED:
+        return assessment
+    scheme = group_scheme(group)
+    rows = {
+        AssessmentKind.QUARTER: _quarter_rows,
+        AssessmentKind.HALF_YEAR: _half_year_rows,
+        AssessmentKind.ANNUAL: _annual_rows,
+    }[kind](scheme=scheme, year=year, number=number)
+    if assessment is None:
+        assessment = Assessment.objects.create(
+            kind=kind, year=year, number=number, group=group, computed_at=timezone.now()
+        )
+    else:
+        assessment.computed_at = timezone.now()
+        assessment.save(update_fields=["computed_at"])
+        assessment.rows.all().delete()
+    for row in rows:
+        row.assessment = assessment
+    AssessmentRow.objects.bulk_create(rows)
+    return assessment
+
+
+def _quarter_rows(*, scheme: RankingScheme, year: int, number: int) -> list[AssessmentRow]:
+    """季考评: the quarter-end month's rank points plus 观摩 and other points; seed 002's tiers."""
+    month = 3 * number
+    ranks = published_ranks(scheme=scheme, year=year, months=range(month, month + 1)).get(month)
+    if not ranks:
+        raise AssessmentError(f"{Period(year, month).label}排名尚未发布，无法进行第{number}季度考评。")
+    adjustments = _adjustments(AssessmentKind.QUARTER, year, number)
+    inputs = [
+        rules.QuarterlyInput(
+            key=unit_id,
+            quarter_end_rank=rank,
+            observation=adjustments[unit_id].observation_score if unit_id in adjustments else Decimal(0),
+            review=adjustments[unit_id].review_score if unit_id in adjustments else Decimal(0),
+        )
+        for unit_id, rank in ranks.items()
+    ]
+    results = rules.quarterly_assessment(inputs, scale=presets.DEFAULT_RANK_SCALE, tiers=_reward_tiers())
+    return [
+        AssessmentRow(
+            unit_id=result.key,
+            rank_points=result.rank_points,
+            observation_score=result.observation,
+            review_score=result.review,
+            score=result.score,
+            rank=result.rank,
+            is_bottom=result.bottom,
+            reward=result.reward_wan,
+        )
+        for result in results
+    ]
+
+
+def _half_year_rows(*, scheme: RankingScheme, year: int, number: int) -> list[AssessmentRow]:
+    if not published_ranks(scheme=scheme, year=year, months=range(6, 7)):
+        raise AssessmentError(f"{Period(year, 6).label}排名尚未发布，无法进行半年考核。")
+    adjustments = _adjustments(AssessmentKind.HALF_YEAR, year, 1)
+    rows = []
+    for entry in half_year_results(scheme=scheme, year=year):
+        adjustment = adjustments.get(entry.key)
+        rows.append(
+            AssessmentRow(
+                unit_id=entry.key,
+                observation_score=adjustment.observation_score if adjustment else Decimal(0),
+                review_score=adjustment.review_score if adjustment else Decimal(0),
+                score=entry.value,
+                rank=entry.rank,
+                is_bottom=entry.bottom,
+            )
+        )
+    return rows
+
+
+def _annual_rows(*, scheme: RankingScheme, year: int, number: int) -> list[AssessmentRow]:
+    """年总评: monthly rank points and quarterly scores, weighted, plus the year's adjustments."""
+    ranks = published_ranks(scheme=scheme, year=year, months=range(2, 13))
+    if not ranks:
+        raise AssessmentError(f"{year}年尚无已发布的月度排名，无法进行年度总评。")
+    quarterly: dict[int, list[Decimal | None]] = defaultdict(list)
+    for unit_id, score in AssessmentRow.objects.filter(
+        assessment__kind=AssessmentKind.QUARTER, assessment__year=year, assessment__group=scheme.group
+    ).values_list("unit_id", "score"):
+        quarterly[unit_id].append(score)
+    adjustments = _adjustments(AssessmentKind.ANNUAL, year, 1)
+    unit_ids = {unit_id for month_ranks in ranks.values() for unit_id in month_ranks}
+    inputs = [
+        rules.AnnualInput(
+            key=unit_id,
+            monthly_ranks=[ranks[month].get(unit_id) for month in sorted(ranks)],
+            quarterly_scores=quarterly.get(unit_id, []),
+            adjustment=(
+                adjustments[unit_id].observation_score + adjustments[unit_id].review_score
+                if unit_id in adjustments
+                else Decimal(0)
+            ),
+        )
+        for unit_id in unit_ids
+    ]
+    results = rules.annual_evaluation(
+        inputs, scale=presets.DEFAULT_RANK_SCALE, weights=presets.DEFAULT_ANNUAL_WEIGHTS
+    )
+    return [
+        AssessmentRow(
+            unit_id=result.key,
+            rank_points=result.monthly_points,
+            review_score=result.adjustment,
+            score=result.total,
+            rank=result.rank,
+            is_bottom=result.bottom,
+        )
+        for result in results
+    ]
+
+
+@transaction.atomic
+def annual_awards_compute(*, year: int) -> list[Award]:
+    """综合奖 for the top five of each group's 年总评 and 单项奖 per indicator (seed 004)."""
+    annual = Assessment.objects.filter(kind=AssessmentKind.ANNUAL, year=year).select_related("group")
+    if not annual.exists():
+        raise AssessmentError(f"请先完成{year}年度总评，再评定奖项。")
+    Award.objects.filter(year=year).delete()
+    awards = []
+    comprehensive = presets.COMPREHENSIVE_AWARD_SEED_004
+    for assessment in annual:
+        scores = dict(assessment.rows.values_list("unit_id", "score"))
+        winners = rules.comprehensive_awards({assessment.group.pk: scores}, rule=comprehensive)[
+            assessment.group.pk
+        ]
+        awards += [
+            Award(
+                year=year,
+                kind=AwardKind.COMPREHENSIVE,
+                group=assessment.group,
+                unit_id=unit_id,
+                place=place,
+                prize=comprehensive.prize_wan,
+            )
+            for place, unit_id in enumerate(winners, start=1)
+        ]
+    awards += _single_item_awards(year)
+    return Award.objects.bulk_create(awards)
+
+
+def _single_item_awards(year: int) -> list[Award]:
+    """单项奖: per indicator, the units with the best completion of their own target."""
+    latest = (
+        RankingRow.objects.filter(run__year=year, run__status=RunStatus.PUBLISHED)
+        .order_by("-run__month")
+        .values_list("run__month", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    rule = presets.SINGLE_ITEM_AWARD_SEED_004
+    units = [unit for group in RankingGroup.objects.prefetch_related("units") for unit in group.units.all()]
+    units = list({unit.pk: unit for unit in units}.values())
+    rates = indicator_completion_rates(
+        units=units, period=Period(year, latest), codes=SINGLE_ITEM_INDICATORS, source=figure_source_for(year)
+    )
+    by_indicator: dict[str, dict[int, Decimal | None]] = defaultdict(dict)
+    for unit_id, unit_rates in rates.items():
+        for code, rate in unit_rates.items():
+            by_indicator[code][unit_id] = rate
+    winners = rules.single_item_awards(
+        by_indicator, rule=rule, places={code: rule.max_places for code in by_indicator}
+    )
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.filter(code__in=list(winners))}
+    return [
+        Award(
+            year=year,
+            kind=AwardKind.SINGLE_ITEM,
+            indicator=indicators[code],
+            unit_id=unit_id,
+            place=place,
+            prize=rule.prize_wan,
+        )
+        for code, unit_ids in winners.items()
+        for place, unit_id in enumerate(unit_ids, start=1)
+    ]
+
+
+def assessment_publish(*, assessment: Assessment) -> bool:
+    return bool(
+        Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
+            status=RunStatus.PUBLISHED, published_at=timezone.now()
+        )
+    )

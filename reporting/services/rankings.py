@@ -1,0 +1,320 @@
+"""Ranking runs and the escalations they propose (DESIGN.md rules 1–3 and 9).
+
+``ranking_compute`` builds a scheme's draft for a period from the figures and recomputes it as
+often as asked; ``ranking_publish`` freezes it. A published run, its rows and its escalations are
+never touched again, so re-running any job after publication changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.periods import Period
+from targets.models import Unit
+
+from .. import rules
+from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
+from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
+from ..selectors.indicators import indicator_completion_rates
+from ..selectors.unit_figures import figure_source_for, unit_figures, unit_targets
+from .notifications import notification_send, unit_users, users_with_role
+from .period_lock import period_lock
+
+# Rates are ranked as the bulletin prints them, to one decimal: two units the bulletin shows as
+# 5.1% share a rank rather than being split by a digit nobody sees.
+RATE_PRECISION = Decimal("0.1")
+AMOUNT_PRECISION = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    unit: Unit
+    entry: rules.RankEntry
+    ytd_completed: Decimal | None
+    baseline: Decimal | None
+    target: Decimal | None
+
+
+def _round(value: Decimal | None, precision: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(precision, rounding=ROUND_HALF_UP)
+
+
+def ranked_units(scheme: RankingScheme, period: Period) -> list[Unit]:
+    """The group's active units. A unit made inactive leaves the rankings from then on."""
+    return list(scheme.group.units.filter(is_active=True).order_by("sort_order", "name"))
+
+
+def scheme_metric_inputs(
+    *, scheme: RankingScheme, units: list[Unit], period: Period, source: FigureSource
+) -> list[MetricInput]:
+    """Each unit's metric value and status: reported, 未报送 (no figure) or undefined ("—")."""
+    figures = unit_figures(units=units, period=period, source=source)
+    targets = unit_targets(
+        units=units, year=period.year, table_id=scheme.allocation_table_id, group_id=scheme.group_id
+    )
+    composite = _composite_scores(scheme, units, period, source) if scheme.metric == Metric.COMPOSITE else {}
+    inputs = []
+    for unit in units:
+        figure = figures.get(unit.pk)
+        target = targets.get(unit.pk)
+        if figure is None:
+            inputs.append(
+                MetricInput(
+                    unit, rules.RankEntry(unit.pk, None, rules.EntryStatus.MISSING), None, None, target
+                )
+            )
+            continue
+        value = {
+            Metric.GROWTH: lambda: _round(
+                rules.growth_pct(figure.ytd_completed, figure.baseline), RATE_PRECISION
+            ),
+            Metric.COMPLETION_RATE: lambda: _round(
+                rules.completion_rate_pct(figure.ytd_completed, target), RATE_PRECISION
+            ),
+            Metric.AMOUNT: lambda: _round(figure.ytd_completed, AMOUNT_PRECISION),
+            Metric.COMPOSITE: lambda: composite.get(unit.pk),
+        }[scheme.metric]()
+        status = rules.EntryStatus.REPORTED if value is not None else rules.EntryStatus.UNDEFINED
+        inputs.append(
+            MetricInput(
+                unit, rules.RankEntry(unit.pk, value, status), figure.ytd_completed, figure.baseline, target
+            )
+        )
+    return inputs
+
+
+def _composite_scores(
+    scheme: RankingScheme, units: list[Unit], period: Period, source: FigureSource
+) -> dict[int, Decimal]:
+    weights = {weight.indicator.code: weight.weight for weight in scheme.weights.select_related("indicator")}
+    rates = indicator_completion_rates(units=units, period=period, codes=list(weights), source=source)
+    scores = {}
+    for unit in units:
+        carried = {code: weight for code, weight in weights.items() if code in rates[unit.pk] and weight > 0}
+        if carried:
+            score = rules.composite_score(rates[unit.pk], carried)
+            scores[unit.pk] = _round(score, RATE_PRECISION)
+    return scores
+
+
+def previous_bottoms(*, scheme: RankingScheme, period: Period) -> dict[int, list[bool]]:
+    """unit id → bottom flags of the earlier published periods of the scheme's year, latest first."""
+    rows = (
+        RankingRow.objects.filter(
+            run__scheme=scheme,
+            run__year=period.year,
+            run__month__lt=period.month,
+            run__status=RunStatus.PUBLISHED,
+        )
+        .order_by("-run__month")
+        .values_list("run__month", "unit_id", "is_bottom")
+    )
+    by_month: dict[int, dict[int, bool]] = defaultdict(dict)
+    for month, unit_id, is_bottom in rows:
+        by_month[month][unit_id] = is_bottom
+    months = sorted(by_month, reverse=True)
+    unit_ids = {unit_id for flags in by_month.values() for unit_id in flags}
+    return {unit_id: [by_month[month].get(unit_id, False) for month in months] for unit_id in unit_ids}
+
+
+def half_year_bottom_units(
+    *, scheme: RankingScheme, period: Period, current_ranks: dict[int, int | None]
+) -> set[int]:
+    """Seed 003: bottom of the half-year assessment. Only June's ranking looks at it."""
+    from .assessments import half_year_results
+
+    if (
+        period.month != 6
+        or scheme.ladder is None
+        or not scheme.ladder.steps.filter(on_half_year_bottom=True).exists()
+    ):
+        return set()
+    return {
+        result.key
+        for result in half_year_results(scheme=scheme, year=period.year, june_ranks=current_ranks)
+        if result.bottom
+    }
+
+
+def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive: int) -> str:
+    parts = []
+    if status == RowStatus.MISSING:
+        parts.append("未报送")
+    if is_bottom:
+        parts.append("倒数第一" if consecutive <= 1 else f"连续{consecutive}期倒数第一")
+    if step is not None:
+        parts.append(f"{step.level}级：{step.title}")
+    return "；".join(parts)
+
+
+@transaction.atomic
+def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
+    """Compute (or recompute) the scheme's draft for the period; a published run is returned as is."""
+    run = (
+        RankingRun.objects.select_for_update()
+        .filter(scheme=scheme, year=period.year, month=period.month)
+        .first()
+    )
+    if run is not None and run.is_published:
+        return run
+    source = figure_source_for(period.year)
+    if run is None:
+        run = RankingRun.objects.create(
+            scheme=scheme,
+            year=period.year,
+            month=period.month,
+            figure_source=source,
+            computed_at=timezone.now(),
+        )
+    else:
+        run.figure_source = source
+        run.computed_at = timezone.now()
+        run.save(update_fields=["figure_source", "computed_at"])
+
+    inputs = scheme_metric_inputs(
+        scheme=scheme, units=ranked_units(scheme, period), period=period, source=source
+    )
+    ranked = {entry.key: entry for entry in rules.rank_units([item.entry for item in inputs])}
+    history = previous_bottoms(scheme=scheme, period=period)
+    half_year_bottom = half_year_bottom_units(
+        scheme=scheme, period=period, current_ranks={key: entry.rank for key, entry in ranked.items()}
+    )
+    steps = list(scheme.ladder.steps.all()) if scheme.ladder else []
+    ladder = (
+        rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
+        if steps
+        else None
+    )
+
+    rows, escalations = [], []
+    for item in inputs:
+        entry = ranked[item.unit.pk]
+        consecutive = rules.consecutive_bottom_count(
+            bottom_now=entry.bottom, previous_bottoms=history.get(item.unit.pk, [])
+        )
+        rule_step = None
+        if ladder is not None and (entry.bottom or item.unit.pk in half_year_bottom):
+            rule_step = rules.escalation_step(
+                consecutive=consecutive, ladder=ladder, half_year_bottom=item.unit.pk in half_year_bottom
+            )
+        step = steps[rule_step.level - 1] if rule_step else None
+        rows.append(
+            RankingRow(
+                run=run,
+                unit=item.unit,
+                ytd_completed=item.ytd_completed,
+                baseline=item.baseline,
+                target=item.target,
+                value=entry.value,
+                status=entry.status.value,
+                rank=entry.rank,
+                is_bottom=entry.bottom,
+                consecutive_bottom=consecutive,
+                escalation_level=step.level if step else 0,
+                note=row_note(entry.status, entry.bottom, step, consecutive),
+            )
+        )
+        if step is not None:
+            escalations.append(
+                Escalation(
+                    scheme=scheme,
+                    unit=item.unit,
+                    year=period.year,
+                    month=period.month,
+                    level=step.level,
+                    consecutive_bottom=consecutive,
+                    action=step.title,
+                    interviewer_role=step.interviewer,
+                    interviewee_role=step.interviewee,
+                    status=EscalationStatus.PROPOSED,
+                )
+            )
+    run.rows.all().delete()
+    Escalation.objects.filter(
+        scheme=scheme, year=period.year, month=period.month, status=EscalationStatus.PROPOSED
+    ).delete()
+    RankingRow.objects.bulk_create(rows)
+    Escalation.objects.bulk_create(escalations)
+    return run
+
+
+@transaction.atomic
+def ranking_publish(*, run: RankingRun, actor=None) -> bool:
+    """Freeze the run and turn its proposed escalations into 待约谈. False when already published.
+
+    The conditional update claims the run, so two publishers racing cannot both publish it.
+    """
+    claimed = RankingRun.objects.filter(pk=run.pk, status=RunStatus.DRAFT).update(
+        status=RunStatus.PUBLISHED, published_at=timezone.now(), published_by=actor
+    )
+    if not claimed:
+        return False
+    run.refresh_from_db()
+    Escalation.objects.filter(
+        scheme=run.scheme, year=run.year, month=run.month, status=EscalationStatus.PROPOSED
+    ).update(status=EscalationStatus.PENDING)
+    transaction.on_commit(lambda: ranking_notify_units(run=run))
+    return True
+
+
+def ranking_notify_units(*, run: RankingRun) -> None:
+    for row in run.rows.select_related("unit"):
+        place = f"第{row.rank}名" if row.rank else row.get_status_display()
+        body = f"{run.scheme.name}：{run.period.label}排名{place}。"
+        if row.note:
+            body += row.note
+        notification_send(
+            users=unit_users(row.unit),
+            key=f"ranking-published:{run.pk}",
+            title=f"{run.period.label}排名已发布",
+            body=body,
+            unit=row.unit,
+        )
+
+
+def active_schemes():
+    return (
+        RankingScheme.objects.filter(is_active=True)
+        .select_related("group", "ladder")
+        .order_by("sort_order", "name")
+    )
+
+
+def period_rank(*, period: Period) -> list[RankingRun]:
+    """Draft (or re-draft) every active scheme for the period and tell the admins once."""
+    runs = [ranking_compute(scheme=scheme, period=period) for scheme in active_schemes()]
+    notification_send(
+        users=users_with_role("管理员"),
+        key=f"ranking-draft:{period}",
+        title=f"{period.label}排名草稿已生成",
+        body="请核对排名和拟约谈单位后发布通报。",
+    )
+    return runs
+
+
+def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
+    """Publish every active scheme's run for the period (drafting it first if need be)."""
+    runs = []
+    for scheme in active_schemes():
+        run = ranking_compute(scheme=scheme, period=period)
+        ranking_publish(run=run, actor=actor)
+        runs.append(run)
+    period_lock(period=period, actor=actor)
+    return runs
+
+
+def period_rows(*, period: Period):
+    """The rows of every active scheme's run for the period, for pages, the command and exports."""
+    return (
+        RankingRow.objects.filter(run__year=period.year, run__month=period.month, run__scheme__is_active=True)
+        .select_related("run", "run__scheme", "run__scheme__group", "unit")
+        .order_by(
+            "run__scheme__sort_order", "run__scheme__name", F("rank").asc(nulls_last=True), "unit__sort_order"
+        )
+    )
