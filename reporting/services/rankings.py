@@ -22,7 +22,7 @@ from .. import rules
 from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
 from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
 from ..selectors.indicators import indicator_completion_rates
-from ..selectors.unit_figures import figure_source_for, unit_figures, unit_targets
+from ..selectors.unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets
 from .notifications import notification_send, unit_users, users_with_role
 from .period_lock import period_lock
 
@@ -70,16 +70,7 @@ def scheme_metric_inputs(
                 )
             )
             continue
-        value = {
-            Metric.GROWTH: lambda: _round(
-                rules.growth_pct(figure.ytd_completed, figure.baseline), RATE_PRECISION
-            ),
-            Metric.COMPLETION_RATE: lambda: _round(
-                rules.completion_rate_pct(figure.ytd_completed, target), RATE_PRECISION
-            ),
-            Metric.AMOUNT: lambda: _round(figure.ytd_completed, AMOUNT_PRECISION),
-            Metric.COMPOSITE: lambda: composite.get(unit.pk),
-        }[scheme.metric]()
+        value = metric_value(scheme.metric, figure, target, composite.get(unit.pk))
         status = rules.EntryStatus.REPORTED if value is not None else rules.EntryStatus.UNDEFINED
         inputs.append(
             MetricInput(
@@ -87,6 +78,19 @@ def scheme_metric_inputs(
             )
         )
     return inputs
+
+
+def metric_value(
+    metric: str, figure: UnitFigure, target: Decimal | None, composite: Decimal | None
+) -> Decimal | None:
+    """The value a scheme ranks on, rounded as published; None when it is undefined."""
+    if metric == Metric.GROWTH:
+        return _round(rules.growth_pct(figure.ytd_completed, figure.baseline), RATE_PRECISION)
+    if metric == Metric.COMPLETION_RATE:
+        return _round(rules.completion_rate_pct(figure.ytd_completed, target), RATE_PRECISION)
+    if metric == Metric.AMOUNT:
+        return _round(figure.ytd_completed, AMOUNT_PRECISION)
+    return composite
 
 
 def _composite_scores(
