@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Problem, Project, ProjectReport, ProjectYearPlan, StageChange, Tag
+from .models import (
+    ExitRequest,
+    Milestone,
+    Problem,
+    Project,
+    ProjectReport,
+    ProjectYearPlan,
+    StageChange,
+    Tag,
+)
 
 
 @admin.register(Tag)
@@ -12,6 +21,11 @@ class TagAdmin(admin.ModelAdmin):
 
 class ProjectYearPlanInline(admin.TabularInline):
     model = ProjectYearPlan
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
     extra = 0
 
 
@@ -47,7 +61,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["reporting_unit", "responsible_unit", "steward"]
     filter_horizontal = ["tags"]
     date_hierarchy = "planned_start"
-    inlines = [ProjectYearPlanInline, StageChangeInline]
+    inlines = [ProjectYearPlanInline, MilestoneInline, StageChangeInline]
     fieldsets = [
         (
             "基本信息",
@@ -64,7 +78,19 @@ class ProjectAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("投资与阶段", {"fields": ["total_investment", "stage", "is_registered", "registered_on"]}),
+        (
+            "投资与阶段",
+            {
+                "fields": [
+                    "total_investment",
+                    "stage",
+                    "is_registered",
+                    "registered_on",
+                    "land_for_reinvestment",
+                ]
+            },
+        ),
+        ("前期手续", {"fields": ["approval_on", "land_on", "planning_on", "construction_permit_on"]}),
         (
             "时间节点",
             {"fields": ["planned_start", "actual_start", "planned_completion", "actual_completion"]},
@@ -115,3 +141,22 @@ class ProblemAdmin(SimpleHistoryAdmin):
     search_fields = ["project__name", "description"]
     list_select_related = ["project", "owner_unit"]
     autocomplete_fields = ["project", "owner_unit"]
+
+
+@admin.register(ExitRequest)
+class ExitRequestAdmin(admin.ModelAdmin):
+    list_display = ["project", "reason", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["project__name", "project__code", "note"]
+    list_select_related = ["project", "requested_by", "decided_by"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["stage_change"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "kind", "planned_on", "actual_on"]
+    list_filter = ["kind"]
+    search_fields = ["project__name", "project__code"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]

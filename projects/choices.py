@@ -30,13 +30,29 @@ class Field(models.TextChoices):
 
 
 class ExitReason(models.TextChoices):
-    """退库 reasons (seed 003)."""
+    """退库 reasons, verbatim from seed 003 四(二)3「严格退库管理」; only these take a project out."""
 
-    REACHED_OUTPUT = "reached_output", "项目竣工达效"
-    CANCELLED = "cancelled", "项目终止或取消"
-    POLICY = "policy", "受政策调整无法实施"
-    NOT_STARTED = "not_started", "长期未能开工"
-    OTHER = "other", "其他经批准的原因"
+    REACHED_OUTPUT = "reached_output", "竣工达效"
+    CONTRACT_TERMINATED = "contract_terminated", "因合同约定终止合作"
+    TALKS_STOPPED = "talks_stopped", "已停止洽谈"
+    LAND_IDLE = "land_idle", "企业无能力开发造成土地长期闲置"
+    CONTRACT_BREACH = "contract_breach", "严重违反合同条款影响整体产业布局"
+    POLICY_CHANGE = "policy_change", "上级政策或上位规划调整"
+
+
+class ExitRequestStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class MilestoneKind(models.TextChoices):
+    """The key nodes of seed 003's 进展台账: 签约、开工、竣工、达效."""
+
+    SIGNING = "signing", "签约"
+    START = "start", "开工"
+    COMPLETION = "completion", "竣工"
+    OUTPUT = "output", "达效"
 
 
 class ProblemCategory(models.TextChoices):

@@ -7,9 +7,27 @@ from simple_history.models import HistoricalRecords
 
 from targets.models import MONEY, ZERO, Unit
 
-from .choices import ExitReason, Field, Level, ProblemCategory, ProblemStatus, Stage
+from .choices import (
+    ExitReason,
+    ExitRequestStatus,
+    Field,
+    Level,
+    MilestoneKind,
+    ProblemCategory,
+    ProblemStatus,
+    Stage,
+)
 
 LARGE_PROJECT_THRESHOLD = Decimal("10000")  # 亿元以上: 1亿元 = 10,000 万元
+
+# The procedures a reserve project must complete before it joins the 开工库 (seed 003 四(二)2:
+# 「手续完备达到开工标准的，即时转化为开工库项目」), as (Project field, label) in the order they are done.
+PROCEDURES = (
+    ("approval_on", "立项"),
+    ("land_on", "用地"),
+    ("planning_on", "规划"),
+    ("construction_permit_on", "施工许可"),
+)
 
 
 class Tag(models.Model):
@@ -53,6 +71,16 @@ class Project(models.Model):
     actual_start = models.DateField("实际开工日期", null=True, blank=True)
     planned_completion = models.DateField("计划竣工日期", null=True, blank=True)
     actual_completion = models.DateField("实际竣工日期", null=True, blank=True)
+    approval_on = models.DateField(
+        "立项日期", null=True, blank=True, help_text="取得立项批复、核准或备案的日期"
+    )
+    land_on = models.DateField("用地手续日期", null=True, blank=True, help_text="取得项目用地手续的日期")
+    planning_on = models.DateField(
+        "规划许可日期", null=True, blank=True, help_text="取得建设工程规划许可证的日期"
+    )
+    construction_permit_on = models.DateField(
+        "施工许可日期", null=True, blank=True, help_text="取得建筑工程施工许可证的日期"
+    )
     is_registered = models.BooleanField("已入库纳统", default=False)
     registered_on = models.DateField("入库日期", null=True, blank=True)
     steward = models.ForeignKey(
@@ -65,6 +93,11 @@ class Project(models.Model):
     )
     leader_in_charge = models.CharField(
         "分包领导", max_length=50, blank=True, help_text="亿元以上项目的县级分包领导"
+    )
+    land_for_reinvestment = models.BooleanField(
+        "地块待再次招商",
+        default=False,
+        help_text="项目经批准退库后，同步启动招商引资程序，对该项目地块进行再次招商",
     )
     company = models.CharField("建设单位", max_length=200, blank=True)
     contact_person = models.CharField("联系人", max_length=30, blank=True)
@@ -101,7 +134,12 @@ class ProjectYearPlan(models.Model):
     )
     year = models.PositiveIntegerField("年度")
     planned_investment = models.DecimalField(
-        "年度计划投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)]
+        "年度计划投资(万元)",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text="为空表示年度结转后待单位重新填报",
     )
     history = HistoricalRecords()
 
@@ -150,6 +188,111 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}：{self.get_from_stage_display()}→{self.get_to_stage_display()}"
+
+
+class ExitRequest(models.Model):
+    """退库申请: a unit asks, an admin (管理员) decides; approval writes the StageChange."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="exit_requests"
+    )
+    reason = models.CharField("退库原因", max_length=30, choices=ExitReason.choices)
+    note = models.TextField("情况说明", help_text="说明项目无法继续实施或已竣工达效的具体情况")
+    status = models.CharField(
+        "审批状态", max_length=20, choices=ExitRequestStatus.choices, default=ExitRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=300, blank=True)
+    stage_change = models.OneToOneField(
+        StageChange,
+        verbose_name="对应阶段变更",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exit_request",
+    )
+
+    class Meta:
+        verbose_name = "退库申请"
+        verbose_name_plural = "退库申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(status=ExitRequestStatus.PENDING),
+                name="exit_request_one_pending_per_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}：{self.get_reason_display()}（{self.get_status_display()}）"
+
+
+class Milestone(models.Model):
+    """进展台账的关键节点: planned and actual dates of 签约、开工、竣工、达效."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField("节点", max_length=20, choices=MilestoneKind.choices)
+    planned_on = models.DateField("计划日期", null=True, blank=True)
+    actual_on = models.DateField("实际日期", null=True, blank=True, help_text="节点实际完成的日期")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "建设节点"
+        verbose_name_plural = "建设节点"
+        ordering = ["project", "planned_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="milestone_one_per_kind"),
+        ]
+        indexes = [models.Index(fields=["actual_on", "planned_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project}：{self.get_kind_display()}"
+
+
+class YearRollover(models.Model):
+    """年度结转: one row per closed year, claimed first so a second run does nothing."""
+
+    year = models.PositiveIntegerField("结转年度", unique=True, help_text="被关闭的年度，结转后进入下一年度")
+    performed_at = models.DateTimeField("执行时间", auto_now_add=True)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="执行人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    exited_count = models.PositiveIntegerField("调出项目库的竣工项目数", default=0)
+    returned_count = models.PositiveIntegerField("退回储备库的项目数", default=0)
+    kept_count = models.PositiveIntegerField("留在开工库的项目数", default=0)
+    plans_created = models.PositiveIntegerField("待填报的年度计划数", default=0)
+
+    class Meta:
+        verbose_name = "年度结转"
+        verbose_name_plural = "年度结转"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度结转"
 
 
 class ProjectReport(models.Model):
