@@ -111,7 +111,7 @@ class Award(models.Model):
     class Meta:
         verbose_name = "年度奖项"
         verbose_name_plural = "年度奖项"
-        ordering = ["-year", "kind", "place"]
+        ordering = ["-year", "kind", "group__sort_order", "indicator__sort_order", "place"]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "kind", "group", "indicator", "unit"], name="award_unique"

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from common.periods import Period
 from projects.models import LARGE_PROJECT_THRESHOLD, Project
 from targets.choices import IndicatorCode, UnitKind
-from targets.models import Target, Unit
+from targets.models import MonthlyIntakeTarget, Target, Unit
 
 from ..choices import FigureSource
 from ..rules import completion_rate_pct
@@ -28,7 +28,11 @@ PROJECT_INDICATORS = {
 
 
 def indicator_targets(*, units: list[Unit], year: int, codes: list[str]) -> dict[int, dict[str, Decimal]]:
-    """unit id → indicator code → annual target, from the year's allocation tables."""
+    """unit id → indicator code → annual target, from the year's allocation tables.
+
+    A unit with monthly 入库 targets (seed 000: 单月新增不少于10个，总投资不低于5亿元) and no allocated
+    入库 target carries twelve months of them.
+    """
     targets: dict[int, dict[str, Decimal]] = defaultdict(dict)
     rows = Target.objects.filter(
         unit__in=units, table__plan_year__year=year, table__indicator__code__in=codes
@@ -37,6 +41,13 @@ def indicator_targets(*, units: list[Unit], year: int, codes: list[str]) -> dict
         "unit_id", "table__indicator__code", "value"
     ):
         targets[unit_id].setdefault(code, value)
+    for monthly in MonthlyIntakeTarget.objects.filter(unit__in=units, plan_year__year=year):
+        if IndicatorCode.INTAKE_COUNT in codes:
+            targets[monthly.unit_id].setdefault(
+                IndicatorCode.INTAKE_COUNT, Decimal(monthly.min_projects * 12)
+            )
+        if IndicatorCode.INTAKE_AMOUNT in codes:
+            targets[monthly.unit_id].setdefault(IndicatorCode.INTAKE_AMOUNT, monthly.min_investment * 12)
     return targets
 
 

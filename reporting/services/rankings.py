@@ -32,6 +32,10 @@ RATE_PRECISION = Decimal("0.1")
 AMOUNT_PRECISION = Decimal("0.01")
 
 
+class RankingError(ValueError):
+    pass
+
+
 @dataclass(frozen=True)
 class MetricInput:
     unit: Unit
