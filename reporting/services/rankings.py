@@ -188,6 +188,9 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     inputs = scheme_metric_inputs(
         scheme=scheme, units=ranked_units(scheme, period), period=period, source=source
     )
+    if all(item.entry.status == rules.EntryStatus.MISSING for item in inputs):
+        # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
+        raise RankingError(f"{period.label}「{scheme.group}」尚无任何单位的数据，无法排名。")
     ranked = {entry.key: entry for entry in rules.rank_units([item.entry for item in inputs])}
     history = previous_bottoms(scheme=scheme, period=period)
     half_year_bottom = half_year_bottom_units(
