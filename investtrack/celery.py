@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "investtrack.settings")
 
@@ -10,4 +11,14 @@ app = Celery("investtrack")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "daily-reminders": {"task": "reporting.tasks.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    "daily-draft-rankings-after-deadline": {
+        "task": "reporting.tasks.draft_due_rankings",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "daily-quarter-and-year-end-assessments": {
+        "task": "reporting.tasks.run_due_assessments",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}

@@ -40,7 +40,7 @@ def eight_units_scheme():
 
 
 def test_reward_tiers_seed_002_pay_150_100_100_50_50_50(eight_units_scheme):
-    scheme, units = eight_units_scheme
+    scheme, _ = eight_units_scheme
     assessment = assessment_compute(kind=AssessmentKind.QUARTER, year=2022, number=1, group=scheme.group)
     rewards = [row.reward for row in assessment.rows.order_by("rank")]
     assert rewards == [Decimal(150), Decimal(100), Decimal(100), Decimal(50), Decimal(50), Decimal(50), 0, 0]

@@ -1,0 +1,97 @@
+"""What the periodic jobs do on a given day: remind, draft rankings, assess.
+
+Each function takes ``today`` so the beat jobs, the commands and the tests run the same code, and
+each is safe to run any number of times a day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from common.periods import FIRST_PERIOD_MONTH, Period
+from targets.models import PlanYear, Unit
+
+from ..choices import AssessmentKind, RunStatus, SubmissionStatus
+from ..models import Assessment, RankingRun, Submission
+from .assessments import AssessmentError, annual_awards_compute, assessment_compute, group_scheme
+from .notifications import notification_send, unit_users
+from .rankings import RankingError, active_schemes, period_rank
+
+DONE = [
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.APPROVED,
+    SubmissionStatus.VERIFIED,
+    SubmissionStatus.LOCKED,
+]
+
+
+def reported_month(today: date) -> tuple[int, int]:
+    """The month whose returns are due this month: last month."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def reminders_send(*, today: date) -> int:
+    """催报: from the reminder day to the deadline, remind every unit that has not submitted last month."""
+    year, month = reported_month(today)
+    plan_year = PlanYear.objects.filter(year=year).first()
+    if plan_year is None or not plan_year.reminder_start_day <= today.day <= plan_year.report_deadline_day:
+        return 0
+    done = Submission.objects.filter(year=year, month=month, status__in=DONE).values_list(
+        "unit_id", flat=True
+    )
+    units = Unit.objects.filter(is_active=True, ranking_groups__isnull=False).exclude(pk__in=done).distinct()
+    deadline = date(today.year, today.month, plan_year.report_deadline_day)
+    sent = 0
+    for unit in units:
+        sent += notification_send(
+            users=unit_users(unit),
+            key=f"remind:{year}-{month:02d}:{today.isoformat()}",
+            title=f"请于{deadline.month}月{deadline.day}日前报送{year}年{month}月投资数据",
+            body=f"{unit.name}尚未报送{year}年{month}月数据，距截止还有{(deadline - today).days}天。",
+            unit=unit,
+        )
+    return sent
+
+
+def rankings_draft_due(*, today: date) -> list[RankingRun]:
+    """After the deadline, draft last month's period once for every scheme that has no run yet."""
+    year, month = reported_month(today)
+    plan_year = PlanYear.objects.filter(year=year).first()
+    if plan_year is None or month < FIRST_PERIOD_MONTH or today.day <= plan_year.report_deadline_day:
+        return []
+    period = Period(year, month)
+    drafted = set(RankingRun.objects.filter(year=year, month=month).values_list("scheme_id", flat=True))
+    if all(scheme.pk in drafted for scheme in active_schemes()):
+        return []
+    try:
+        return period_rank(period=period)
+    except RankingError:
+        return []
+
+
+def assessments_due(*, today: date) -> list[Assessment]:
+    """Quarter-end and year-end: assess every group whose quarter-end ranking is published."""
+    done = []
+    for year in (today.year - 1, today.year):
+        published = set(
+            RankingRun.objects.filter(year=year, status=RunStatus.PUBLISHED).values_list("scheme_id", "month")
+        )
+        for scheme in active_schemes():
+            wanted = [(AssessmentKind.QUARTER, q) for q in range(1, 5) if (scheme.pk, 3 * q) in published]
+            if (scheme.pk, 6) in published:
+                wanted.append((AssessmentKind.HALF_YEAR, 1))
+            if (scheme.pk, 12) in published:
+                wanted.append((AssessmentKind.ANNUAL, 1))
+            for kind, number in wanted:
+                if group_scheme(scheme.group) != scheme:
+                    continue
+                exists = Assessment.objects.filter(kind=kind, year=year, number=number, group=scheme.group)
+                if exists.exists():
+                    continue
+                try:
+                    done.append(assessment_compute(kind=kind, year=year, number=number, group=scheme.group))
+                except AssessmentError:
+                    continue
+                if kind == AssessmentKind.ANNUAL:
+                    annual_awards_compute(year=year)
+    return done

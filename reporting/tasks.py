@@ -1,0 +1,35 @@
+"""Celery tasks: each takes plain values, calls one service and is safe to run twice."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.models import User
+from common.periods import Period
+
+from .services import rankings, schedule
+
+
+@shared_task(acks_late=True)
+def rank_period(year: int, month: int) -> int:
+    return len(rankings.period_rank(period=Period(year, month)))
+
+
+@shared_task(acks_late=True)
+def publish_period(year: int, month: int, user_id: int | None = None) -> int:
+    actor = User.objects.filter(pk=user_id).first() if user_id else None
+    return len(rankings.period_publish(period=Period(year, month), actor=actor))
+
+
+@shared_task(acks_late=True)
+def send_reminders() -> int:
+    return schedule.reminders_send(today=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def draft_due_rankings() -> int:
+    return len(schedule.rankings_draft_due(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def run_due_assessments() -> int:
+    return len(schedule.assessments_due(today=timezone.localdate()))

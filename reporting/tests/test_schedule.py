@@ -1,0 +1,77 @@
+"""The periodic jobs: each does its work once, on the right days, however often it runs."""
+
+from datetime import date
+
+import pytest
+
+from accounts.roles import Role
+from reporting.choices import AssessmentKind, Metric, SubmissionStatus
+from reporting.models import Assessment, Notification, RankingRun, RankingScheme, Submission
+from reporting.services.schedule import assessments_due, rankings_draft_due, reminders_send
+from reporting.tasks import rank_period
+from tests.factories import (
+    OfficialFigureFactory,
+    PlanYearFactory,
+    RankingGroupFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    plan_year = PlanYearFactory(year=2022, report_deadline_day=5, reminder_start_day=1)
+    group = RankingGroupFactory()
+    late, done = UnitFactory(name="迟报办事处"), UnitFactory(name="已报办事处")
+    group.units.add(late, done)
+    reporters = {unit.name: UserFactory(unit=unit, role=Role.REPORTER) for unit in (late, done)}
+    Submission.objects.create(unit=done, year=2022, month=4, status=SubmissionStatus.SUBMITTED)
+    scheme = RankingScheme.objects.create(name="增速", group=group, metric=Metric.GROWTH)
+    for unit in (late, done):
+        OfficialFigureFactory(unit=unit, year=2022, month=4, ytd_completed=1100, baseline=1000)
+    return plan_year, scheme, reporters
+
+
+def test_reminders_go_to_units_that_have_not_submitted_once_a_day(setup):
+    _, _, reporters = setup
+    assert reminders_send(today=date(2022, 5, 3)) == 1
+    assert reminders_send(today=date(2022, 5, 3)) == 0, "a second run the same day notifies nobody again"
+    assert reminders_send(today=date(2022, 5, 4)) == 1
+    notified = set(Notification.objects.values_list("user__unit__name", flat=True))
+    assert notified == {"迟报办事处"}
+    assert "5月5日前" in Notification.objects.first().title
+
+
+def test_no_reminders_after_the_deadline(setup):
+    assert reminders_send(today=date(2022, 5, 6)) == 0
+
+
+def test_draft_rankings_wait_for_the_deadline_and_are_drafted_once(setup):
+    assert rankings_draft_due(today=date(2022, 5, 5)) == []
+    assert len(rankings_draft_due(today=date(2022, 5, 6))) == 1
+    assert rankings_draft_due(today=date(2022, 5, 7)) == []
+    assert RankingRun.objects.count() == 1
+    assert Notification.objects.filter(key="ranking-draft:2022-04").count() == 0, "no admin in this setup"
+
+
+def test_the_draft_notifies_each_admin_once(setup):
+    admin = UserFactory(role=Role.ADMIN)
+    rank_period.delay(2022, 4)
+    rank_period.delay(2022, 4)
+    assert Notification.objects.filter(user=admin, key="ranking-draft:2022-04").count() == 1
+
+
+def test_assessments_wait_for_the_quarter_end_ranking_to_be_published(setup):
+    _, scheme, _ = setup
+    for unit in scheme.group.units.all():
+        OfficialFigureFactory(unit=unit, year=2022, month=3, ytd_completed=1100, baseline=1000)
+    assert assessments_due(today=date(2022, 4, 10)) == []
+    from common.periods import Period
+    from reporting.services.rankings import period_publish
+
+    period_publish(period=Period(2022, 3))
+    assert len(assessments_due(today=date(2022, 4, 10))) == 1
+    assert assessments_due(today=date(2022, 4, 11)) == []
+    assert Assessment.objects.get().kind == AssessmentKind.QUARTER
