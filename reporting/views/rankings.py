@@ -1,0 +1,174 @@
+"""Pages for rankings, escalations and assessments. Views declare and call services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import (
+    authenticated_view,
+    can_edit_unit,
+    check_unit_read,
+    roles_required,
+    unit_member_view,
+)
+from accounts.roles import Role
+from common.periods import Period
+
+from ..choices import EscalationStatus
+from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
+from ..models import Notification
+from ..selectors.rankings import (
+    can_see_drafts,
+    latest_period,
+    period_runs,
+    visible_escalations,
+    year_assessments,
+)
+from ..services import escalations as escalation_services
+from ..services.rankings import RankingError, period_rank
+from ..tasks import publish_period
+
+
+def _period_from(request: HttpRequest) -> Period | None:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["period"]
+    return latest_period()
+
+
+@unit_member_view
+def ranking_list(request: HttpRequest) -> HttpResponse:
+    period = _period_from(request)
+    runs = period_runs(period=period, user=request.user) if period else []
+    return render(
+        request,
+        "reporting/rankings.html",
+        {
+            "period": period,
+            "runs": runs,
+            "can_manage": request.user.has_role(Role.ADMIN) or request.user.is_superuser,
+            "shows_drafts": can_see_drafts(request.user),
+        },
+    )
+
+
+@require_POST
+@roles_required(Role.ADMIN)
+def ranking_compute_view(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors.get("period", ["统计期无效"])))
+        return redirect("reporting:rankings")
+    period = form.cleaned_data["period"]
+    try:
+        period_rank(period=period)
+    except RankingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已计算{period.label}排名草稿及拟约谈单位。")
+    return redirect(f"{reverse('reporting:rankings')}?period={period}")
+
+
+@require_POST
+@roles_required(Role.ADMIN)
+def ranking_publish_view(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors.get("period", ["统计期无效"])))
+        return redirect("reporting:rankings")
+    period = form.cleaned_data["period"]
+    # Publishing also writes the bulletin: it runs as a job once this request's transaction commits.
+    transaction.on_commit(lambda: publish_period.delay(period.year, period.month, request.user.pk))
+    messages.success(request, f"{period.label}排名已提交发布；发布后排名和约谈将冻结，该期报送锁定。")
+    return redirect(f"{reverse('reporting:rankings')}?period={period}")
+
+
+@unit_member_view
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    escalations = visible_escalations(request.user)
+    status = request.GET.get("status")
+    if status in EscalationStatus.values:
+        escalations = escalations.filter(status=status)
+    return render(
+        request,
+        "reporting/escalations.html",
+        {"escalations": escalations, "statuses": EscalationStatus.choices, "status": status},
+    )
+
+
+@unit_member_view
+def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    escalation = get_object_or_404(visible_escalations(request.user), pk=escalation_id)
+    check_unit_read(request.user, escalation.unit)
+    is_admin = request.user.has_role(Role.ADMIN) or request.user.is_superuser
+    can_answer = can_edit_unit(request.user, escalation.unit)
+    forms = {
+        "meeting": MeetingForm(prefix="meeting"),
+        "measures": MeasuresForm(prefix="measures", initial={"measures": escalation.measures}),
+        "close": CloseForm(prefix="close", initial={"closed_on": timezone.localdate()}),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if (
+            action not in forms
+            or (action == "measures" and not can_answer)
+            or (action != "measures" and not is_admin)
+        ):
+            raise PermissionDenied("您无权执行此操作。")
+        forms[action] = type(forms[action])(request.POST, prefix=action)
+        if forms[action].is_valid():
+            service = {
+                "meeting": escalation_services.escalation_record_meeting,
+                "measures": escalation_services.escalation_submit_measures,
+                "close": escalation_services.escalation_close,
+            }[action]
+            try:
+                service(escalation=escalation, **forms[action].cleaned_data)
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            else:
+                messages.success(request, "已保存。")
+                return redirect("reporting:escalation_detail", escalation_id=escalation.pk)
+    if escalation.status == EscalationStatus.PROPOSED and not can_see_drafts(request.user):
+        raise Http404
+    history = visible_escalations(request.user).filter(unit=escalation.unit, scheme=escalation.scheme)
+    return render(
+        request,
+        "reporting/escalation_detail.html",
+        {
+            "escalation": escalation,
+            "forms": forms,
+            "is_admin": is_admin,
+            "can_answer": can_answer,
+            "history": history,
+        },
+    )
+
+
+@unit_member_view
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    if not request.GET.get("year") and (period := latest_period()):
+        year = period.year
+    return render(
+        request, "reporting/assessments.html", {"year": year, "assessments": year_assessments(year=year)}
+    )
+
+
+@authenticated_view
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(user=request.user).select_related("unit")[:100]
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("reporting:notifications")
+    return render(request, "reporting/notifications.html", {"notifications": notifications})
