@@ -1,11 +1,143 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
 
-from accounts.permissions import unit_member_view
+from accounts.permissions import ALL_UNITS_READERS, has_any_role, roles_required, unit_member_view
+from accounts.roles import Role
+from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
 
-from .selectors import plan_overview
+from .forms import AllocationGridForm, TargetImportForm
+from .models import AllocationTable, PlanYear
+from .selectors import (
+    allocation_balance,
+    allocation_grid_rows,
+    allocation_table_history,
+    allocation_tables_by_year,
+    allocation_tables_for_edit,
+    plan_overview,
+)
+from .services import TargetImportError, allocation_table_save, balance_summary, targets_import
+from .workbooks import allocation_template_workbook, allocation_workbook, unit_header_for
 
 
 @unit_member_view
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/home.html", {"overview": plan_overview()})
+
+
+def _xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
+    return HttpResponse(
+        workbook_response_bytes(workbook),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)},
+    )
+
+
+@roles_required(*ALL_UNITS_READERS)
+def table_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "targets/table_list.html",
+        {"plan_years": allocation_tables_by_year(), "can_edit": has_any_role(request.user, (Role.ADMIN,))},
+    )
+
+
+@roles_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
+    table = get_object_or_404(allocation_tables_for_edit(), pk=table_id)
+    rows = allocation_grid_rows(table)
+    form = AllocationGridForm(request.POST or None, rows=rows)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = allocation_table_save(
+                table=table, values=form.values(), reason=form.cleaned_data["reason"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not saved.changed:
+                messages.info(request, "目标值没有变化，未作修改。")
+            elif saved.balance.is_balanced:
+                messages.success(
+                    request, f"已保存 {saved.changed} 个单位的目标。{balance_summary(saved.balance)}"
+                )
+            else:
+                messages.warning(request, f"已保存，但分解表不平衡：{balance_summary(saved.balance)}")
+            return redirect("targets:table_edit", table_id=table.pk)
+    return render(
+        request,
+        "targets/table_edit.html",
+        {
+            "table": table,
+            "form": form,
+            "balance": allocation_balance(table),
+            "had_values": bool(table.targets.all()),
+            "unit_header": unit_header_for([row.unit.kind for row in rows]),
+            "history": allocation_table_history(table),
+        },
+    )
+
+
+@roles_required(*ALL_UNITS_READERS)
+def table_export(request: HttpRequest, table_id: int) -> HttpResponse:
+    table = get_object_or_404(AllocationTable.objects.select_related("plan_year"), pk=table_id)
+    workbook = allocation_workbook(tables=AllocationTable.objects.filter(pk=table.pk))
+    return _xlsx_response(workbook, f"{table.plan_year.year}年{table.name}.xlsx")
+
+
+@roles_required(*ALL_UNITS_READERS)
+def plan_year_export(request: HttpRequest, plan_year_id: int) -> HttpResponse:
+    plan_year = get_object_or_404(PlanYear, pk=plan_year_id)
+    workbook = allocation_workbook(tables=plan_year.tables.all())
+    return _xlsx_response(workbook, f"{plan_year.year}年固定资产投资任务分解表.xlsx")
+
+
+@roles_required(Role.ADMIN)
+def import_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx_response(allocation_template_workbook(), "分解表导入模板.xlsx")
+
+
+@roles_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def table_import(request: HttpRequest) -> HttpResponse:
+    latest = PlanYear.objects.first()
+    form = TargetImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"year": latest.year if latest else timezone.localdate().year},
+    )
+    errors: list[str] = []
+    unknown_units = False
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = targets_import(
+                source=upload,
+                source_name=upload.name,
+                year=form.cleaned_data["year"],
+                table_name=form.cleaned_data["table_name"],
+                reason=form.cleaned_data["reason"],
+                create_units=form.cleaned_data["create_units"],
+                user=request.user,
+            )
+        except SpreadsheetError as error:
+            errors = [str(error)]
+        except TargetImportError as error:
+            errors, unknown_units = error.errors, error.unknown_units
+        else:
+            for line in result.summary_lines():
+                messages.success(request, line)
+            for line in result.warning_lines():
+                messages.warning(request, line)
+            return redirect("targets:table_list")
+    return render(
+        request,
+        "targets/table_import.html",
+        {"form": form, "errors": errors, "unknown_units": unknown_units},
+    )
