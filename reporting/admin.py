@@ -9,6 +9,7 @@ from .models import (
     Bulletin,
     CompositeWeight,
     Escalation,
+    Export,
     Forecast,
     Ladder,
     LadderStep,
@@ -255,3 +256,12 @@ class BulletinAdmin(admin.ModelAdmin):
     list_display = ["year", "month", "status", "published_at", "published_by"]
     list_filter = ["year", "status"]
     search_fields = ["year"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["kind", "requested_by", "status", "progress", "total_rows", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["requested_by__username"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["created_at", "finished_at"]

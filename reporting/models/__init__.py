@@ -1,5 +1,6 @@
 from .assessments import Assessment, AssessmentAdjustment, AssessmentRow, Award
 from .communications import Bulletin, Notification
+from .exports import Export, ExportKind, ExportStatus
 from .figures import OfficialFigure
 from .rankings import (
     CompositeWeight,
@@ -21,6 +22,9 @@ __all__ = [
     "Bulletin",
     "CompositeWeight",
     "Escalation",
+    "Export",
+    "ExportKind",
+    "ExportStatus",
     "Forecast",
     "Ladder",
     "LadderStep",
