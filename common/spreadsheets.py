@@ -5,8 +5,8 @@ header row under the title lines people put above their tables, parses every cel
 error, so an import can show them all and save nothing.
 
 Writing: ``write_table`` lays out a printable report (title, unit line, header, 合计 row, data) in a
-normal openpyxl workbook, because merged cells and print titles need one. Huge exports should use a
-streaming (write_only) path instead; that is left to a later issue.
+normal openpyxl workbook, because merged cells and print titles need one. ``stream_table`` writes the
+same layout into a write-only workbook for exports of any size: rows go to disk as they come.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from decimal import Decimal
 from typing import IO, Any, Literal
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -499,6 +500,8 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a streamed column's cells usually need, since a write-only sheet cannot measure them first.
+_TYPICAL_WIDTH: dict[OutKind, int] = {"text": 10, "money": 12, "pct": 6, "int": 6, "date": 10}
 _TITLE_SCALE = 16 / 11  # the title's 16pt font against the 11pt the column widths are measured in
 
 
@@ -559,11 +562,7 @@ def write_table(
         header_row = 3
 
     for index, column in enumerate(columns, start=1):
-        cell = safe_cell_value(ws.cell(row=header_row, column=index), column.label)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        _style_header(safe_cell_value(ws.cell(row=header_row, column=index), column.label))
 
     data = [total_row, *rows] if total_row is not None else rows
     row_number = header_row
@@ -571,12 +570,9 @@ def write_table(
         bold = values is total_row
         for index, column in enumerate(columns, start=1):
             value = values.get(column.key)
-            cell = safe_cell_value(ws.cell(row=row_number, column=index), value)
-            cell.border = _BORDER
+            cell = _data_cell(ws.cell(row=row_number, column=index), column, value)
             if bold:
                 cell.font = Font(bold=True)
-            if column.number_format and value is not None and not isinstance(value, str):
-                cell.number_format = column.number_format
             widths[index - 1] = max(widths[index - 1], _shown_width(column, value))
 
     fitted = _fit_widths(columns, widths, title)
@@ -593,6 +589,68 @@ def write_table(
     return header_row
 
 
+def stream_table(
+    ws: WriteOnlyWorksheet,
+    *,
+    title: str,
+    columns: Sequence[OutColumn],
+    rows: Iterable[Mapping[str, object]],
+    unit_line: str | None = "单位：万元",
+) -> int:
+    """Write ``write_table``'s layout (without 合计 or note) into a write-only sheet; return the row count.
+
+    A write-only sheet holds no rows in memory, so its size does not matter; but it cannot look back:
+    column widths are fixed before the first row, from ``OutColumn.width`` or else the header and
+    what the column's kind usually holds.
+    """
+    last = len(columns)
+    widths = [max(display_width(column.label), _TYPICAL_WIDTH[column.kind]) for column in columns]
+    fitted = _fit_widths(columns, widths, title)
+    for index, width in enumerate(fitted, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+    def merged_line(row: int, text: str, alignment: Alignment, font: Font | None = None) -> None:
+        cell = safe_cell_value(WriteOnlyCell(ws), text)
+        cell.alignment = alignment
+        if font is not None:
+            cell.font = font
+        if last > 1:
+            ws.merged_cells.add(f"A{row}:{get_column_letter(last)}{row}")
+        ws.append([cell])
+
+    header_row = 3 if unit_line else 2
+    # The sheet view is written with the first row, so the frozen header must be set before it.
+    ws.freeze_panes = f"A{header_row + 1}"
+    _set_up_printing(ws, title_rows=f"1:{header_row}")
+    ws.row_dimensions[1].height = 30
+    merged_line(1, title, Alignment(horizontal="center", vertical="center"), Font(bold=True, size=16))
+    if unit_line:
+        merged_line(2, unit_line, Alignment(horizontal="right"))
+
+    ws.append([_style_header(safe_cell_value(WriteOnlyCell(ws), column.label)) for column in columns])
+    count = 0
+    for values in rows:
+        ws.append([_data_cell(WriteOnlyCell(ws), column, values.get(column.key)) for column in columns])
+        count += 1
+    return count
+
+
+def _style_header(cell: Cell) -> Cell:
+    cell.font = Font(bold=True)
+    cell.fill = _HEADER_FILL
+    cell.border = _BORDER
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return cell
+
+
+def _data_cell(cell: Cell, column: OutColumn, value: object) -> Cell:
+    safe_cell_value(cell, value)
+    cell.border = _BORDER
+    if column.number_format and value is not None and not isinstance(value, str):
+        cell.number_format = column.number_format
+    return cell
+
+
 def _fit_widths(columns: Sequence[OutColumn], widths: list[int], title: str) -> list[float]:
     fitted = [
         column.width or min(max(width + 2, 6), 60) for column, width in zip(columns, widths, strict=True)
@@ -606,10 +664,10 @@ def _fit_widths(columns: Sequence[OutColumn], widths: list[int], title: str) -> 
     return fitted
 
 
-def _set_up_printing(ws: Worksheet, *, title_rows: str) -> None:
+def _set_up_printing(ws: Worksheet | WriteOnlyWorksheet, *, title_rows: str) -> None:
     ws.print_title_rows = title_rows
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # without it Excel ignores fitToWidth

@@ -18,6 +18,7 @@ from common.spreadsheets import (
     filled_sheet_names,
     read_table,
     safe_cell_value,
+    stream_table,
     workbook_response_bytes,
     write_table,
 )
@@ -550,3 +551,34 @@ def test_display_width_counts_cjk_characters_twice() -> None:
     assert display_width("投资目标(万元)") == 14
     assert display_width("（万元）") == 8
     assert display_width("abc 1") == 5
+
+
+def test_a_streamed_table_is_laid_out_and_set_up_for_printing_like_a_report() -> None:
+    wb = Workbook(write_only=True)
+    columns = [
+        OutColumn("项目名称", "name", width=40),
+        OutColumn("本月完成投资(万元)", "amount", kind="money", decimals=2),
+        OutColumn("形象进度", "progress"),
+    ]
+    rows = (
+        {"name": f"项目{n}", "amount": Decimal("12345.6"), "progress": "=cmd|' /C calc'!A0"} for n in range(3)
+    )
+    count = stream_table(wb.create_sheet("台账"), title="项目进展台账", columns=columns, rows=rows)
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
+
+    assert count == 3
+    assert {"A1:C1", "A2:C2"} == {str(merged) for merged in ws.merged_cells.ranges}
+    assert ws["A1"].value == "项目进展台账" and ws["A1"].font.bold
+    assert ws["A2"].value == "单位：万元"
+    assert [cell.value for cell in ws[3]] == ["项目名称", "本月完成投资(万元)", "形象进度"]
+    assert ws["A3"].font.bold and ws["A3"].border.bottom.style == "thin"
+    assert ws["B6"].value == 12345.6 and ws["B6"].number_format == "#,##0.00"
+    assert ws["C6"].data_type == "s" and ws["C6"].quotePrefix
+    assert ws.max_row == 6
+    assert ws.freeze_panes == "A4"
+    assert ws.print_title_rows == "$1:$3"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert int(ws.page_setup.fitToWidth) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.column_dimensions["A"].width == 40
+    assert ws.column_dimensions["B"].width >= display_width("本月完成投资(万元)")
