@@ -173,6 +173,7 @@ class _Line:
 class _Sheet:
     """One table read from the file, its units resolved, before anything is written."""
 
+    sheet_name: str
     name: str
     table: Table
     goals: dict[int, IntakeGoal]  # by row number, from the 入库目标 column
@@ -200,7 +201,12 @@ def targets_import(
     """
     errors: list[str] = []
     sheets = _read_sheets(source, table_name=table_name, errors=errors)
-    unknown_units = _resolve_units(sheets, create_units=create_units, errors=errors)
+    unknown_units = _resolve_units(sheets, create_units=create_units)
+    several = len(sheets) + len(errors) > 1  # the sheets read, and those whose header was not found
+    for sheet in sheets:
+        prefix = f"工作表「{sheet.sheet_name}」" if several else ""
+        in_order = sorted(sheet.table.errors, key=lambda error: (error.row, len(error.column), error.column))
+        errors.extend(f"{prefix}{error}" for error in in_order)
     if errors:
         raise TargetImportError(errors, unknown_units=unknown_units)
     reason = reason.strip()
@@ -248,11 +254,10 @@ def _read_sheets(source, *, table_name: str | None, errors: list[str]) -> list[_
         if not read:
             found = "、".join(f"「{sheet_name}」" for sheet_name in names)
             raise SpreadsheetError(f"文件中没有名为「{table_name}」的表（文件中的工作表：{found}）")
-    prefix = (lambda sheet_name: f"工作表「{sheet_name}」") if len(read) > 1 else (lambda sheet_name: "")
     sheets: list[_Sheet] = []
     for sheet_name, table in read:
         if isinstance(table, SpreadsheetError):
-            errors.append(f"{prefix(sheet_name)}{table}")
+            errors.append(f"工作表「{sheet_name}」{table}" if len(read) > 1 else str(table))
             continue
         _check_unit_line(table)
         name = table_name or _title_of(table)
@@ -266,7 +271,7 @@ def _read_sheets(source, *, table_name: str | None, errors: list[str]) -> list[_
             table.add_error(table.header_row, None, f"文件中有两张表都名为「{name}」")
         if not table.rows:
             table.add_error(table.header_row, None, "表头下面没有填写任何单位")
-        sheet = _Sheet(name=name, table=table, goals={})
+        sheet = _Sheet(sheet_name=sheet_name, name=name, table=table, goals={})
         for row in table.rows:
             if (text := row.values["intake"]) is None:
                 continue
@@ -276,7 +281,6 @@ def _read_sheets(source, *, table_name: str | None, errors: list[str]) -> list[_
             else:
                 sheet.goals[row.number] = goal
         sheets.append(sheet)
-        errors.extend(f"{prefix(sheet_name)}{error}" for error in table.errors)
     return sheets
 
 
@@ -297,7 +301,7 @@ def _check_unit_line(table: Table) -> None:
             table.add_error(number, None, f"金额单位为「{match.group(1)}」，请换算为万元后导入")
 
 
-def _resolve_units(sheets: list[_Sheet], *, create_units: bool, errors: list[str]) -> bool:
+def _resolve_units(sheets: list[_Sheet], *, create_units: bool) -> bool:
     """Match each row's unit; returns whether any was unknown (an error without ``create_units``)."""
     unknown = False
     by_name: dict[str, Unit] = {}
@@ -306,13 +310,11 @@ def _resolve_units(sheets: list[_Sheet], *, create_units: bool, errors: list[str
         by_name[normalise_header(unit.name)] = unit
         if unit.short_name:
             by_short_name.setdefault(normalise_header(unit.short_name), []).append(unit)
-    prefix = (lambda sheet: f"工作表「{sheet.name}」") if len(sheets) > 1 else (lambda sheet: "")
     for sheet in sheets:
         seen: dict[str, int] = {}
-        before = len(sheet.table.errors)
         for row in sheet.table.rows:
-            text, value = row.values["unit"], row.values["target"]
-            if text is None or value is None:
+            text = row.values["unit"]
+            if text is None:
                 continue  # the reader has reported the blank cell
             key = normalise_header(text)
             unit: Unit | str | None = by_name.get(key)
@@ -333,8 +335,10 @@ def _resolve_units(sheets: list[_Sheet], *, create_units: bool, errors: list[str
                 sheet.table.add_error(row, "unit", f"与第{seen[identity]}行是同一单位")
                 continue
             seen[identity] = row.number
-            sheet.lines.append(_Line(unit=unit, value=value, intake=sheet.goals.get(row.number)))
-        errors.extend(f"{prefix(sheet)}{error}" for error in sheet.table.errors[before:])
+            if row.values["target"] is not None:
+                sheet.lines.append(
+                    _Line(unit=unit, value=row.values["target"], intake=sheet.goals.get(row.number))
+                )
     return unknown
 
 
