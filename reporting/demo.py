@@ -182,6 +182,7 @@ def demo_load() -> DemoSummary:
         # One generator per part, so what one part draws never shifts the next part's values.
         _load_projects(random.Random(RANDOM_SEED), units, plan_year)
         _load_official_figures(random.Random(RANDOM_SEED + 1), units, plan_year)
+        _load_lifecycle(random.Random(RANDOM_SEED + 2), units)
         _load_schemes(plan_year)
     return DemoSummary(
         units=Unit.objects.count(),
@@ -417,7 +418,11 @@ def _plan_project(
             monthly_share[month - 1] = rng.uniform(0.05, 0.12)
         project.is_registered = rng.random() < 0.9
         if project.is_registered:
-            project.registered_on = date(DEMO_YEAR, rng.randint(1, LAST_REPORTED_MONTH), rng.randint(1, 28))
+            # The 入库 drive launched with the plan in May 2022 registered the spring's backlog that month;
+            # a project is registered once it has started.
+            drawn_month, day = rng.randint(1, LAST_REPORTED_MONTH), rng.randint(1, 28)
+            backlog = drawn_month in (3, 4) and day > 10
+            project.registered_on = date(DEMO_YEAR, max(first_month, 5 if backlog else drawn_month), day)
     if project.total_investment >= 10000:
         project.leader_in_charge = rng.choice(LEADERS)
     tags = sorted(set(rng.sample(TAGS, k=rng.choice([0, 0, 1, 1, 2]))))
@@ -579,3 +584,98 @@ def _load_official_figures(rng: random.Random, units: dict[str, Unit], plan_year
                     )
                 )
     bulk_create_with_history(figures, OfficialFigure)
+
+
+def _load_lifecycle(rng: random.Random, units: dict[str, Unit]) -> None:
+    """Stewards (with a 单位负责人 login per unit), procedures checklists and the 签约/开工/竣工/达效
+    milestones of the demo projects, and one pending 退库 request.
+
+    Only projects that have no milestones yet are filled in, so a second run finds nothing to do.
+    """
+    from datetime import timedelta
+
+    from simple_history.utils import bulk_update_with_history
+
+    from projects.choices import ExitReason, MilestoneKind
+    from projects.models import PROCEDURES, ExitRequest, Milestone
+
+    as_of = date(DEMO_YEAR, LAST_REPORTED_MONTH, 31)
+    stewards = {"明湖办事处": User.objects.get(username="minghu_head")}
+    for username, unit_name in (
+        ("chaohe_head", "潮河办事处"),
+        ("qiancheng_head", "前程办事处"),
+        ("jinghang_head", "京航办事处"),
+        ("jiulong_head", "九龙办事处"),
+        ("xiangyun_head", "祥云办事处"),
+        ("zongbao_head", "综合保税区"),
+        ("wuliu_head", "物流园区"),
+    ):
+        unit = units[unit_name]
+        steward, created = User.objects.get_or_create(
+            username=username, defaults={"last_name": f"{unit.display_name}主任", "unit": unit}
+        )
+        if created:
+            steward.set_password(DEMO_PASSWORD)
+            steward.save(update_fields=["password"])
+            steward.groups.add(Group.objects.get(name=Role.UNIT_HEAD))
+        stewards[unit_name] = steward
+
+    projects = list(
+        Project.objects.filter(milestones__isnull=True).select_related("reporting_unit").order_by("code")
+    )
+    if not projects:
+        return
+    milestones = []
+    for project in projects:
+        if rng.random() < 0.9:
+            project.steward = stewards.get(project.reporting_unit.name)
+        if project.stage == Stage.RESERVE:
+            # 储备库 holds the projects that cannot start this year (seed 003), so they plan to next year.
+            project.planned_start = project.planned_start.replace(year=DEMO_YEAR + 1)
+            project.planned_completion = max(
+                project.planned_completion, project.planned_start + timedelta(days=365)
+            )
+        # Procedures are done in order, each some weeks after the previous one; a reserve project has
+        # done only some of them, every other library's project all of them before it started.
+        done = rng.choice([0, 1, 2, 2, 3, 4]) if project.stage == Stage.RESERVE else len(PROCEDURES)
+        start = project.actual_start or project.planned_start
+        day = start - timedelta(days=rng.randint(150, 300))
+        for field, _label in PROCEDURES[:done]:
+            setattr(project, field, min(day, as_of))
+            day += timedelta(days=rng.randint(20, 60))
+        signed_on = (project.approval_on or as_of) - timedelta(days=rng.randint(30, 150))
+        reached_output = (
+            project.actual_completion + timedelta(days=rng.randint(60, 120))
+            if project.actual_completion
+            else None
+        )
+        dates = {
+            MilestoneKind.SIGNING: (signed_on, signed_on if done or project.stage != Stage.RESERVE else None),
+            MilestoneKind.START: (project.planned_start, project.actual_start),
+            MilestoneKind.COMPLETION: (project.planned_completion, project.actual_completion),
+            MilestoneKind.OUTPUT: (
+                project.planned_completion + timedelta(days=180),
+                reached_output if reached_output and reached_output <= as_of else None,
+            ),
+        }
+        milestones += [
+            Milestone(project=project, kind=kind, planned_on=planned, actual_on=actual)
+            for kind, (planned, actual) in dates.items()
+        ]
+    bulk_update_with_history(
+        projects,
+        Project,
+        ["steward", "planned_start", "planned_completion", *(field for field, _label in PROCEDURES)],
+    )
+    bulk_create_with_history(milestones, Milestone)
+
+    stopped = next(
+        (p for p in projects if p.stage == Stage.RESERVE and p.reporting_unit.name == "明湖办事处"), None
+    )
+    if stopped is not None:
+        ExitRequest.objects.create(
+            project=stopped,
+            reason=ExitReason.TALKS_STOPPED,
+            note="企业因资金链紧张已停止洽谈，经区重大项目建设工作领导小组研究同意退出重点项目库。",
+            requested_by=stewards["明湖办事处"],
+        )

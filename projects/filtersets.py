@@ -1,0 +1,99 @@
+"""One FilterSet per listed model; each serves its page and that page's export."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.permissions import readable_units
+from targets.models import Unit
+
+from .choices import Level, MilestoneKind, ProblemCategory, ProblemStatus
+from .forms import style_fields
+from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
+
+
+def _units(request) -> QuerySet[Unit]:
+    return readable_units(request.user).order_by("sort_order", "name") if request else Unit.objects.none()
+
+
+def _yes_no() -> forms.Select:
+    return forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self.form)
+
+
+def _search(fields: tuple[str, ...]):
+    def method(queryset, name, value):
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+    return method
+
+
+class ProjectFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label="项目名称或代码", method=_search(("name", "code")))
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办"
+    )
+    level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices)
+    tag = django_filters.ModelChoiceFilter(label="标签", field_name="tags", queryset=Tag.objects.all())
+    steward = django_filters.ModelChoiceFilter(
+        label="项目管家", queryset=User.objects.filter(stewarded_projects__isnull=False).distinct()
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(Q(reporting_unit=value) | Q(responsible_unit=value))
+
+
+class ProblemFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label="项目或问题", method=_search(("project__name", "description")))
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=_units, method="filter_unit", help_text="项目属地单位或问题责任单位"
+    )
+    category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices)
+    is_overdue = django_filters.BooleanFilter(label="逾期未销号", widget=_yes_no())
+
+    class Meta:
+        model = Problem
+        fields: list[str] = []
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(Q(project__reporting_unit=value) | Q(owner_unit=value))
+
+
+class MilestoneFilterSet(StyledFilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label="属地单位", field_name="project__reporting_unit", queryset=_units
+    )
+    kind = django_filters.ChoiceFilter(label="节点", choices=MilestoneKind.choices)
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+
+class YearPlanFilterSet(StyledFilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label="属地单位", field_name="project__reporting_unit", queryset=_units
+    )
+    pending = django_filters.BooleanFilter(
+        label="待填报", field_name="planned_investment", lookup_expr="isnull", widget=_yes_no()
+    )
+
+    class Meta:
+        model = ProjectYearPlan
+        fields: list[str] = []

@@ -1,0 +1,294 @@
+"""The lifecycle's lists as django-tables2 tables: what each row shows, never how rows are found."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from common.templatetags.figures import EMPTY, format_wan
+
+from .access import can_edit_problem, can_edit_project
+from .choices import ProblemStatus
+from .models import Milestone, Problem, Project, ProjectYearPlan
+from .rules import NEXT_STAGE, stewardship_missing
+
+RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-sm table-striped table-hover align-middle figures"}
+        empty_text = "没有符合条件的记录。"
+
+
+class WanColumn(tables.Column):
+    """An amount in 万元 with separators, right-aligned."""
+
+    def __init__(self, verbose_name: str, **kwargs):
+        super().__init__(verbose_name=verbose_name, attrs=RIGHT, default=EMPTY, **kwargs)
+
+    def render(self, value) -> str:
+        return format_wan(value)
+
+
+def _actions() -> tables.Column:
+    # Buttons are for the screen; a printed list is read, not acted on.
+    screen_only = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
+    return tables.Column(verbose_name="操作", accessor="pk", orderable=False, attrs=screen_only)
+
+
+def _project_link(**kwargs) -> tables.Column:
+    return tables.Column(
+        verbose_name="项目名称",
+        linkify=lambda record: reverse("projects:detail", args=[record.pk]),
+        **kwargs,
+    )
+
+
+def _unit(verbose_name: str, accessor: str) -> tables.Column:
+    return tables.Column(
+        verbose_name=verbose_name,
+        accessor=f"{accessor}__display_name",
+        order_by=(f"{accessor}__sort_order", f"{accessor}__name"),
+    )
+
+
+def warning_badges(project: Project) -> str:
+    """The warnings a project row carries, from the annotations of ``selectors.with_warnings``."""
+    badges = []
+    if getattr(project, "overdue_milestone_count", 0):
+        badges.append(("danger", f"节点逾期{project.overdue_milestone_count}个"))
+    if getattr(project, "overdue_problem_count", 0):
+        badges.append(("danger", f"问题逾期{project.overdue_problem_count}个"))
+    if getattr(project, "is_missing_registration", False):
+        badges.append(("warning text-dark", "应入未入"))
+    missing = stewardship_missing(
+        total_investment=project.total_investment,
+        has_steward=project.steward_id is not None,
+        leader_in_charge=project.leader_in_charge,
+    )
+    if missing:
+        badges.append(("warning text-dark", f"缺{'、'.join(missing)}"))
+    return format_html_join(" ", '<span class="badge bg-{}">{}</span>', badges)
+
+
+class ProjectBoardTable(BaseTable):
+    name = _project_link()
+    warnings = tables.Column(verbose_name="预警", accessor="pk", orderable=False)
+    reporting_unit = _unit("属地单位", "reporting_unit")
+    responsible_unit = _unit("责任局办", "responsible_unit")
+    level = tables.Column(verbose_name="项目级别")
+    total_investment = WanColumn("总投资(万元)")
+    annual_plan = WanColumn("年度计划投资(万元)")
+    steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
+    leader_in_charge = tables.Column(verbose_name="分包领导")
+    actions = _actions()
+
+    def __init__(self, *args, user, movable: bool, **kwargs):
+        self.user = user
+        self.movable = movable
+        super().__init__(*args, **kwargs)
+
+    def render_warnings(self, record: Project) -> str:
+        return warning_badges(record) or ""
+
+    def render_actions(self, record: Project) -> str:
+        if not self.movable or not can_edit_project(self.user, record):
+            return ""
+        links = []
+        next_stage = NEXT_STAGE.get(record.stage)
+        if next_stage:
+            move = reverse("projects:move", args=[record.pk])
+            links.append(("btn-outline-primary", move, f"转入{next_stage.label}库"))
+        links.append(("btn-outline-secondary", reverse("projects:exit", args=[record.pk]), "退库"))
+        return format_html_join(" ", '<a class="btn btn-sm {}" href="{}">{}</a>', links)
+
+    class Meta(BaseTable.Meta):
+        model = Project
+        fields = ()
+        sequence = (
+            "name",
+            "warnings",
+            "reporting_unit",
+            "responsible_unit",
+            "level",
+            "total_investment",
+            "annual_plan",
+            "steward",
+            "leader_in_charge",
+            "actions",
+        )
+
+
+class StewardProjectTable(BaseTable):
+    """项目管家's projects and the 周调度 list: what needs following up this week."""
+
+    name = _project_link()
+    warnings = tables.Column(verbose_name="预警", accessor="pk", orderable=False)
+    reporting_unit = _unit("属地单位", "reporting_unit")
+    stage = tables.Column(verbose_name="所在库")
+    total_investment = WanColumn("总投资(万元)")
+    steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
+    reported_this_month = tables.BooleanColumn(verbose_name="本月已报", yesno="✓,✗")
+
+    def render_warnings(self, record: Project) -> str:
+        return warning_badges(record) or ""
+
+    class Meta(BaseTable.Meta):
+        model = Project
+        fields = ()
+        sequence = (
+            "name",
+            "warnings",
+            "reporting_unit",
+            "stage",
+            "total_investment",
+            "steward",
+            "reported_this_month",
+        )
+
+
+class MissingRegistrationTable(BaseTable):
+    name = _project_link()
+    code = tables.Column(verbose_name="项目代码")
+    reporting_unit = _unit("属地单位", "reporting_unit")
+    responsible_unit = _unit("责任局办", "responsible_unit")
+    stage = tables.Column(verbose_name="所在库")
+    actual_start = tables.DateColumn(verbose_name="实际开工日期", format="Y-m-d")
+    total_investment = WanColumn("总投资(万元)")
+    steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
+    actions = _actions()
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def render_actions(self, record: Project) -> str:
+        if not can_edit_project(self.user, record):
+            return ""
+        return format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}">登记入库</a>',
+            reverse("projects:register", args=[record.pk]),
+        )
+
+    class Meta(BaseTable.Meta):
+        model = Project
+        fields = ()
+        sequence = (
+            "name",
+            "code",
+            "reporting_unit",
+            "responsible_unit",
+            "stage",
+            "actual_start",
+            "total_investment",
+            "steward",
+            "actions",
+        )
+
+
+class ProblemTable(BaseTable):
+    project = tables.Column(
+        verbose_name="项目",
+        accessor="project__name",
+        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
+    )
+    reporting_unit = _unit("属地单位", "project__reporting_unit")
+    category = tables.Column(verbose_name="问题类别")
+    description = tables.Column(verbose_name="问题描述", orderable=False)
+    owner_unit = _unit("责任单位", "owner_unit")
+    deadline = tables.DateColumn(verbose_name="办结时限", format="Y-m-d")
+    status = tables.Column(verbose_name="状态")
+    closed_on = tables.DateColumn(verbose_name="销号日期", format="Y-m-d")
+    actions = _actions()
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        # Overdue problems stand out: the row is red, whatever the sort order.
+        self.row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}
+
+    def render_deadline(self, value, record: Problem) -> str:
+        if record.is_overdue:
+            return format_html('{} <span class="badge bg-danger">逾期</span>', value.isoformat())
+        return value.isoformat()
+
+    def render_actions(self, record: Problem) -> str:
+        if record.status == ProblemStatus.CLOSED or not can_edit_problem(self.user, record):
+            return ""
+        return format_html(
+            '<a class="btn btn-sm btn-outline-secondary" href="{}">修改</a> '
+            '<a class="btn btn-sm btn-outline-success" href="{}">销号</a>',
+            reverse("projects:problem_edit", args=[record.pk]),
+            reverse("projects:problem_close", args=[record.pk]),
+        )
+
+    class Meta(BaseTable.Meta):
+        model = Problem
+        fields = ()
+        sequence = (
+            "project",
+            "reporting_unit",
+            "category",
+            "description",
+            "owner_unit",
+            "deadline",
+            "status",
+            "closed_on",
+            "actions",
+        )
+
+
+class OverdueMilestoneTable(BaseTable):
+    project = tables.Column(
+        verbose_name="项目",
+        accessor="project__name",
+        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
+    )
+    reporting_unit = _unit("属地单位", "project__reporting_unit")
+    kind = tables.Column(verbose_name="节点")
+    planned_on = tables.DateColumn(verbose_name="计划日期", format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = Milestone
+        fields = ()
+        sequence = ("project", "reporting_unit", "kind", "planned_on")
+
+
+class YearPlanTable(BaseTable):
+    project = tables.Column(
+        verbose_name="项目",
+        accessor="project__name",
+        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
+    )
+    reporting_unit = _unit("属地单位", "project__reporting_unit")
+    year = tables.Column(verbose_name="年度")
+    planned_investment = tables.Column(
+        verbose_name="年度计划投资(万元)",
+        attrs=RIGHT,
+        default=mark_safe('<span class="badge bg-warning text-dark">待填报</span>'),
+    )
+    actions = _actions()
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def render_planned_investment(self, value) -> str:
+        return format_wan(value)
+
+    def render_actions(self, record: ProjectYearPlan) -> str:
+        if not can_edit_project(self.user, record.project):
+            return ""
+        return format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}">填报</a>',
+            reverse("projects:year_plan", args=[record.project_id]),
+        )
+
+    class Meta(BaseTable.Meta):
+        model = ProjectYearPlan
+        fields = ()
+        sequence = ("project", "reporting_unit", "year", "planned_investment", "actions")

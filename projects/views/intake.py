@@ -1,0 +1,120 @@
+"""入库纳统: monthly registrations against the targets, 应入未入 (rule 8) and 储备比例 (rule 6)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units, unit_member_view
+
+from ..access import readable_projects
+from ..exports import MISSING_REGISTRATION_COLUMNS, missing_registration_rows, xlsx_response
+from ..filtersets import ProjectFilterSet
+from ..listing import filtered, filtered_table
+from ..models import Project
+from ..selectors import (
+    intake_by_month,
+    jurisdiction_reserve_ratio,
+    library_year,
+    missing_registration_projects,
+    monthly_intake,
+    unit_reserve_ratios,
+    year_intake,
+)
+from ..tables import MissingRegistrationTable
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+def _month(request: HttpRequest) -> Month:
+    """The calendar month asked for (``?month=2022-05``); by default the last month anything was
+    registered in the open year."""
+    match = _MONTH_RE.match(request.GET.get("month", "").strip())
+    if match and 1 <= int(match.group(2)) <= 12:
+        return Month(int(match.group(1)), int(match.group(2)))
+    year = library_year()
+    latest = Project.objects.filter(is_registered=True, registered_on__year=year).aggregate(
+        latest=Max("registered_on")
+    )["latest"]
+    return Month(year, latest.month if latest else 1)
+
+
+@unit_member_view
+def intake(request: HttpRequest) -> HttpResponse:
+    month = _month(request)
+    units = readable_units(request.user)
+    rows = monthly_intake(year=month.year, month=month.month, units=units)
+    by_month = intake_by_month(year=month.year, through=month.month, units=units)
+    months = list(range(1, month.month + 1))
+    matrix = [
+        (row, [by_month.get((row.unit.pk, m), {"count": 0, "investment": 0}) for m in months]) for row in rows
+    ]
+    return render(
+        request,
+        "projects/intake.html",
+        {
+            "month": month,
+            "rows": [row for row in rows if row.has_target or row.count],
+            "matrix": [item for item in matrix if item[0].has_target],
+            "months": months,
+            "year_intake": year_intake(year=month.year, through=month.month),
+        },
+    )
+
+
+def _missing(request: HttpRequest):
+    return missing_registration_projects(projects=readable_projects(request.user))
+
+
+@unit_member_view
+def missing_registration(request: HttpRequest) -> HttpResponse:
+    filterset, table = filtered_table(
+        request,
+        queryset=_missing(request),
+        filterset_class=ProjectFilterSet,
+        table_class=MissingRegistrationTable,
+        user=request.user,
+    )
+    return render(request, "projects/missing_registration.html", {"filterset": filterset, "table": table})
+
+
+@unit_member_view
+def missing_registration_export(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(
+        title="应入未入项目清单",
+        columns=MISSING_REGISTRATION_COLUMNS,
+        rows=missing_registration_rows(
+            filtered(request, queryset=_missing(request), filterset_class=ProjectFilterSet).qs
+        ),
+    )
+
+
+@unit_member_view
+def reserve(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "projects/reserve.html",
+        {
+            "units": unit_reserve_ratios(
+                units=readable_units(request.user).filter(
+                    Exists(Project.objects.filter(reporting_unit=OuterRef("pk")))
+                )
+            ),
+            "jurisdiction": jurisdiction_reserve_ratio()
+            if has_any_role(request.user, ALL_UNITS_READERS)
+            else None,
+        },
+    )

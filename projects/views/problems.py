@@ -1,0 +1,110 @@
+"""问题台账: the list (filtered and exported alike), registering, updating and 销号."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.permissions import unit_member_view
+
+from ..access import check_problem_edit, check_project_edit, readable_problems
+from ..choices import ProblemStatus
+from ..exports import PROBLEM_COLUMNS, problem_rows, xlsx_response
+from ..filtersets import ProblemFilterSet
+from ..forms import ProblemCloseForm, ProblemForm
+from ..listing import filtered, filtered_table, reference_date
+from ..models import Problem, Project
+from ..selectors import problem_list
+from ..services import problem_close, problem_create, problem_update
+from ..tables import ProblemTable
+from .base import form_page
+
+
+def _problems(request: HttpRequest):
+    problems = problem_list(problems=readable_problems(request.user), on=reference_date(request))
+    # Open problems first (a closed one has its 销号 date), the most urgent on top.
+    return problems.order_by(F("closed_on").asc(nulls_first=True), "deadline", "pk")
+
+
+@unit_member_view
+def problem_index(request: HttpRequest) -> HttpResponse:
+    filterset, table = filtered_table(
+        request,
+        queryset=_problems(request),
+        filterset_class=ProblemFilterSet,
+        table_class=ProblemTable,
+        user=request.user,
+    )
+    return render(request, "projects/problems.html", {"filterset": filterset, "table": table})
+
+
+@unit_member_view
+def problem_export(request: HttpRequest) -> HttpResponse:
+    filterset = filtered(
+        request,
+        queryset=_problems(request),
+        filterset_class=ProblemFilterSet,
+    )
+    return xlsx_response(title="重点项目问题台账", columns=PROBLEM_COLUMNS, rows=problem_rows(filterset.qs))
+
+
+@unit_member_view
+def problem_new(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_object_or_404(Project, pk=project_id)
+    check_project_edit(request.user, project)
+    form = ProblemForm(request.POST or None, initial={"owner_unit": project.responsible_unit_id})
+    return form_page(
+        request,
+        form=form,
+        project=project,
+        title="登记问题",
+        save=lambda data: problem_create(
+            project=project,
+            category=data["category"],
+            description=data["description"],
+            owner_unit=data["owner_unit"],
+            deadline=data["deadline"],
+            by=request.user,
+        ),
+        success="问题已登记。",
+    )
+
+
+def _problem_for_edit(request: HttpRequest, problem_id: int) -> Problem:
+    problem = get_object_or_404(Problem.objects.select_related("project"), pk=problem_id)
+    check_problem_edit(request.user, problem)
+    return problem
+
+
+@unit_member_view
+def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
+    problem = _problem_for_edit(request, problem_id)
+    if problem.status == ProblemStatus.CLOSED:
+        messages.info(request, "该问题已销号。")
+        return redirect("projects:detail", project_id=problem.project_id)
+    # The form edits a copy: on a refusal the page still shows what the user typed.
+    form = ProblemForm(request.POST or None, instance=Problem.objects.get(pk=problem.pk))
+    return form_page(
+        request,
+        form=form,
+        project=problem.project,
+        title="修改问题",
+        save=lambda data: problem_update(problem=problem, by=request.user, **data),
+        success="问题已更新。",
+    )
+
+
+@unit_member_view
+def problem_close_view(request: HttpRequest, problem_id: int) -> HttpResponse:
+    problem = _problem_for_edit(request, problem_id)
+    form = ProblemCloseForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        project=problem.project,
+        title=f"销号：{problem.get_category_display()}问题",
+        save=lambda data: problem_close(problem=problem, by=request.user, **data),
+        success="问题已销号。",
+    )

@@ -1,0 +1,292 @@
+"""One project's lifecycle: its page, library moves, 退库, procedures, stewards, milestones, 入库纳统
+and the year's planned investment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import has_any_role, roles_required, unit_member_view
+from accounts.roles import Role
+
+from ..access import can_edit_project, check_project_edit, check_project_read
+from ..choices import ExitRequestStatus, MilestoneKind
+from ..forms import (
+    ExitDecisionForm,
+    ExitRequestForm,
+    MilestonesForm,
+    ProceduresForm,
+    RegistrationForm,
+    StageMoveForm,
+    StewardshipForm,
+    YearPlanForm,
+)
+from ..listing import reference_date
+from ..models import PROCEDURES, ExitRequest, Project, ProjectYearPlan
+from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
+from ..selectors import library_year, overdue_milestones, problem_list, project_detail
+from ..services import (
+    exit_request_approve,
+    exit_request_create,
+    exit_request_reject,
+    project_exit,
+    project_milestones_update,
+    project_procedures_update,
+    project_register,
+    project_stage_change,
+    project_stewardship_update,
+    year_plan_fill,
+)
+from .base import form_page
+
+
+def _project_for_edit(request: HttpRequest, project_id: int) -> Project:
+    project = get_object_or_404(
+        Project.objects.select_related("reporting_unit", "responsible_unit"), pk=project_id
+    )
+    check_project_edit(request.user, project)
+    return project
+
+
+def _is_admin(user) -> bool:
+    return has_any_role(user, (Role.ADMIN,))
+
+
+@unit_member_view
+def detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    on = reference_date(request)
+    project = get_object_or_404(project_detail(projects=Project.objects.all(), on=on), pk=project_id)
+    check_project_read(request.user, project)
+    milestones = {milestone.kind: milestone for milestone in project.milestones.all()}
+    overdue = set(
+        overdue_milestones(on=on, projects=Project.objects.filter(pk=project.pk)).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "on": on,
+            "can_edit": can_edit_project(request.user, project),
+            "is_admin": _is_admin(request.user),
+            "next_stage": NEXT_STAGE.get(project.stage),
+            "procedures": [(label, getattr(project, field)) for field, label in PROCEDURES],
+            "milestones": [
+                (
+                    kind,
+                    milestones.get(kind),
+                    milestones.get(kind) is not None and milestones[kind].pk in overdue,
+                )
+                for kind in MilestoneKind
+            ],
+            "stewardship_missing": stewardship_missing(
+                total_investment=project.total_investment,
+                has_steward=project.steward_id is not None,
+                leader_in_charge=project.leader_in_charge,
+            ),
+            "stage_changes": project.stage_changes.select_related("changed_by", "approved_by"),
+            "exit_requests": project.exit_requests.select_related("requested_by", "decided_by"),
+            "problems": problem_list(problems=project.problem_items.all(), on=on),
+            "year_plans": project.year_plans.all(),
+            "open_year": library_year(),
+        },
+    )
+
+
+@unit_member_view
+def move(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_edit(request, project_id)
+    to_stage = NEXT_STAGE.get(project.stage)
+    if to_stage is None:
+        raise Http404("该项目没有可转入的下一库。")
+    form = StageMoveForm(request.POST or None, project=project, to_stage=to_stage)
+    # Said before the user fills anything in: what the move still lacks on the project itself.
+    refusal = stage_move_refusal(
+        from_stage=project.stage,
+        to_stage=to_stage,
+        procedures={label: getattr(project, field) for field, label in PROCEDURES},
+        actual_start=project.actual_start or timezone.localdate(),
+        actual_completion=project.actual_completion or timezone.localdate(),
+        today=timezone.localdate(),
+    )
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"{project.get_stage_display()}库 → {to_stage.label}库",
+        intro=refusal or "",
+        save=lambda data: project_stage_change(
+            project=project,
+            to_stage=to_stage,
+            by=request.user,
+            reason=data["reason"],
+            actual_start=data.get("actual_start"),
+            actual_completion=data.get("actual_completion"),
+        ),
+        success=f"已转入{to_stage.label}库。",
+    )
+
+
+@unit_member_view
+def exit_request(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_edit(request, project_id)
+    may_approve = _is_admin(request.user)
+    form = ExitRequestForm(request.POST or None, may_approve=may_approve)
+
+    def save(data: dict) -> object:
+        if data.get("approve_now"):
+            return project_exit(project=project, reason=data["reason"], note=data["note"], by=request.user)
+        return exit_request_create(project=project, reason=data["reason"], note=data["note"], by=request.user)
+
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title="退库",
+        intro="退库须符合实施方案规定的原因，经管理员批准后生效；因故退库的项目地块将启动再次招商。",
+        save=save,
+        success="退库已办理。" if may_approve else "退库申请已提交，待管理员审批。",
+    )
+
+
+def _pending_exit(project_id: int) -> ExitRequest:
+    return get_object_or_404(
+        ExitRequest.objects.select_related("project"), project_id=project_id, status=ExitRequestStatus.PENDING
+    )
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def exit_approve(request: HttpRequest, project_id: int) -> HttpResponse:
+    pending = _pending_exit(project_id)
+    form = ExitDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        exit_request_approve(exit_request=pending, by=request.user, note=form.cleaned_data.get("note", ""))
+    except ValidationError as refusal:
+        messages.error(request, "；".join(refusal.messages))
+    else:
+        messages.success(request, f"已批准“{pending.project}”退库。")
+    return redirect(request.POST.get("next") or "projects:exits")
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def exit_reject(request: HttpRequest, project_id: int) -> HttpResponse:
+    pending = _pending_exit(project_id)
+    form = ExitDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        exit_request_reject(exit_request=pending, by=request.user, note=form.cleaned_data.get("note", ""))
+    except ValidationError as refusal:
+        messages.error(request, "；".join(refusal.messages))
+    else:
+        messages.success(request, f"已退回“{pending.project}”的退库申请。")
+    return redirect(request.POST.get("next") or "projects:exits")
+
+
+@roles_required(Role.ADMIN)
+def exits(request: HttpRequest) -> HttpResponse:
+    pending = ExitRequest.objects.filter(status=ExitRequestStatus.PENDING).select_related(
+        "project", "project__reporting_unit", "requested_by"
+    )
+    decided = ExitRequest.objects.exclude(status=ExitRequestStatus.PENDING).select_related(
+        "project", "project__reporting_unit", "requested_by", "decided_by"
+    )[:20]
+    return render(request, "projects/exits.html", {"pending": pending, "decided": decided})
+
+
+@unit_member_view
+def procedures(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_edit(request, project_id)
+    form = ProceduresForm(request.POST or None, project=project)
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title="前期手续",
+        intro="立项、用地、规划、施工许可四项手续全部办结，储备库项目方可转入开工库。",
+        save=lambda data: project_procedures_update(project=project, dates=data, by=request.user),
+        success="前期手续已保存。",
+    )
+
+
+@unit_member_view
+def stewardship(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_edit(request, project_id)
+    form = StewardshipForm(
+        request.POST or None,
+        initial={"steward": project.steward_id, "leader_in_charge": project.leader_in_charge},
+    )
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title="项目管家与分包领导",
+        intro="一项目一管家；亿元以上项目须明确县处级分包领导。",
+        save=lambda data: project_stewardship_update(
+            project=project,
+            steward=data["steward"],
+            leader_in_charge=data["leader_in_charge"],
+            by=request.user,
+        ),
+        success="项目管家与分包领导已保存。",
+    )
+
+
+@unit_member_view
+def milestones(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_edit(request, project_id)
+    current = {m.kind: (m.planned_on, m.actual_on) for m in project.milestones.all()}
+    form = MilestonesForm(request.POST or None, current=current)
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title="建设节点",
+        intro="紧盯签约、开工、竣工、达效等关键节点；开工、竣工的日期同时作为项目的开工、竣工日期。",
+        save=lambda data: project_milestones_update(project=project, dates=form.dates(), by=request.user),
+        success="建设节点已保存。",
+        template="projects/milestones_form.html",
+    )
+
+
+@unit_member_view
+def register(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_for_edit(request, project_id)
+    form = RegistrationForm(request.POST or None, initial={"registered_on": project.registered_on})
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title="入库纳统",
+        save=lambda data: project_register(
+            project=project, registered_on=data["registered_on"], by=request.user
+        ),
+        success="已登记入库纳统。",
+    )
+
+
+@unit_member_view
+def year_plan(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The open year's planned investment, asked for again by each roll-over."""
+    project = _project_for_edit(request, project_id)
+    year = library_year()
+    plan = ProjectYearPlan.objects.filter(project=project, year=year).first() or ProjectYearPlan(
+        project=project, year=year
+    )
+    form = YearPlanForm(request.POST or None, initial={"planned_investment": plan.planned_investment})
+    return form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"{year}年度计划投资",
+        save=lambda data: year_plan_fill(
+            plan=plan, planned_investment=data["planned_investment"], by=request.user
+        ),
+        success=f"{year}年度计划投资已保存。",
+    )

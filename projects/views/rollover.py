@@ -1,0 +1,60 @@
+"""年度结转: the admin sees the plan, chooses which unstarted projects return to 储备, then runs it;
+units then fill in the new year's planned investment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.permissions import roles_required, unit_member_view
+from accounts.roles import Role
+
+from ..access import readable_projects
+from ..filtersets import YearPlanFilterSet
+from ..forms import RolloverForm
+from ..listing import filtered_table
+from ..models import YearRollover
+from ..selectors import library_year, pending_year_plans, rollover_plan
+from ..services import year_rollover
+from ..tables import YearPlanTable
+
+
+@roles_required(Role.ADMIN)
+def rollover(request: HttpRequest) -> HttpResponse:
+    plan = rollover_plan(year=library_year())
+    form = RolloverForm(request.POST or None, unstarted=plan.unstarted)
+    if request.method == "POST" and plan.refusal is None and form.is_valid():
+        try:
+            done = year_rollover(
+                year=plan.year, return_to_reserve=form.cleaned_data["return_to_reserve"], by=request.user
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(
+                request,
+                f"{done.year}年度已结转：{done.exited_count}个竣工项目调出项目库，"
+                f"{done.returned_count}个未开工项目退回储备库，{done.kept_count}个留在开工库，"
+                f"{done.plans_created}个项目待填报{done.year + 1}年度计划投资。",
+            )
+            return redirect("projects:year_plans")
+    return render(
+        request,
+        "projects/rollover.html",
+        {"plan": plan, "form": form, "history": YearRollover.objects.select_related("performed_by")},
+    )
+
+
+@unit_member_view
+def year_plans(request: HttpRequest) -> HttpResponse:
+    year = library_year()
+    filterset, table = filtered_table(
+        request,
+        queryset=pending_year_plans(projects=readable_projects(request.user), year=year),
+        filterset_class=YearPlanFilterSet,
+        table_class=YearPlanTable,
+        user=request.user,
+    )
+    return render(request, "projects/year_plans.html", {"filterset": filterset, "table": table, "year": year})
