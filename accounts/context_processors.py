@@ -1,5 +1,22 @@
 from django.conf import settings
 
+from .permissions import UNIT_EDITORS, has_any_role
+from .roles import Role
+
 
 def navigation(request) -> dict:
-    return {"deployment_name": settings.DEPLOYMENT_NAME}
+    """What every page's navigation needs: the deployment's name and which links the user's roles use.
+
+    The flags only choose links; every view checks the user's rights itself.
+    """
+    user = request.user
+    unit_user = has_any_role(user, UNIT_EDITORS) and user.unit_id is not None
+    admin = has_any_role(user, (Role.ADMIN,))
+    return {
+        "deployment_name": settings.DEPLOYMENT_NAME,
+        "nav": {
+            "unit_user": unit_user,
+            "imports_reports": unit_user or admin,
+            "imports_figures": has_any_role(user, (Role.REVIEWER, Role.ADMIN)),
+        },
+    }

@@ -17,6 +17,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from targets.models import Unit
 
@@ -61,6 +62,33 @@ def check_unit_read(user, unit: Unit | int) -> None:
 def check_unit_edit(user, unit: Unit | int) -> None:
     if not can_edit_unit(user, unit):
         raise PermissionDenied("您无权修改该单位的数据。")
+
+
+def can_approve_unit(user, unit: Unit | int) -> bool:
+    """单位负责人 approve their own unit's return; nobody else does (a superuser may stand in)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return user.is_authenticated and user.unit_id == unit_id and user.has_role(Role.UNIT_HEAD)
+
+
+def can_read_project(user, project) -> bool:
+    """A project is its 属地 unit's (which reports it) and its 责任局办's (which answers for it)."""
+    return can_read_unit(user, project.reporting_unit_id) or can_read_unit(user, project.responsible_unit_id)
+
+
+def unit_for_read(user, unit_id: int) -> Unit:
+    """The unit named in a URL, or 404; 403 when the user may not read it."""
+    unit = get_object_or_404(Unit, pk=unit_id)
+    check_unit_read(user, unit)
+    return unit
+
+
+def unit_for_edit(user, unit_id: int) -> Unit:
+    """The unit named in a URL, or 404; 403 when the user may not change its data."""
+    unit = get_object_or_404(Unit, pk=unit_id)
+    check_unit_edit(user, unit)
+    return unit
 
 
 def _mark(view: Callable, policy: str) -> Callable:

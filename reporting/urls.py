@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import rankings
+from .views import figures, forecasts, history, imports, monthly, rankings
 
 app_name = "reporting"
 
@@ -14,4 +14,29 @@ urlpatterns += [
     path("escalations/<int:escalation_id>/", rankings.escalation_detail, name="escalation_detail"),
     path("assessments/", rankings.assessment_list, name="assessments"),
     path("notifications/", rankings.notification_list, name="notifications"),
+]
+
+# Monthly reporting (issue 3): returns, forecasts, official figures, imports, audit trail.
+MONTH = "units/<int:unit_id>/<int:year>/<int:month>/"
+urlpatterns += [
+    path("my-unit/", monthly.my_unit, name="my_unit"),
+    path("submissions/", monthly.submissions, name="submissions"),
+    path(MONTH, monthly.month_grid, name="month"),
+    path(MONTH + "approve/", monthly.approve, name="approve"),
+    path(MONTH + "verify/", monthly.verify, name="verify"),
+    path(MONTH + "return/", monthly.send_back, name="return"),
+    path(MONTH + "lock/", monthly.lock, name="lock"),
+    path(MONTH + "unlock/", monthly.unlock, name="unlock"),
+    path(MONTH + "forecast/", forecasts.forecast_edit, name="forecast"),
+    path("forecasts/", forecasts.forecasts, name="forecasts"),
+    path("figures/", figures.figures_latest, name="figures_latest"),
+    path("figures/<int:year>/<int:month>/", figures.figures, name="figures"),
+    path("figures/<int:year>/<int:month>/edit/", figures.figures_edit, name="figures_edit"),
+    path("imports/reports/", imports.import_reports, name="import_reports"),
+    path("imports/reports/template/", imports.import_reports_template, name="import_reports_template"),
+    path("imports/figures/", imports.import_figures, name="import_figures"),
+    path("imports/figures/template/", imports.import_figures_template, name="import_figures_template"),
+    path("imports/projects/", imports.import_projects, name="import_projects"),
+    path("imports/projects/template/", imports.import_projects_template, name="import_projects_template"),
+    path("projects/<int:project_id>/history/", history.project_history_view, name="project_history"),
 ]

@@ -1,0 +1,241 @@
+"""Forms of the monthly reporting pages: they parse and check input; the services decide the rest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+
+from common.periods import FIRST_PERIOD_MONTH
+from common.spreadsheets import MIB
+
+from .models import Forecast
+from .selectors.monthly import GridRow
+from .services.monthly import EntryInput
+
+MAX_UPLOAD_BYTES = 10 * MIB
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+AMOUNT_ERRORS = {
+    "invalid": "请输入数字（单位：万元）",
+    "min_value": "不能为负数",
+    "max_decimal_places": "最多保留两位小数",
+    "max_digits": "数额过大，请核实（单位：万元）",
+    "max_whole_digits": "数额过大，请核实（单位：万元）",
+}
+
+
+def parse_month(text: str | None, *, first: int = 1) -> tuple[int, int] | None:
+    """``2022-10`` → (2022, 10); anything else (or a month before ``first``) → None."""
+    match = _MONTH_RE.match((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return (year, month) if first <= month <= 12 else None
+
+
+def amount_field(label: str, *, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        error_messages=AMOUNT_ERRORS,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
+    )
+
+
+@dataclass(frozen=True)
+class GridLine:
+    """A grid row with its bound fields, for the template."""
+
+    row: GridRow
+    amount: forms.BoundField
+    progress: forms.BoundField
+    problems: forms.BoundField
+    version: forms.BoundField
+    confirm: forms.BoundField
+
+
+class MonthEntriesForm(forms.Form):
+    """The whole unit's month: per project 本月完成投资, 形象进度, 存在问题 and the version shown.
+
+    The fields come from the month's projects as the server knows them, so a posted project that
+    is not the unit's is never read.
+    """
+
+    submission_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows: Sequence[GridRow], submission_version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.fields["submission_version"].initial = submission_version
+        text = {"class": "form-control form-control-sm", "rows": 1}
+        for row in rows:
+            pid, report = row.project.pk, row.report
+            self.fields[f"amount_{pid}"] = amount_field("本月完成投资(万元)")
+            self.fields[f"amount_{pid}"].initial = report.amount if report else None
+            self.fields[f"progress_{pid}"] = forms.CharField(
+                label="形象进度", required=False, widget=forms.Textarea(attrs=text)
+            )
+            self.fields[f"progress_{pid}"].initial = report.progress if report else ""
+            self.fields[f"problems_{pid}"] = forms.CharField(
+                label="存在问题", required=False, widget=forms.Textarea(attrs=text)
+            )
+            self.fields[f"problems_{pid}"].initial = report.problems if report else ""
+            self.fields[f"version_{pid}"] = forms.IntegerField(
+                required=False, widget=forms.HiddenInput, initial=report.version if report else None
+            )
+            # Checked only next to a warning; it carries the amount confirmed, so changing the
+            # amount afterwards asks again.
+            self.fields[f"confirm_{pid}"] = forms.DecimalField(required=False, widget=forms.HiddenInput)
+
+    def lines(self) -> list[GridLine]:
+        return [
+            GridLine(
+                row=row,
+                amount=self[f"amount_{row.project.pk}"],
+                progress=self[f"progress_{row.project.pk}"],
+                problems=self[f"problems_{row.project.pk}"],
+                version=self[f"version_{row.project.pk}"],
+                confirm=self[f"confirm_{row.project.pk}"],
+            )
+            for row in self.rows
+        ]
+
+    def entries(self) -> list[EntryInput]:
+        data = self.cleaned_data
+        return [
+            EntryInput(
+                project_id=row.project.pk,
+                amount=data[f"amount_{row.project.pk}"],
+                progress=data[f"progress_{row.project.pk}"].strip(),
+                problems=data[f"problems_{row.project.pk}"].strip(),
+                version=data[f"version_{row.project.pk}"],
+            )
+            for row in self.rows
+        ]
+
+    def confirmed(self) -> dict[int, Decimal]:
+        data = self.cleaned_data
+        return {
+            row.project.pk: data[f"confirm_{row.project.pk}"]
+            for row in self.rows
+            if data.get(f"confirm_{row.project.pk}") is not None
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="原因",
+        max_length=300,
+        error_messages={"required": "请填写原因", "max_length": "原因最多300字"},
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class ForecastForm(forms.ModelForm):
+    class Meta:
+        model = Forecast
+        fields = ["expected_investment", "expected_intake_count", "expected_intake_amount", "note"]
+        widgets = {
+            "expected_intake_count": forms.NumberInput(attrs={"class": "form-control", "min": "0"}),
+            "note": forms.TextInput(attrs={"class": "form-control"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("expected_investment", "expected_intake_amount"):
+            field = self.fields[name]
+            self.fields[name] = amount_field(str(field.label), required=name == "expected_investment")
+        self.fields["expected_intake_count"].error_messages["min_value"] = "不能为负数"
+
+
+class FiguresForm(forms.Form):
+    """Every unit's 本年累计完成 and 上年同期累计 for one period."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            ytd = self.fields[f"ytd_{row.unit.pk}"] = amount_field("本年累计完成(万元)")
+            baseline = self.fields[f"baseline_{row.unit.pk}"] = amount_field("上年同期累计(万元)")
+            if row.official is not None:
+                ytd.initial, baseline.initial = row.official.ytd_completed, row.official.baseline
+            if row.locked:
+                ytd.disabled = baseline.disabled = True
+
+    def clean(self):
+        data = super().clean()
+        for row in self.rows:
+            if data.get(f"ytd_{row.unit.pk}") is None and data.get(f"baseline_{row.unit.pk}") is not None:
+                self.add_error(f"ytd_{row.unit.pk}", "填写上年同期时须同时填写本年累计")
+        return data
+
+    def lines(self) -> list[tuple]:
+        return [(row, self[f"ytd_{row.unit.pk}"], self[f"baseline_{row.unit.pk}"]) for row in self.rows]
+
+    def figures(self) -> list[tuple]:
+        """(unit, ytd, baseline) of the open units whose 本年累计 is filled in."""
+        data = self.cleaned_data
+        return [
+            (row.unit, data[f"ytd_{row.unit.pk}"], data[f"baseline_{row.unit.pk}"])
+            for row in self.rows
+            if not row.locked and data.get(f"ytd_{row.unit.pk}") is not None
+        ]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"文件过大（上限 {MAX_UPLOAD_BYTES // MIB} MB）")
+        return upload
+
+
+class MonthField(forms.CharField):
+    """A ``YYYY-MM`` month; ``first`` = 2 for statistical periods (1月随2月发布)."""
+
+    def __init__(self, *, first: int = 1, **kwargs):
+        self.first = first
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "form-control", "placeholder": "2022-10"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        parsed = parse_month(text, first=self.first)
+        if parsed is None:
+            hint = "（统计期从2月开始：1月数据随2月发布）" if self.first == FIRST_PERIOD_MONTH else ""
+            raise forms.ValidationError(f"月份格式应为 YYYY-MM，例如 2022-10{hint}")
+        return parsed
+
+
+class ReportsUploadForm(UploadForm):
+    month = MonthField(label="填报月份")
+    confirm_unusual = forms.BooleanField(
+        label="我已核实异常数据（超过月均3倍或超过年度计划的金额），确认导入", required=False
+    )
+
+
+class FiguresUploadForm(UploadForm):
+    period = MonthField(label="统计期（截至月份）", first=FIRST_PERIOD_MONTH)
+
+
+class ProjectsUploadForm(UploadForm):
+    year = forms.IntegerField(
+        label="年度计划投资所属年度",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )

@@ -1,0 +1,160 @@
+"""What a unit reports for a month: its projects with this month's figures and the derived YTD."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from projects.choices import Stage
+from projects.models import Project, ProjectReport, ProjectYearPlan
+from targets.models import ZERO, Unit
+
+from ..choices import SubmissionStatus
+from ..models import Submission, SubmissionEvent
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One project's line in a unit's month: the report (if any) and what the checks compare with."""
+
+    project: Project
+    report: ProjectReport | None
+    ytd_before: Decimal
+    other_months_total: Decimal
+    usual_month: Decimal | None
+    annual_plan: Decimal | None
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.report.amount if self.report else None
+
+    @property
+    def ytd(self) -> Decimal:
+        """本年累计: months 1..this one, summed from the reports (never typed, never stored)."""
+        return self.ytd_before + (self.amount or ZERO)
+
+
+def _other_months(year: int, month: int) -> Q:
+    return (
+        Q(reports__year__lt=year)
+        | Q(reports__year__gt=year)
+        | Q(reports__year=year, reports__month__lt=month)
+        | Q(reports__year=year, reports__month__gt=month)
+    )
+
+
+def month_projects(*, year: int, month: int, unit: Unit | int | None = None) -> QuerySet[Project]:
+    """The projects a unit (or every unit) reports for a month: those under way then, and any
+    already reported.
+
+    储备 projects report nothing; a project started after the month or completed before it has no
+    figure for it. A report already entered keeps its project on the list whatever its stage now.
+    """
+    month_start = date(year, month, 1)
+    month_end = date(year, month, calendar.monthrange(year, month)[1])
+    reported = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    under_way = (
+        Q(stage__in=(Stage.TO_START, Stage.UNDER_CONSTRUCTION))
+        | Q(stage=Stage.COMPLETED, actual_completion__isnull=True)
+        | Q(stage=Stage.COMPLETED, actual_completion__gte=month_start)
+    ) & ~Q(actual_start__gt=month_end)
+    projects = Project.objects.filter(under_way | Q(Exists(reported)))
+    return projects if unit is None else projects.filter(reporting_unit=unit)
+
+
+def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: bool = False) -> list[GridRow]:
+    """Two queries whatever the number of projects: the annotated projects and this month's reports."""
+    other_months = _other_months(year, month)
+    plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
+    projects = (
+        month_projects(unit=unit, year=year, month=month)
+        .annotate(
+            ytd_before=Coalesce(
+                Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
+            ),
+            other_months_total=Coalesce(Sum("reports__amount", filter=other_months), Value(ZERO)),
+            usual_month=Avg("reports__amount", filter=other_months),
+            annual_plan=Subquery(plan[:1]),
+            has_report=Exists(ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ProjectReport.objects.filter(year=year, month=month),
+                to_attr="month_reports",
+            )
+        )
+        .order_by(*(["has_report"] if missing_first else []), "name", "pk")
+    )
+    return [
+        GridRow(
+            project=project,
+            report=project.month_reports[0] if project.month_reports else None,
+            ytd_before=project.ytd_before,
+            other_months_total=project.other_months_total,
+            usual_month=project.usual_month,
+            annual_plan=project.annual_plan,
+        )
+        for project in projects
+    ]
+
+
+def unit_submission(*, unit: Unit | int, year: int, month: int) -> Submission | None:
+    """The unit's return for the month with its events (who moved it, when and why)."""
+    return (
+        Submission.objects.filter(unit=unit, year=year, month=month)
+        .prefetch_related(
+            Prefetch(
+                "events", queryset=SubmissionEvent.objects.select_related("actor").order_by("-created_at")
+            )
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One unit's line on the 报送情况 board."""
+
+    unit: Unit
+    submission: Submission | None
+    projects: int
+    reported: int
+
+    @property
+    def status_label(self) -> str:
+        if self.submission is None:
+            return "未填报" if self.projects else "无填报项目"
+        return self.submission.get_status_display()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.submission is None or self.submission.status == SubmissionStatus.DRAFT
+
+
+def submission_board(*, units: QuerySet[Unit], year: int, month: int) -> list[BoardRow]:
+    """Every unit's return for the month with its projects reported so far: three queries."""
+    reported = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    counts = {
+        row["reporting_unit"]: row
+        for row in month_projects(year=year, month=month)
+        .annotate(has_report=Exists(reported))
+        .values("reporting_unit")
+        .annotate(projects=Count("pk"), reported=Count("pk", filter=Q(has_report=True)))
+        .order_by()
+    }
+    submissions = {s.unit_id: s for s in Submission.objects.filter(unit__in=units, year=year, month=month)}
+    return [
+        BoardRow(
+            unit=unit,
+            submission=submissions.get(unit.pk),
+            projects=counts.get(unit.pk, {}).get("projects", 0),
+            reported=counts.get(unit.pk, {}).get("reported", 0),
+        )
+        for unit in units.filter(is_active=True)
+    ]

@@ -1,0 +1,274 @@
+"""Entering a unit's month: the checks on each project's figure and the audited write.
+
+The rules (each one function): an amount is never negative; a month cannot take a project past its
+total investment; an amount far above the project's usual month (more than three times its average
+month, or more than its annual plan) is saved only once the user confirms it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from common.templatetags.figures import format_wan
+from projects.models import Project, ProjectReport
+from targets.models import Unit
+
+from ..models import Submission
+from ..selectors.monthly import GridRow, month_grid_rows
+from .submissions import StaleEditError, submission_claim_for_edit, submission_submit
+
+UNUSUAL_MULTIPLE = Decimal(3)
+MAX_AMOUNT = Decimal("1e12")  # the column holds 12 digits before the decimal point
+CENT = Decimal("0.01")
+_CLAIM_BATCH = 200  # keeps each conditional update's WHERE clause well inside SQLite's limits
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """One grid line as posted: the version is the report's as the page showed it (None: no report)."""
+
+    project_id: int
+    amount: Decimal | None
+    progress: str = ""
+    problems: str = ""
+    version: int | None = None
+
+
+@dataclass
+class EntryIssues:
+    """Errors block the save; confirmations block it until the user confirms that very amount."""
+
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    confirmations: dict[int, list[str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors or self.confirmations)
+
+    def add_error(self, project_id: int, message: str) -> None:
+        self.errors.setdefault(project_id, []).append(message)
+
+
+class EntriesInvalid(Exception):
+    def __init__(self, issues: EntryIssues):
+        super().__init__("月报数据未通过校验")
+        self.issues = issues
+
+
+def amount_problem(amount: Decimal, *, label: str = "本月完成投资") -> str | None:
+    """不能为负数: the first rule every amount meets, typed or imported."""
+    if amount < 0:
+        return f"{label}不能为负数"
+    if amount != amount.quantize(CENT):
+        return f"{label}最多保留两位小数"
+    if amount >= MAX_AMOUNT:
+        return f"{label}数额过大，请核实（单位为万元）"
+    return None
+
+
+def exceeds_total_investment(
+    *, other_months_total: Decimal, amount: Decimal, total_investment: Decimal
+) -> bool:
+    """A month cannot take a project past its total investment (all its months, every year)."""
+    return other_months_total + amount > total_investment
+
+
+def unusual_amount_reasons(
+    *, amount: Decimal, usual_month: Decimal | None, annual_plan: Decimal | None, year: int
+) -> list[str]:
+    """Far above the project's usual month: more than 3× its average month, or more than its annual plan."""
+    reasons = []
+    if usual_month and amount > usual_month * UNUSUAL_MULTIPLE:
+        reasons.append(f"超过该项目月均完成额 {format_wan(usual_month, 2)} 万元的3倍")
+    if annual_plan is not None and amount > annual_plan:
+        reasons.append(f"超过该项目{year}年度计划投资 {format_wan(annual_plan, 2)} 万元")
+    return reasons
+
+
+def entry_issues(
+    *,
+    rows: Mapping[int, GridRow],
+    entries: Sequence[EntryInput],
+    year: int,
+    confirmed: Mapping[int, Decimal],
+) -> EntryIssues:
+    """Check the entries that change something against the rules; unchanged lines are left alone."""
+    issues = EntryIssues()
+    for entry in entries:
+        row = rows.get(entry.project_id)
+        if row is None:
+            issues.add_error(entry.project_id, "该项目不在本单位本月的填报范围内")
+            continue
+        if not _changes(row, entry):
+            continue
+        if entry.amount is None:
+            if row.report is not None:
+                issues.add_error(entry.project_id, "已填报的本月完成投资不能清空；本月无投资请填 0")
+            else:
+                issues.add_error(entry.project_id, "请填写本月完成投资（本月无投资请填 0）")
+            continue
+        problem = amount_problem(entry.amount)
+        if problem is None and exceeds_total_investment(
+            other_months_total=row.other_months_total,
+            amount=entry.amount,
+            total_investment=row.project.total_investment,
+        ):
+            problem = (
+                f"填报后累计完成 {format_wan(row.other_months_total + entry.amount, 2)} 万元，"
+                f"超过项目总投资 {format_wan(row.project.total_investment, 2)} 万元"
+            )
+        if problem:
+            issues.add_error(entry.project_id, problem)
+            continue
+        if row.amount is not None and entry.amount == row.amount:
+            continue
+        reasons = unusual_amount_reasons(
+            amount=entry.amount, usual_month=row.usual_month, annual_plan=row.annual_plan, year=year
+        )
+        if reasons and confirmed.get(entry.project_id) != entry.amount:
+            issues.confirmations[entry.project_id] = [
+                f"本月完成 {format_wan(entry.amount, 2)} 万元，" + "；".join(reasons) + "，请核实后确认"
+            ]
+    return issues
+
+
+def _changes(row: GridRow, entry: EntryInput) -> bool:
+    if row.report is None:
+        return entry.amount is not None or bool(entry.progress or entry.problems)
+    return (entry.amount, entry.progress, entry.problems) != (
+        row.report.amount,
+        row.report.progress,
+        row.report.problems,
+    )
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    """A report to write: ``report`` is the row as read in this transaction (None: a new one)."""
+
+    project: Project
+    report: ProjectReport | None
+    expected_version: int | None
+    amount: Decimal
+    progress: str
+    problems: str
+
+
+def project_reports_write(
+    *, year: int, month: int, changes: Sequence[ReportChange], actor, reason: str
+) -> int:
+    """Write project reports with their history, inside the caller's transaction.
+
+    Existing reports are claimed with a conditional update on the version the change was based on;
+    any claim that misses (someone saved in between) aborts the whole write. Bulk writes skip the
+    history signals, so the history rows are written explicitly, with the actor and the reason.
+    """
+    updates = [change for change in changes if change.report is not None]
+    for start in range(0, len(updates), _CLAIM_BATCH):
+        batch = updates[start : start + _CLAIM_BATCH]
+        claim = reduce(or_, (Q(pk=c.report.pk, version=c.expected_version) for c in batch))
+        if ProjectReport.objects.filter(claim).update(version=F("version") + 1) != len(batch):
+            raise StaleEditError()
+    now = timezone.now()
+    updated = []
+    for change in updates:
+        report = change.report
+        report.amount, report.progress, report.problems = change.amount, change.progress, change.problems
+        report.version = change.expected_version + 1
+        report.updated_by = actor
+        report.updated_at = now
+        updated.append(report)
+    if updated:
+        bulk_update_with_history(
+            updated,
+            ProjectReport,
+            fields=["amount", "progress", "problems", "version", "updated_by", "updated_at"],
+            default_user=actor,
+            default_change_reason=reason,
+        )
+    created = [
+        ProjectReport(
+            project=change.project,
+            year=year,
+            month=month,
+            amount=change.amount,
+            progress=change.progress,
+            problems=change.problems,
+            updated_by=actor,
+        )
+        for change in changes
+        if change.report is None
+    ]
+    if created:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(
+                    created, ProjectReport, default_user=actor, default_change_reason=reason
+                )
+        except IntegrityError as exc:  # someone entered the same project's month meanwhile
+            raise StaleEditError() from exc
+    return len(changes)
+
+
+@dataclass(frozen=True)
+class MonthSaved:
+    submission: Submission
+    changed: int
+
+
+def month_entries_save(
+    *,
+    unit: Unit,
+    year: int,
+    month: int,
+    entries: Sequence[EntryInput],
+    submission_version: int | None,
+    actor,
+    confirmed: Mapping[int, Decimal] | None = None,
+    submit: bool = False,
+    now: datetime | None = None,
+) -> MonthSaved:
+    """Save the unit's month as a draft (and submit it, when asked) — all of it or nothing.
+
+    Raises StaleEditError when someone saved the month after the user's page was rendered,
+    EntriesInvalid when a figure breaks a rule or awaits confirmation, SubmissionError when the
+    month is no longer a draft or cannot be submitted yet.
+    """
+    with transaction.atomic():
+        submission = submission_claim_for_edit(
+            unit=unit, year=year, month=month, expected_version=submission_version
+        )
+        rows = {row.project.pk: row for row in month_grid_rows(unit=unit, year=year, month=month)}
+        issues = entry_issues(rows=rows, entries=entries, year=year, confirmed=confirmed or {})
+        if issues:
+            raise EntriesInvalid(issues)
+        changes = []
+        for entry in entries:
+            row = rows[entry.project_id]
+            if not _changes(row, entry):
+                continue
+            if (row.report is None) != (entry.version is None):
+                raise StaleEditError()
+            changes.append(
+                ReportChange(
+                    project=row.project,
+                    report=row.report,
+                    expected_version=entry.version,
+                    amount=entry.amount,
+                    progress=entry.progress,
+                    problems=entry.problems,
+                )
+            )
+        project_reports_write(year=year, month=month, changes=changes, actor=actor, reason="月报填报")
+        if submit:
+            submission = submission_submit(submission=submission, actor=actor, now=now)
+    return MonthSaved(submission=submission, changed=len(changes))

@@ -1,0 +1,167 @@
+"""Web uploads of the three imports, and their blank templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+
+from accounts.permissions import UNIT_EDITORS, check_unit_edit, has_any_role, roles_required
+from accounts.roles import Role
+from common.periods import Period
+from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
+from targets.models import Unit
+
+from ..forms import FiguresUploadForm, ProjectsUploadForm, ReportsUploadForm
+from ..imports import (
+    ImportOutcome,
+    figures_import,
+    figures_template,
+    projects_import,
+    projects_template,
+    reports_import,
+    reports_template,
+)
+from ..selectors.periods import open_reporting_month
+
+PROJECT_IMPORTERS = (*UNIT_EDITORS, Role.ADMIN)
+FIGURE_IMPORTERS = (Role.REVIEWER, Role.ADMIN)
+
+
+def _own_unit(user) -> Unit | None:
+    """None for an admin (any unit's rows); a unit user's own unit, which limits the file to it."""
+    if has_any_role(user, (Role.ADMIN,)):
+        return None
+    if user.unit_id is None or not has_any_role(user, UNIT_EDITORS):
+        raise PermissionDenied("您的账号未关联单位，不能导入。")
+    check_unit_edit(user, user.unit_id)
+    return user.unit
+
+
+def _xlsx(workbook: Workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(workbook_response_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def _page(request, form, outcome: ImportOutcome | None, *, title: str, template_url: str, columns: str):
+    status = 200 if outcome is None or outcome.saved else 422
+    return render(
+        request,
+        "reporting/import.html",
+        {"form": form, "outcome": outcome, "title": title, "template_url": template_url, "columns": columns},
+        status=status,
+    )
+
+
+def _saved(request: HttpRequest, outcome: ImportOutcome, what: str) -> None:
+    messages.success(request, f"{what}导入成功：新增 {outcome.created} 条，更新 {outcome.updated} 条。")
+
+
+@roles_required(*PROJECT_IMPORTERS)
+def import_reports(request: HttpRequest) -> HttpResponse:
+    unit = _own_unit(request.user)
+    open_month = open_reporting_month(today=timezone.localdate(), unit=unit)
+    form = ReportsUploadForm(request.POST or None, request.FILES or None, initial={"month": open_month.param})
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        year, month = form.cleaned_data["month"]
+        upload = form.cleaned_data["file"]
+        outcome = reports_import(
+            source=upload,
+            year=year,
+            month=month,
+            actor=request.user,
+            file_name=upload.name,
+            unit=unit,
+            confirm_unusual=form.cleaned_data["confirm_unusual"],
+        )
+        if outcome.saved:
+            _saved(request, outcome, f"{year}年{month}月项目月报")
+            return redirect("reporting:import_reports")
+    return _page(
+        request,
+        form,
+        outcome,
+        title="导入项目月报",
+        template_url="reporting:import_reports_template",
+        columns="项目代码、本月完成投资(万元)、形象进度、存在问题",
+    )
+
+
+@roles_required(*PROJECT_IMPORTERS)
+def import_reports_template(request: HttpRequest) -> HttpResponse:
+    unit = _own_unit(request.user)
+    month = open_reporting_month(today=timezone.localdate(), unit=unit)
+    workbook = reports_template(unit=unit, year=month.year, month=month.month)
+    return _xlsx(workbook, f"项目月报导入模板_{month.param}.xlsx")
+
+
+@roles_required(*FIGURE_IMPORTERS)
+def import_figures(request: HttpRequest) -> HttpResponse:
+    open_month = open_reporting_month(today=timezone.localdate())
+    form = FiguresUploadForm(
+        request.POST or None, request.FILES or None, initial={"period": open_month.param}
+    )
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        period = Period(*form.cleaned_data["period"])
+        upload = form.cleaned_data["file"]
+        outcome = figures_import(source=upload, period=period, actor=request.user, file_name=upload.name)
+        if outcome.saved:
+            _saved(request, outcome, f"{period.label}单位统计数")
+            return redirect("reporting:figures", year=period.year, month=period.month)
+    return _page(
+        request,
+        form,
+        outcome,
+        title="导入单位统计数",
+        template_url="reporting:import_figures_template",
+        columns="单位、本年累计完成(万元)、上年同期累计(万元)",
+    )
+
+
+@roles_required(*FIGURE_IMPORTERS)
+def import_figures_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(figures_template(), "单位统计数导入模板.xlsx")
+
+
+@roles_required(*PROJECT_IMPORTERS)
+def import_projects(request: HttpRequest) -> HttpResponse:
+    unit = _own_unit(request.user)
+    form = ProjectsUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"year": open_reporting_month(today=timezone.localdate()).year},
+    )
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = projects_import(
+            source=upload,
+            year=form.cleaned_data["year"],
+            actor=request.user,
+            file_name=upload.name,
+            unit=unit,
+        )
+        if outcome.saved:
+            _saved(request, outcome, "项目")
+            return redirect("reporting:import_projects")
+    return _page(
+        request,
+        form,
+        outcome,
+        title="导入项目",
+        template_url="reporting:import_projects_template",
+        columns="项目代码、项目名称、属地单位、责任局办、项目领域、总投资(万元)，及可选的项目级别、年度计划投资(万元)、建设单位、联系人、联系电话、分包领导",
+    )
+
+
+@roles_required(*PROJECT_IMPORTERS)
+def import_projects_template(request: HttpRequest) -> HttpResponse:
+    _own_unit(request.user)
+    return _xlsx(projects_template(), "项目导入模板.xlsx")
