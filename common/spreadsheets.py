@@ -19,6 +19,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +28,7 @@ from typing import IO, Any, Literal
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -565,14 +567,13 @@ def write_table(
         _style_header(safe_cell_value(ws.cell(row=header_row, column=index), column.label))
 
     data = [total_row, *rows] if total_row is not None else rows
+    styles: dict[tuple[str | None, bool], StyleArray] = {}
     row_number = header_row
     for row_number, values in enumerate(data, start=header_row + 1):
         bold = values is total_row
         for index, column in enumerate(columns, start=1):
             value = values.get(column.key)
-            cell = _data_cell(ws.cell(row=row_number, column=index), column, value)
-            if bold:
-                cell.font = Font(bold=True)
+            _data_cell(ws.cell(row=row_number, column=index), column, value, styles, bold=bold)
             widths[index - 1] = max(widths[index - 1], _shown_width(column, value))
 
     fitted = _fit_widths(columns, widths, title)
@@ -628,9 +629,12 @@ def stream_table(
         merged_line(2, unit_line, Alignment(horizontal="right"))
 
     ws.append([_style_header(safe_cell_value(WriteOnlyCell(ws), column.label)) for column in columns])
+    styles: dict[tuple[str | None, bool], StyleArray] = {}
     count = 0
     for values in rows:
-        ws.append([_data_cell(WriteOnlyCell(ws), column, values.get(column.key)) for column in columns])
+        ws.append(
+            [_data_cell(WriteOnlyCell(ws), column, values.get(column.key), styles) for column in columns]
+        )
         count += 1
     return count
 
@@ -643,12 +647,31 @@ def _style_header(cell: Cell) -> Cell:
     return cell
 
 
-def _data_cell(cell: Cell, column: OutColumn, value: object) -> Cell:
-    safe_cell_value(cell, value)
-    cell.border = _BORDER
+def _data_cell(
+    cell: Cell,
+    column: OutColumn,
+    value: object,
+    styles: dict[tuple[str | None, bool], StyleArray],
+    *,
+    bold: bool = False,
+) -> Cell:
+    """Write a bordered data cell. openpyxl hashes every style object assigned to a cell, which costs
+    more than the rest of writing a large sheet; so each distinct style is built once per sheet, in
+    ``styles``, and copied after that. The value goes in last: it may mark the cell quotePrefix."""
+    number_format = None
     if column.number_format and value is not None and not isinstance(value, str):
-        cell.number_format = column.number_format
-    return cell
+        number_format = column.number_format
+    style = styles.get((number_format, bold))
+    if style is not None:
+        cell._style = copy(style)
+    else:
+        cell.border = _BORDER
+        if number_format:
+            cell.number_format = number_format
+        if bold:
+            cell.font = Font(bold=True)
+        styles[(number_format, bold)] = copy(cell._style)
+    return safe_cell_value(cell, value)
 
 
 def _fit_widths(columns: Sequence[OutColumn], widths: list[int], title: str) -> list[float]:

@@ -582,3 +582,22 @@ def test_a_streamed_table_is_laid_out_and_set_up_for_printing_like_a_report() ->
     assert int(ws.page_setup.fitToWidth) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.column_dimensions["A"].width == 40
     assert ws.column_dimensions["B"].width >= display_width("本月完成投资(万元)")
+
+
+def test_every_row_keeps_its_own_format_and_formula_guard_when_styles_are_reused() -> None:
+    wb = Workbook()
+    columns = [OutColumn("单位", "unit"), OutColumn("完成", "done", kind="money")]
+    rows = [
+        {"unit": "建设局", "done": Decimal(1)},
+        {"unit": "=1+1", "done": None},
+        {"unit": "工信局", "done": 2},
+    ]
+    write_table(wb.active, title="表", columns=columns, rows=rows, total_row={"unit": "合计", "done": 3})
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
+
+    assert ws["A4"].font.bold and ws["B4"].font.bold, "the 合计 row is bold"
+    assert not ws["A5"].font.bold and ws["B5"].number_format == "#,##0"
+    assert ws["A6"].data_type == "s" and ws["A6"].quotePrefix and ws["B6"].number_format == "General"
+    assert not ws["A7"].quotePrefix and ws["B7"].number_format == "#,##0"
+    assert all(ws.cell(row, 1).border.left.style == "thin" for row in range(4, 8))
