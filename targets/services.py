@@ -61,21 +61,24 @@ def allocation_table_save(
     unbalanced (the lead office saves mid-work): the returned balance says by how much.
     """
     reason = reason.strip()
-    existing = {target.unit_id: target for target in Target.objects.filter(table=table)}
-    changed: list[Target] = []
-    next_order = max((target.sort_order for target in existing.values()), default=0)
-    for unit_id, value in values.items():
-        target = existing.get(unit_id)
-        if target is None:
-            next_order += 1
-            changed.append(Target(table=table, unit_id=unit_id, value=value, sort_order=next_order))
-        elif target.value != value:
-            target.value = value
-            changed.append(target)
-    if changed and existing and not reason:
-        raise ValidationError({"reason": MSG_REASON_REQUIRED})
-    now = timezone.now()
     with transaction.atomic():
+        # Locked, so a colleague saving the same table at the same moment waits for this save.
+        existing = {
+            target.unit_id: target for target in Target.objects.select_for_update().filter(table=table)
+        }
+        changed: list[Target] = []
+        next_order = max((target.sort_order for target in existing.values()), default=0)
+        for unit_id, value in values.items():
+            target = existing.get(unit_id)
+            if target is None:
+                next_order += 1
+                changed.append(Target(table=table, unit_id=unit_id, value=value, sort_order=next_order))
+            elif target.value != value:
+                target.value = value
+                changed.append(target)
+        if changed and existing and not reason:
+            raise ValidationError({"reason": MSG_REASON_REQUIRED})
+        now = timezone.now()
         for target in changed:
             target.full_clean()
             _stamp(target, reason=reason or "录入分解表", user=user, when=now)
@@ -156,7 +159,7 @@ class TargetImport:
     def warning_lines(self) -> list[str]:
         """The imported tables that do not add up to the plan total (allowed, but shown)."""
         return [
-            f"注意：「{imported.table.name}」不平衡，{balance_summary(imported.balance)}"
+            f"注意：「{imported.table.name}」{balance_summary(imported.balance)}"
             for imported in self.tables
             if imported.balance is not None and not imported.balance.is_balanced
         ]
@@ -406,9 +409,8 @@ def _table_import(plan_year: PlanYear, sheet: _Sheet, *, history: dict) -> Impor
         imported = ImportedTable(table=table, created=True)
     else:
         imported = ImportedTable(table=table, created=False)
-    existing = {
-        target.unit_id: target for target in Target.objects.filter(table=table).select_related("unit")
-    }
+    targets = Target.objects.select_for_update(of=("self",)).filter(table=table).select_related("unit")
+    existing = {target.unit_id: target for target in targets}
     imported.had_values = bool(existing)
     for order, line in enumerate(sheet.lines, start=1):
         target = existing.pop(line.unit.pk, None)

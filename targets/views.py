@@ -68,7 +68,9 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
                     request, f"已保存 {saved.changed} 个单位的目标。{balance_summary(saved.balance)}"
                 )
             else:
-                messages.warning(request, f"已保存，但分解表不平衡：{balance_summary(saved.balance)}")
+                messages.warning(
+                    request, f"已保存 {saved.changed} 个单位的目标。{balance_summary(saved.balance)}"
+                )
             return redirect("targets:table_edit", table_id=table.pk)
     return render(
         request,

@@ -336,7 +336,7 @@ class TestImportingIntoExistingTables:
         result = import_rows(tmp_path, ["新表"], HEADER, [1, "建设局", 100])
 
         assert result.warning_lines() == [
-            "注意：「新表」不平衡，各行合计 100 万元，年度计划总量 300 万元，差额 -200 万元（不平衡）。"
+            "注意：「新表」各行合计 100 万元，年度计划总量 300 万元，差额 -200 万元（不平衡）。"
         ]
 
     def test_a_blank_intake_cell_keeps_the_units_monthly_target(self, tmp_path, table):

@@ -183,7 +183,7 @@ class GridTests:
             self.grid_url(), self.grid_data(reason="暂存", 明湖办事处="1400000"), follow=True
         )
         html = response.content.decode()
-        assert "已保存，但分解表不平衡" in html
+        assert "alert-warning" in html and "已保存 1 个单位的目标" in html
         assert "差额 -50,000 万元（不平衡）" in html
         assert 'text-danger fw-bold" data-grid-difference' in html
 

@@ -1,0 +1,33 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from tests.factories import AllocationTableFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_exports_only_the_named_table(tmp_path):
+    table = AllocationTableFactory(name="局办表")
+    TargetFactory(table=AllocationTableFactory(plan_year=table.plan_year, name="办事处表"))
+    TargetFactory(table=table)
+    output = tmp_path / "局办.xlsx"
+    out = StringIO()
+
+    call_command("export_targets", "--year", "2022", "--table", "局办表", "--output", str(output), stdout=out)
+
+    assert load_workbook(output).sheetnames == ["局办表"]
+    assert f"已导出 1 张分解表：{output}" in out.getvalue()
+
+
+def test_a_year_or_table_without_tables_is_an_error(tmp_path):
+    AllocationTableFactory(name="局办表")
+
+    with pytest.raises(CommandError, match="2023年度没有分解表"):
+        call_command("export_targets", "--year", "2023", "--output", str(tmp_path / "x.xlsx"))
+    with pytest.raises(CommandError, match="2022年度没有名为「办事处表」的分解表"):
+        call_command(
+            "export_targets", "--year", "2022", "--table", "办事处表", "--output", str(tmp_path / "x.xlsx")
+        )
