@@ -184,6 +184,7 @@ def demo_load() -> DemoSummary:
         _load_official_figures(random.Random(RANDOM_SEED + 1), units, plan_year)
         _load_lifecycle(random.Random(RANDOM_SEED + 2), units)
         _load_schemes(plan_year)
+        _load_submissions(units, plan_year)
     return DemoSummary(
         units=Unit.objects.count(),
         projects=Project.objects.count(),
@@ -679,3 +680,50 @@ def _load_lifecycle(rng: random.Random, units: dict[str, Unit]) -> None:
             note="企业因资金链紧张已停止洽谈，经区重大项目建设工作领导小组研究同意退出重点项目库。",
             requested_by=stewards["明湖办事处"],
         )
+
+
+def _load_submissions(units: dict[str, Unit], plan_year: PlanYear) -> None:
+    """Monthly returns: January–September locked (their bulletins are out), October under way.
+
+    明湖办事处's October has no return yet, so its reporter can fill the month, save, come back and
+    submit it. The other units' October returns stand at each step of the way, and a few returns
+    came in after the deadline, so the 报送情况 board shows every state and late returns.
+    """
+    # Imported here, so that this loader stays one block at the end of the module.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from .choices import SubmissionStatus
+    from .models import Submission
+
+    late = {("前程办事处", 3), ("前程办事处", 7), ("祥云办事处", 5), ("京航办事处", LAST_REPORTED_MONTH)}
+    october = {
+        "潮河办事处": SubmissionStatus.APPROVED,
+        "九龙办事处": SubmissionStatus.VERIFIED,
+        "京航办事处": SubmissionStatus.SUBMITTED,
+        "综合保税区": SubmissionStatus.SUBMITTED,
+    }
+    reporting_units = set(Project.objects.values_list("reporting_unit_id", flat=True))
+    existing = set(Submission.objects.filter(year=DEMO_YEAR).values_list("unit_id", "month"))
+    timezone = ZoneInfo(settings.TIME_ZONE)
+    returns = []
+    for unit in units.values():
+        for month in range(1, LAST_REPORTED_MONTH + 1):
+            status = SubmissionStatus.LOCKED if month < LAST_REPORTED_MONTH else october.get(unit.name)
+            if status is None or (unit.pk, month) in existing:
+                continue
+            submitted_at = None
+            if unit.pk in reporting_units:
+                day = plan_year.report_deadline_day + 3 if (unit.name, month) in late else 1 + month % 4
+                submitted_at = datetime(DEMO_YEAR, month + 1, day, 17, 30, tzinfo=timezone)
+            returns.append(
+                Submission(
+                    unit=unit,
+                    year=DEMO_YEAR,
+                    month=month,
+                    status=status,
+                    submitted_at=submitted_at,
+                    is_late=submitted_at is not None and submitted_at.day > plan_year.report_deadline_day,
+                )
+            )
+    Submission.objects.bulk_create(returns)

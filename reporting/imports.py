@@ -61,6 +61,11 @@ class ImportOutcome:
     def failed(cls, *messages: str) -> ImportOutcome:
         return cls(errors=list(messages))
 
+    @classmethod
+    def rejected(cls, table: Table) -> ImportOutcome:
+        """Every error of the sheet, in row order (cell errors and matching errors interleaved)."""
+        return cls(errors=[str(error) for error in sorted(table.errors, key=lambda error: error.row)])
+
 
 def _reason(file_name: str) -> str:
     """The history's change reason (at most 100 characters): which file a change came from."""
@@ -169,7 +174,7 @@ def reports_import(
                 table, rows, projects, grid, year=year, confirm_unusual=confirm_unusual, out=confirmations
             )
         if not table.ok:
-            return ImportOutcome.failed(*map(str, table.errors))
+            return ImportOutcome.rejected(table)
         if confirmations:
             return ImportOutcome(confirmations=confirmations)
         try:
@@ -314,7 +319,7 @@ def figures_import(*, source: Source, period: Period, actor, file_name: str) -> 
     for unit_id in locked_unit_ids(period=period, unit_ids=first_row):
         table.add_error(first_row[unit_id], "unit", f"{period.label}已发布锁定，不能修改该单位的数据")
     if not table.ok:
-        return ImportOutcome.failed(*map(str, table.errors))
+        return ImportOutcome.rejected(table)
     try:
         saved = official_figures_save(
             period=period, figures=list(figures.values()), actor=actor, reason=_reason(file_name)
@@ -414,14 +419,14 @@ def projects_import(
             inputs.append(ProjectInput(code=code, values=values, annual_plan=row.values["annual_plan"]))
             row_of_input.append(row.number)
     if not table.ok:
-        return ImportOutcome.failed(*map(str, table.errors))
+        return ImportOutcome.rejected(table)
     try:
         saved = projects_upsert(rows=inputs, year=year, actor=actor, reason=_reason(file_name))
     except RowsInvalid as invalid:
         for index, messages in invalid.errors.items():
             for message in messages:
                 table.add_error(row_of_input[index], None, message)
-        return ImportOutcome.failed(*map(str, table.errors))
+        return ImportOutcome.rejected(table)
     except SubmissionError as error:
         return ImportOutcome.failed(str(error))
     return ImportOutcome(created=saved.created, updated=saved.updated)
@@ -431,6 +436,8 @@ def projects_import(
 
 
 def _template(title: str, columns: Sequence[Column], rows: Iterable[dict], note: str) -> Workbook:
+    """The table on the first sheet (the one imported) and the instructions on a second one, so
+    that nothing below the table is read back as a row."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "导入模板"
@@ -438,7 +445,11 @@ def _template(title: str, columns: Sequence[Column], rows: Iterable[dict], note:
         OutColumn(column.label, column.key, "money" if column.kind == "decimal" else "text")
         for column in columns
     ]
-    write_table(sheet, title=title, columns=out, rows=list(rows), note=note)
+    write_table(sheet, title=title, columns=out, rows=list(rows))
+    instructions = workbook.create_sheet("填写说明")
+    for line in note.split("；"):
+        instructions.append([line])
+    instructions.column_dimensions["A"].width = 100
     return workbook
 
 

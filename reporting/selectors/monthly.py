@@ -49,20 +49,21 @@ def _other_months(year: int, month: int) -> Q:
 
 
 def month_projects(*, year: int, month: int, unit: Unit | int | None = None) -> QuerySet[Project]:
-    """The projects a unit (or every unit) reports for a month: those under way then, and any
+    """The projects a unit (or every unit) reports for a month: those under way in it, and any
     already reported.
 
-    储备 projects report nothing; a project started after the month or completed before it has no
-    figure for it. A report already entered keeps its project on the list whatever its stage now.
+    Under way: started by the month's end and not completed before it began. A project not yet
+    started (储备, 拟开工) has no investment to report; one that left the libraries is listed only
+    for the months it reported.
     """
     month_start = date(year, month, 1)
     month_end = date(year, month, calendar.monthrange(year, month)[1])
     reported = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
     under_way = (
-        Q(stage__in=(Stage.TO_START, Stage.UNDER_CONSTRUCTION))
-        | Q(stage=Stage.COMPLETED, actual_completion__isnull=True)
-        | Q(stage=Stage.COMPLETED, actual_completion__gte=month_start)
-    ) & ~Q(actual_start__gt=month_end)
+        Q(stage__in=(Stage.TO_START, Stage.UNDER_CONSTRUCTION, Stage.COMPLETED))
+        & Q(actual_start__lte=month_end)
+        & (Q(actual_completion__isnull=True) | Q(actual_completion__gte=month_start))
+    )
     projects = Project.objects.filter(under_way | Q(Exists(reported)))
     return projects if unit is None else projects.filter(reporting_unit=unit)
 

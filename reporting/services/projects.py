@@ -56,6 +56,11 @@ class RowsInvalid(Exception):
         self.errors = errors
 
 
+def _values(project: Project) -> dict[str, Any]:
+    # By attname: a new project has no units yet, and reading the relation itself would raise.
+    return {name: getattr(project, Project._meta.get_field(name).attname) for name in IMPORTED_FIELDS}
+
+
 def _messages(error: ValidationError) -> list[str]:
     if not hasattr(error, "error_dict"):
         return list(error.messages)
@@ -82,7 +87,7 @@ def projects_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: s
         is_new = project is None
         if is_new:
             project = Project(code=row.code, stage=Stage.RESERVE, level=Level.GENERAL, field=Field.OTHER)
-        before = {name: getattr(project, name) for name in IMPORTED_FIELDS}
+        before = _values(project)
         for name, value in row.values.items():
             setattr(project, name, value)
         try:
@@ -92,7 +97,7 @@ def projects_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: s
             continue
         if is_new:
             created.append(project)
-        elif before != {name: getattr(project, name) for name in IMPORTED_FIELDS}:
+        elif before != _values(project):
             project.updated_at = timezone.now()
             changed.append(project)
     if errors:

@@ -120,18 +120,21 @@ def test_the_ytd_is_the_sum_of_the_months_of_the_year_so_far():
 def test_the_month_lists_the_projects_under_way_then_and_any_already_reported():
     unit = MonthlyUnit(projects=1, reported_months=0)
     ProjectFactory(reporting_unit=unit.unit, stage=Stage.RESERVE, actual_start=None)
+    ProjectFactory(reporting_unit=unit.unit, stage=Stage.TO_START, actual_start=None)
     ProjectFactory(reporting_unit=unit.unit, stage=Stage.UNDER_CONSTRUCTION, actual_start=date(2022, 11, 2))
     ProjectFactory(reporting_unit=unit.unit, stage=Stage.COMPLETED, actual_completion=date(2022, 9, 30))
     finished_in_october = ProjectFactory(
         reporting_unit=unit.unit, stage=Stage.COMPLETED, actual_completion=date(2022, 10, 20)
     )
+    started_not_yet_moved = ProjectFactory(
+        reporting_unit=unit.unit, stage=Stage.TO_START, actual_start=date(2022, 10, 31)
+    )
     exited_but_reported = ProjectFactory(reporting_unit=unit.unit, stage=Stage.EXITED)
     ProjectReportFactory(project=exited_but_reported, month=10)
-    to_start = ProjectFactory(reporting_unit=unit.unit, stage=Stage.TO_START, actual_start=None)
     ProjectFactory(stage=Stage.UNDER_CONSTRUCTION)  # another unit's
 
     listed = {row.project for row in unit.rows(month=10)}
-    assert listed == {unit.projects[0], finished_in_october, exited_but_reported, to_start}
+    assert listed == {unit.projects[0], finished_in_october, started_not_yet_moved, exited_but_reported}
 
 
 def test_saving_writes_only_the_changed_reports_each_with_who_when_and_the_old_value():
