@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.permissions import readable_units
 from targets.models import Unit
 
+from .access import readable_projects
 from .choices import Level, MilestoneKind, ProblemCategory, ProblemStatus
 from .forms import style_fields
 from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
@@ -17,6 +18,13 @@ from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
 
 def _units(request) -> QuerySet[Unit]:
     return readable_units(request.user).order_by("sort_order", "name") if request else Unit.objects.none()
+
+
+def _stewards(request) -> QuerySet[User]:
+    if not request:
+        return User.objects.none()
+    stewarded = readable_projects(request.user).filter(steward__isnull=False).values("steward")
+    return User.objects.filter(pk__in=stewarded).order_by("username")
 
 
 def _yes_no() -> forms.Select:
@@ -46,9 +54,7 @@ class ProjectFilterSet(StyledFilterSet):
     )
     level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices)
     tag = django_filters.ModelChoiceFilter(label="标签", field_name="tags", queryset=Tag.objects.all())
-    steward = django_filters.ModelChoiceFilter(
-        label="项目管家", queryset=User.objects.filter(stewarded_projects__isnull=False).distinct()
-    )
+    steward = django_filters.ModelChoiceFilter(label="项目管家", queryset=_stewards)
 
     class Meta:
         model = Project

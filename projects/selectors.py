@@ -87,13 +87,14 @@ def with_warnings(projects: QuerySet[Project], *, on: date) -> QuerySet[Project]
     )
 
 
-def board_projects(*, projects: QuerySet[Project], year: int, on: date) -> QuerySet[Project]:
+def board_projects(*, projects: QuerySet[Project], year: int, open_year: int, on: date) -> QuerySet[Project]:
     """The projects in ``year``'s four libraries, each with its ``library`` and ``annual_plan``.
 
-    The open year shows today's libraries; a closed year shows them as they stood at its end (only
-    the projects that had a plan that year), so a roll-over never makes the past unreadable.
+    The open year (``library_year()``) shows today's libraries; a closed year shows them as they
+    stood at its end (only the projects that had a plan that year), so a roll-over never makes the
+    past unreadable.
     """
-    if year >= library_year():
+    if year >= open_year:
         in_year = projects.filter(stage__in=LIBRARY_STAGES).annotate(library=F("stage"))
     else:
         in_year = (
@@ -389,10 +390,11 @@ class RolloverPlan:
 
 def rollover_plan(*, year: int) -> RolloverPlan:
     refusal = None
+    open_year = library_year()
     if YearRollover.objects.filter(year=year).exists():
         refusal = f"{year}年度已结转，不能重复结转。"
-    elif year != library_year():
-        refusal = f"当前项目库所属年度为{library_year()}年，只能结转该年度。"
+    elif year != open_year:
+        refusal = f"当前项目库所属年度为{open_year}年，只能结转该年度。"
     completed = rollover_completed(year=year)
     unstarted = rollover_unstarted()
     staying = Project.objects.filter(stage__in=LIBRARY_STAGES).exclude(pk__in=completed.values("pk"))
@@ -408,8 +410,10 @@ def rollover_plan(*, year: int) -> RolloverPlan:
 
 
 def rollover_completed(*, year: int) -> QuerySet[Project]:
-    """竣工库 projects completed in or before the closed year: they leave the libraries."""
-    return Project.objects.filter(stage=Stage.COMPLETED, actual_completion__lt=date(year + 1, 1, 1)).order_by(
+    """竣工库 projects completed in or before the closed year: they leave the libraries. One whose
+    completion date was never recorded (entered before the guards) leaves too, rather than linger."""
+    completed_by_then = Q(actual_completion__lt=date(year + 1, 1, 1)) | Q(actual_completion__isnull=True)
+    return Project.objects.filter(completed_by_then, stage=Stage.COMPLETED).order_by(
         "reporting_unit__sort_order", "name"
     )
 

@@ -595,8 +595,6 @@ def _load_lifecycle(rng: random.Random, units: dict[str, Unit]) -> None:
     """
     from datetime import timedelta
 
-    from simple_history.utils import bulk_update_with_history
-
     from projects.choices import ExitReason, MilestoneKind
     from projects.models import PROCEDURES, ExitRequest, Milestone
 
@@ -663,11 +661,11 @@ def _load_lifecycle(rng: random.Random, units: dict[str, Unit]) -> None:
             Milestone(project=project, kind=kind, planned_on=planned, actual_on=actual)
             for kind, (planned, actual) in dates.items()
         ]
-    bulk_update_with_history(
-        projects,
-        Project,
-        ["steward", "planned_start", "planned_completion", *(field for field, _label in PROCEDURES)],
-    )
+    # One UPDATE per project: bulk_update's CASE expressions over 350 rows cost seconds to build.
+    fields = ["steward", "planned_start", "planned_completion", *(field for field, _label in PROCEDURES)]
+    for project in projects:
+        Project.objects.filter(pk=project.pk).update(**{field: getattr(project, field) for field in fields})
+    Project.history.bulk_history_create(projects, update=True)
     bulk_create_with_history(milestones, Milestone)
 
     stopped = next(

@@ -37,3 +37,9 @@ def form_page(
             messages.success(request, success)
             return redirect("projects:detail", project_id=project.pk)
     return render(request, template, {"project": project, "form": form, "title": title, "intro": intro})
+
+
+def posted(request: HttpRequest):
+    """The submitted data, or None for a GET. An empty POST (every checkbox left unticked) is
+    still a submission, which ``request.POST or None`` would take for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -41,11 +41,11 @@ def _stage(request: HttpRequest) -> Stage:
     return Stage(value) if value in LIBRARY_STAGES else Stage.RESERVE
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, open_year: int) -> int:
     try:
         return int(request.GET["year"])
     except (KeyError, ValueError):
-        return library_year()
+        return open_year
 
 
 def _query(request: HttpRequest, **values) -> str:
@@ -57,9 +57,11 @@ def _query(request: HttpRequest, **values) -> str:
     return query.urlencode()
 
 
-def _board(request: HttpRequest) -> tuple[ProjectFilterSet, int]:
-    year = _year(request)
-    projects = board_projects(projects=readable_projects(request.user), year=year, on=reference_date(request))
+def _board(request: HttpRequest, open_year: int) -> tuple[ProjectFilterSet, int]:
+    year = _year(request, open_year)
+    projects = board_projects(
+        projects=readable_projects(request.user), year=year, open_year=open_year, on=reference_date(request)
+    )
     return filtered(request, queryset=projects, filterset_class=ProjectFilterSet), year
 
 
@@ -78,14 +80,15 @@ def _reserve_ratio(request: HttpRequest, unit: Unit | None) -> tuple[str, Reserv
 @unit_member_view
 def board(request: HttpRequest) -> HttpResponse:
     stage = _stage(request)
-    filterset, year = _board(request)
-    is_open_year = year == library_year()
+    open_year = library_year()
+    filterset, year = _board(request, open_year)
+    is_open_year = year == open_year
     table = ProjectBoardTable(filterset.qs.filter(library=stage), user=request.user, movable=is_open_year)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     unit = filterset.form.cleaned_data.get("unit") if filterset.form.is_valid() else None
     totals = library_totals(filterset.qs)
     years = sorted(
-        set(ProjectYearPlan.objects.values_list("year", flat=True).distinct()) | {library_year()},
+        set(ProjectYearPlan.objects.order_by().values_list("year", flat=True).distinct()) | {open_year},
         reverse=True,
     )
     return render(
@@ -109,7 +112,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @unit_member_view
 def board_export(request: HttpRequest) -> HttpResponse:
     stage = _stage(request)
-    filterset, year = _board(request)
+    filterset, year = _board(request, library_year())
     return xlsx_response(
         title=f"{year}年{stage.label}库项目",
         columns=BOARD_COLUMNS,
@@ -123,8 +126,9 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
     check_unit_read(request.user, unit_id)
     unit = get_object_or_404(Unit, pk=unit_id)
     on = reference_date(request)
+    open_year = library_year()
     unit_projects = Project.objects.filter(Q(reporting_unit=unit) | Q(responsible_unit=unit))
-    projects = board_projects(projects=unit_projects, year=library_year(), on=on)
+    projects = board_projects(projects=unit_projects, year=open_year, open_year=open_year, on=on)
     # A unit has at most a few hundred projects in the libraries; the warnings are judged per row by
     # the same rules the boards' badges use.
     flagged = [
@@ -138,7 +142,7 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "on": on,
-            "year": library_year(),
+            "year": open_year,
             "totals": library_totals(projects),
             "reserve_ratio": unit_reserve_ratios(units=Unit.objects.filter(pk=unit.pk))[0][1],
             "overdue_milestones": overdue_milestones(on=on, projects=unit_projects)[:UNIT_BOARD_MILESTONES],

@@ -19,7 +19,7 @@ from ..models import Problem, Project
 from ..selectors import problem_list
 from ..services import problem_close, problem_create, problem_update
 from ..tables import ProblemTable
-from .base import form_page
+from .base import form_page, posted
 
 
 def _problems(request: HttpRequest):
@@ -54,7 +54,7 @@ def problem_export(request: HttpRequest) -> HttpResponse:
 def problem_new(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=project_id)
     check_project_edit(request.user, project)
-    form = ProblemForm(request.POST or None, initial={"owner_unit": project.responsible_unit_id})
+    form = ProblemForm(posted(request), initial={"owner_unit": project.responsible_unit_id})
     return form_page(
         request,
         form=form,
@@ -85,7 +85,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
         messages.info(request, "该问题已销号。")
         return redirect("projects:detail", project_id=problem.project_id)
     # The form edits a copy: on a refusal the page still shows what the user typed.
-    form = ProblemForm(request.POST or None, instance=Problem.objects.get(pk=problem.pk))
+    form = ProblemForm(posted(request), instance=Problem.objects.get(pk=problem.pk))
     return form_page(
         request,
         form=form,
@@ -99,7 +99,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
 @unit_member_view
 def problem_close_view(request: HttpRequest, problem_id: int) -> HttpResponse:
     problem = _problem_for_edit(request, problem_id)
-    form = ProblemCloseForm(request.POST or None)
+    form = ProblemCloseForm(posted(request))
     return form_page(
         request,
         form=form,

@@ -41,7 +41,7 @@ from ..services import (
     project_stewardship_update,
     year_plan_fill,
 )
-from .base import form_page
+from .base import form_page, posted
 
 
 def _project_for_edit(request: HttpRequest, project_id: int) -> Project:
@@ -103,7 +103,7 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
     to_stage = NEXT_STAGE.get(project.stage)
     if to_stage is None:
         raise Http404("该项目没有可转入的下一库。")
-    form = StageMoveForm(request.POST or None, project=project, to_stage=to_stage)
+    form = StageMoveForm(posted(request), project=project, to_stage=to_stage)
     # Said before the user fills anything in: what the move still lacks on the project itself.
     refusal = stage_move_refusal(
         from_stage=project.stage,
@@ -135,7 +135,7 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
 def exit_request(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project_for_edit(request, project_id)
     may_approve = _is_admin(request.user)
-    form = ExitRequestForm(request.POST or None, may_approve=may_approve)
+    form = ExitRequestForm(posted(request), may_approve=may_approve)
 
     def save(data: dict) -> object:
         if data.get("approve_now"):
@@ -203,7 +203,7 @@ def exits(request: HttpRequest) -> HttpResponse:
 @unit_member_view
 def procedures(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project_for_edit(request, project_id)
-    form = ProceduresForm(request.POST or None, project=project)
+    form = ProceduresForm(posted(request), project=project)
     return form_page(
         request,
         project=project,
@@ -219,7 +219,7 @@ def procedures(request: HttpRequest, project_id: int) -> HttpResponse:
 def stewardship(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project_for_edit(request, project_id)
     form = StewardshipForm(
-        request.POST or None,
+        posted(request),
         initial={"steward": project.steward_id, "leader_in_charge": project.leader_in_charge},
     )
     return form_page(
@@ -242,7 +242,7 @@ def stewardship(request: HttpRequest, project_id: int) -> HttpResponse:
 def milestones(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project_for_edit(request, project_id)
     current = {m.kind: (m.planned_on, m.actual_on) for m in project.milestones.all()}
-    form = MilestonesForm(request.POST or None, current=current)
+    form = MilestonesForm(posted(request), current=current)
     return form_page(
         request,
         project=project,
@@ -258,7 +258,7 @@ def milestones(request: HttpRequest, project_id: int) -> HttpResponse:
 @unit_member_view
 def register(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project_for_edit(request, project_id)
-    form = RegistrationForm(request.POST or None, initial={"registered_on": project.registered_on})
+    form = RegistrationForm(posted(request), initial={"registered_on": project.registered_on})
     return form_page(
         request,
         project=project,
@@ -279,7 +279,7 @@ def year_plan(request: HttpRequest, project_id: int) -> HttpResponse:
     plan = ProjectYearPlan.objects.filter(project=project, year=year).first() or ProjectYearPlan(
         project=project, year=year
     )
-    form = YearPlanForm(request.POST or None, initial={"planned_investment": plan.planned_investment})
+    form = YearPlanForm(posted(request), initial={"planned_investment": plan.planned_investment})
     return form_page(
         request,
         project=project,

@@ -19,12 +19,13 @@ from ..models import YearRollover
 from ..selectors import library_year, pending_year_plans, rollover_plan
 from ..services import year_rollover
 from ..tables import YearPlanTable
+from .base import posted
 
 
 @roles_required(Role.ADMIN)
 def rollover(request: HttpRequest) -> HttpResponse:
     plan = rollover_plan(year=library_year())
-    form = RolloverForm(request.POST or None, unstarted=plan.unstarted)
+    form = RolloverForm(posted(request), unstarted=plan.unstarted)
     if request.method == "POST" and plan.refusal is None and form.is_valid():
         try:
             done = year_rollover(

@@ -1,0 +1,147 @@
+"""年度结转: completed projects leave, unstarted ones stay or return to 储备, plans are asked again."""
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from projects.choices import ExitReason, Stage
+from projects.models import Project, ProjectYearPlan, StageChange, YearRollover
+from projects.selectors import board_projects, library_totals, library_year, rollover_plan
+from projects.services import year_rollover
+from projects.tests.factories import ProjectYearPlanFactory
+from tests.factories import PlanYearFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year_2022():
+    """Libraries of 2022: two completed (one of them in 2021), one under construction, two that did
+    not start and one reserve, each with its 2022 plan."""
+    PlanYearFactory(year=2022)
+    projects = {
+        "completed": ProjectFactory(stage=Stage.COMPLETED, actual_completion=date(2022, 9, 1)),
+        "completed_2021": ProjectFactory(stage=Stage.COMPLETED, actual_completion=date(2021, 11, 1)),
+        "construction": ProjectFactory(stage=Stage.UNDER_CONSTRUCTION),
+        "unstarted_kept": ProjectFactory(stage=Stage.TO_START, actual_start=None),
+        "unstarted_returned": ProjectFactory(stage=Stage.TO_START, actual_start=None),
+        "reserve": ProjectFactory(stage=Stage.RESERVE, actual_start=None),
+    }
+    for project in projects.values():
+        ProjectYearPlanFactory(project=project, year=2022, planned_investment=Decimal("1000"))
+    return projects
+
+
+def _stage(project) -> str:
+    return Project.objects.get(pk=project.pk).stage
+
+
+def test_the_plan_lists_what_the_rollover_will_do_before_it_runs(year_2022):
+    plan = rollover_plan(year=2022)
+    assert plan.refusal is None
+    assert {p.pk for p in plan.completed} == {year_2022["completed"].pk, year_2022["completed_2021"].pk}
+    assert {p.pk for p in plan.unstarted} == {
+        year_2022["unstarted_kept"].pk,
+        year_2022["unstarted_returned"].pk,
+    }
+    assert plan.plans_to_ask == 4
+    assert not YearRollover.objects.exists()
+
+
+def test_completed_projects_leave_the_libraries_with_a_logged_change(year_2022, admin):
+    year_rollover(year=2022, return_to_reserve=[], by=admin)
+    for key in ("completed", "completed_2021"):
+        assert _stage(year_2022[key]) == Stage.EXITED
+        change = StageChange.objects.get(project=year_2022[key])
+        assert (change.from_stage, change.to_stage, change.exit_reason) == (
+            Stage.COMPLETED,
+            Stage.EXITED,
+            ExitReason.REACHED_OUTPUT,
+        )
+        assert change.changed_on == date(2023, 1, 1)
+        assert change.approved_by == admin
+
+
+def test_unstarted_projects_stay_or_return_to_the_reserve_as_the_admin_chooses(year_2022, admin):
+    rollover = year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], by=admin)
+    assert _stage(year_2022["unstarted_kept"]) == Stage.TO_START
+    assert _stage(year_2022["unstarted_returned"]) == Stage.RESERVE
+    assert StageChange.objects.get(project=year_2022["unstarted_returned"]).to_stage == Stage.RESERVE
+    assert not StageChange.objects.filter(project=year_2022["unstarted_kept"]).exists()
+    assert (rollover.exited_count, rollover.returned_count, rollover.kept_count) == (2, 1, 1)
+
+
+def test_every_project_left_in_the_libraries_is_asked_for_the_new_years_plan(year_2022, admin):
+    rollover = year_rollover(year=2022, return_to_reserve=[], by=admin)
+    asked = ProjectYearPlan.objects.filter(year=2023)
+    assert rollover.plans_created == 4
+    assert set(asked.values_list("project_id", flat=True)) == {
+        year_2022[key].pk for key in ("construction", "unstarted_kept", "unstarted_returned", "reserve")
+    }
+    assert not asked.exclude(planned_investment=None).exists()
+
+
+def test_nothing_is_lost_and_the_closed_year_stays_readable(year_2022, admin):
+    before = library_totals(
+        board_projects(
+            projects=Project.objects.all(), year=2022, open_year=library_year(), on=date(2022, 12, 31)
+        )
+    )
+    year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], by=admin)
+    assert Project.objects.count() == 6
+    assert ProjectYearPlan.objects.filter(year=2022).count() == 6
+    after = library_totals(
+        board_projects(
+            projects=Project.objects.all(), year=2022, open_year=library_year(), on=date(2022, 12, 31)
+        )
+    )
+    assert after == before
+    new_year = {
+        t.stage: t.count
+        for t in library_totals(
+            board_projects(projects=Project.objects.all(), year=2023, open_year=2023, on=date(2023, 1, 2))
+        )
+    }
+    assert new_year == {Stage.RESERVE: 2, Stage.TO_START: 1, Stage.UNDER_CONSTRUCTION: 1, Stage.COMPLETED: 0}
+
+
+def test_the_libraries_open_the_next_year_after_a_rollover(year_2022, admin):
+    assert library_year() == 2022
+    year_rollover(year=2022, return_to_reserve=[], by=admin)
+    assert library_year() == 2023
+
+
+def test_a_year_is_rolled_over_once(year_2022, admin):
+    year_rollover(year=2022, return_to_reserve=[], by=admin)
+    with pytest.raises(ValidationError):
+        year_rollover(year=2022, return_to_reserve=[], by=admin)
+    assert StageChange.objects.count() == 2
+    assert ProjectYearPlan.objects.filter(year=2023).count() == 4
+
+
+def test_only_the_open_year_can_be_rolled_over(year_2022, admin):
+    with pytest.raises(ValidationError, match="2022"):
+        year_rollover(year=2021, return_to_reserve=[], by=admin)
+    assert rollover_plan(year=2021).refusal
+
+
+def test_the_command_shows_the_plan_on_a_dry_run_and_changes_nothing(year_2022):
+    out = StringIO()
+    call_command("rollover", "--year", "2022", "--dry-run", stdout=out)
+    assert "调出项目库的竣工项目：2 个" in out.getvalue()
+    assert _stage(year_2022["completed"]) == Stage.COMPLETED
+    assert not YearRollover.objects.exists()
+
+
+def test_the_command_rolls_over_and_can_return_every_unstarted_project(year_2022):
+    out = StringIO()
+    call_command("rollover", "--year", "2022", "--return-unstarted", stdout=out)
+    assert "2022年度已结转" in out.getvalue()
+    assert _stage(year_2022["unstarted_kept"]) == Stage.RESERVE
+    assert _stage(year_2022["unstarted_returned"]) == Stage.RESERVE
+    with pytest.raises(CommandError, match="已结转"):
+        call_command("rollover", "--year", "2022", stdout=StringIO())

@@ -1,0 +1,330 @@
+"""The lifecycle pages: who may see and act, what they show, and a fixed number of queries each."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from projects.choices import (
+    LIBRARY_STAGES,
+    ExitReason,
+    ExitRequestStatus,
+    Level,
+    MilestoneKind,
+    ProblemStatus,
+    Stage,
+)
+from projects.filtersets import ProjectFilterSet
+from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, Tag
+from projects.services import exit_request_create
+from projects.tests.conftest import PROCEDURES_DONE
+from projects.tests.factories import (
+    MilestoneFactory,
+    MonthlyIntakeTargetFactory,
+    ProblemFactory,
+    ProjectYearPlanFactory,
+)
+from tests.factories import PlanYearFactory, ProjectFactory, ProjectReportFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+ON = "2022-10-31"
+
+
+@dataclass
+class World:
+    """One unit's projects in every library, each with a milestone, a problem, a report and a plan."""
+
+    unit: object
+    reporter: object
+    admin: object
+    tag: object
+    projects: list = field(default_factory=list)
+
+    def grow(self, count: int) -> None:
+        for _ in range(count):
+            index = len(self.projects)
+            stage = LIBRARY_STAGES[index % len(LIBRARY_STAGES)]
+            project = ProjectFactory(
+                reporting_unit=self.unit,
+                stage=stage,
+                steward=self.reporter,
+                total_investment=Decimal("20000"),
+                actual_start=date(2022, 3, 1)
+                if stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED)
+                else None,
+                is_registered=index % 2 == 0,
+                registered_on=date(2022, 5, 3) if index % 2 == 0 else None,
+                **PROCEDURES_DONE,
+            )
+            project.tags.add(self.tag)
+            MilestoneFactory(project=project, kind=MilestoneKind.COMPLETION, planned_on=date(2022, 6, 30))
+            ProblemFactory(project=project, owner_unit=self.unit, deadline=date(2022, 6, 30))
+            ProjectReportFactory(project=project, year=2022, month=9)
+            ProjectYearPlanFactory(project=project, year=2022)
+            exit_request_create(
+                project=project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=self.reporter
+            )
+            self.projects.append(project)
+
+
+@pytest.fixture
+def world(unit, reporter, admin):
+    PlanYearFactory(year=2022)
+    MonthlyIntakeTargetFactory(unit=unit, min_projects=2, min_investment=Decimal("20000"))
+    world = World(unit=unit, reporter=reporter, admin=admin, tag=Tag.objects.create(name="三个一批"))
+    world.grow(4)
+    return world
+
+
+# (name, url from the world, who asks) → the page's queries, pinned: they must not grow with the data.
+PAGES = {
+    "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 18),
+    "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 10),
+    "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 15),
+    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 17),
+    "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 10),
+    "problem_export": (lambda w: reverse("projects:problem_export") + f"?on={ON}", "reporter", 7),
+    "intake": (lambda w: reverse("projects:intake") + "?month=2022-05", "reporter", 11),
+    "missing": (lambda w: reverse("projects:missing_registration"), "reporter", 12),
+    "missing_export": (lambda w: reverse("projects:missing_registration_export"), "reporter", 7),
+    "reserve": (lambda w: reverse("projects:reserve"), "reporter", 8),
+    "mine": (lambda w: reverse("projects:mine") + f"?on={ON}", "reporter", 12),
+    "dispatch": (lambda w: reverse("projects:dispatch") + f"?on={ON}", "reporter", 12),
+    "overdue_milestones": (lambda w: reverse("projects:overdue_milestones") + f"?on={ON}", "reporter", 10),
+    "year_plans": (lambda w: reverse("projects:year_plans"), "reporter", 12),
+    "exits": (lambda w: reverse("projects:exits"), "admin", 8),
+    "rollover": (lambda w: reverse("projects:rollover"), "admin", 15),
+}
+
+
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_runs_a_fixed_number_of_queries_whatever_the_number_of_projects(client, world, page):
+    url, who, pinned = PAGES[page]
+    client.force_login(getattr(world, who))
+    client.get(url(world))  # the first request of a session saves it once more
+    before = _count_queries(client, url(world))
+    world.grow(4)
+    assert (before, _count_queries(client, url(world))) == (pinned, pinned)
+
+
+def _object_urls(world) -> list[str]:
+    """Every projects URL that names a project, a problem or a unit, for one of the unit's projects."""
+    from projects.urls import urlpatterns
+
+    project = world.projects[0]
+    values = {
+        "project_id": project.pk,
+        "problem_id": project.problem_items.get().pk,
+        "unit_id": world.unit.pk,
+    }
+    urls = []
+    for pattern in urlpatterns:
+        kwargs = {name: values[name] for name in pattern.pattern.regex.groupindex}
+        if kwargs:
+            urls.append(reverse(f"projects:{pattern.name}", kwargs=kwargs))
+    return urls
+
+
+def test_every_projects_view_declares_its_access_policy():
+    from projects.urls import urlpatterns
+
+    assert all(hasattr(pattern.callback, "access_policy") for pattern in urlpatterns)
+
+
+def test_a_user_of_another_unit_can_neither_see_nor_change_a_units_project(client, world, outsider):
+    client.force_login(outsider)
+    urls = _object_urls(world)
+    assert len(urls) >= 12
+    for url in urls:
+        assert client.get(url).status_code in (403, 404), url
+        assert client.post(url, {"reason": ExitReason.LAND_IDLE, "note": "x"}).status_code in (403, 404), url
+    assert not Project.objects.filter(stage=Stage.EXITED).exists()
+    assert not Problem.objects.filter(status=ProblemStatus.CLOSED).exists()
+
+
+def test_lists_show_only_the_units_the_user_may_read(client, world, outsider):
+    ProjectFactory(reporting_unit=outsider.unit, name="外单位项目", stage=Stage.RESERVE)
+    client.force_login(world.reporter)
+    for name in ("projects:board", "projects:problems", "projects:missing_registration", "projects:dispatch"):
+        assert "外单位项目" not in client.get(reverse(name)).content.decode(), name
+
+
+def test_a_steward_from_another_unit_reads_their_project_but_may_not_change_it(client, world, outsider):
+    project = world.projects[0]
+    Project.objects.filter(pk=project.pk).update(steward=outsider)
+    client.force_login(outsider)
+    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200
+    assert client.get(reverse("projects:procedures", args=[project.pk])).status_code == 403
+
+
+def test_a_bureau_acts_on_the_projects_it_is_responsible_for(client, world):
+    project = world.projects[0]
+    bureau_user = UserFactory(role=Role.REPORTER, unit=project.responsible_unit)
+    client.force_login(bureau_user)
+    response = client.post(
+        reverse("projects:procedures", args=[project.pk]),
+        {"approval_on": "2021-10-01", "land_on": "2021-11-01", "planning_on": "2021-12-01"},
+    )
+    assert response.status_code == 302
+    assert Project.objects.get(pk=project.pk).construction_permit_on is None
+
+
+def test_a_reporter_moves_a_project_on_from_its_board(client, world):
+    reserve = world.projects[0]
+    client.force_login(world.reporter)
+    board = client.get(reverse("projects:board") + "?stage=reserve").content.decode()
+    assert reverse("projects:move", args=[reserve.pk]) in board
+    response = client.post(reverse("projects:move", args=[reserve.pk]), {"reason": "手续完备"})
+    assert response.status_code == 302
+    assert Project.objects.get(pk=reserve.pk).stage == Stage.TO_START
+
+
+def test_a_refused_move_says_what_is_missing(client, world):
+    to_start = world.projects[1]
+    client.force_login(world.reporter)
+    response = client.post(reverse("projects:move", args=[to_start.pk]), {"actual_start": ""})
+    assert response.status_code == 200
+    assert "须填写实际开工日期" in response.content.decode()
+    assert Project.objects.get(pk=to_start.pk).stage == Stage.TO_START
+
+
+def test_a_unit_asks_for_an_exit_and_only_an_admin_approves_it(client, world):
+    project = ProjectFactory(reporting_unit=world.unit, stage=Stage.RESERVE)
+    client.force_login(world.reporter)
+    response = client.post(
+        reverse("projects:exit", args=[project.pk]),
+        {"reason": ExitReason.CONTRACT_TERMINATED, "note": "合同约定终止合作", "approve_now": "on"},
+    )
+    assert response.status_code == 302
+    assert ExitRequest.objects.get(project=project).status == ExitRequestStatus.PENDING
+    assert client.post(reverse("projects:exit_approve", args=[project.pk])).status_code == 403
+    client.force_login(world.admin)
+    assert "合同约定终止合作" in client.get(reverse("projects:exits")).content.decode()
+    client.post(reverse("projects:exit_approve", args=[project.pk]))
+    project.refresh_from_db()
+    assert (project.stage, project.land_for_reinvestment) == (Stage.EXITED, True)
+    assert project.stage_changes.get().approved_by == world.admin
+
+
+def test_the_board_filters_by_unit_level_and_tag():
+    unit, other = UnitFactory(), UnitFactory()
+    tag = Tag.objects.create(name="专项债")
+    tagged = ProjectFactory(reporting_unit=unit, level=Level.PROVINCIAL)
+    tagged.tags.add(tag)
+    ProjectFactory(reporting_unit=unit, level=Level.DISTRICT)
+    ProjectFactory(reporting_unit=other, responsible_unit=unit, level=Level.DISTRICT)
+    ProjectFactory(reporting_unit=other)
+    request = RequestFactory().get("/")
+    request.user = UserFactory(role=Role.ADMIN)
+
+    def count(**data) -> int:
+        return ProjectFilterSet(data, queryset=Project.objects.all(), request=request).qs.count()
+
+    assert count() == 4
+    assert count(unit=unit.pk) == 3
+    assert count(level=Level.DISTRICT) == 2
+    assert count(tag=tag.pk) == 1
+    assert count(unit=unit.pk, level=Level.DISTRICT) == 2
+
+
+def test_the_board_export_holds_what_the_page_shows(client, world):
+    client.force_login(world.reporter)
+    other = ProjectFactory(reporting_unit=world.unit, stage=Stage.UNDER_CONSTRUCTION, name="=HYPERLINK(1)")
+    response = client.get(reverse("projects:board_export") + f"?stage=construction&level={Level.GENERAL}")
+    sheet = load_workbook(BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    expected = set(Project.objects.filter(stage=Stage.UNDER_CONSTRUCTION).values_list("name", flat=True))
+    assert set(names) == expected
+    assert other.name in names  # written as text, not as a formula
+    assert sheet["A1"].value == "2022年在建库项目"
+
+
+def test_the_problem_list_marks_overdue_problems_and_exports_the_filtered_rows(client, world):
+    ProblemFactory(
+        project=world.projects[0], owner_unit=world.unit, deadline=date(2022, 12, 31), description="未到期"
+    )
+    client.force_login(world.reporter)
+    page = client.get(reverse("projects:problems") + f"?on={ON}").content.decode()
+    assert page.count("table-danger") == len(world.projects)
+    response = client.get(reverse("projects:problem_export") + f"?on={ON}&is_overdue=false")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(min_row=4, values_only=True))
+    assert [row[3] for row in rows] == ["未到期"]
+
+
+def test_closing_a_problem_without_a_note_is_refused_on_the_page(client, world):
+    problem = world.projects[0].problem_items.get()
+    client.force_login(world.reporter)
+    url = reverse("projects:problem_close", args=[problem.pk])
+    response = client.post(url, {"resolution": "", "closed_on": "2022-07-01"})
+    assert response.status_code == 200
+    response = client.post(url, {"resolution": "已协调落实", "closed_on": "2022-07-01"})
+    assert response.status_code == 302
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.CLOSED
+
+
+def test_the_stewardship_form_refuses_a_large_project_without_steward_and_leader(client, world):
+    project = world.projects[0]
+    client.force_login(world.reporter)
+    url = reverse("projects:stewardship", args=[project.pk])
+    response = client.post(url, {"steward": "", "leader_in_charge": ""})
+    assert "亿元以上项目须明确项目管家和分包领导" in response.content.decode()
+    response = client.post(url, {"steward": world.reporter.pk, "leader_in_charge": "李晓明（副主任）"})
+    assert response.status_code == 302
+
+
+def test_overdue_milestones_warn_on_the_project_page_and_the_units_board(client, world):
+    client.force_login(world.reporter)
+    project = world.projects[1]
+    detail = client.get(reverse("projects:detail", args=[project.pk]) + f"?on={ON}").content.decode()
+    assert "有 1 个建设节点已超过计划日期尚未完成" in detail
+    board = client.get(reverse("projects:unit_board", args=[world.unit.pk]) + f"?on={ON}").content.decode()
+    assert "节点逾期" in board
+    early = client.get(reverse("projects:detail", args=[project.pk]) + "?on=2022-06-30").content.decode()
+    assert "建设节点已超过计划日期" not in early
+
+
+def test_my_projects_lists_the_stewards_projects(client, world, outsider):
+    ProjectFactory(steward=outsider, name="别人管家的项目")
+    client.force_login(world.reporter)
+    page = client.get(reverse("projects:mine")).content.decode()
+    assert all(project.name in page for project in world.projects)
+    assert "别人管家的项目" not in page
+
+
+def test_the_rollover_page_shows_the_plan_and_runs_with_the_admins_choice(client, world):
+    unstarted = world.projects[1]
+    client.force_login(world.admin)
+    page = client.get(reverse("projects:rollover")).content.decode()
+    assert "2022年 → 2023年" in page
+    assert unstarted.name in page
+    response = client.post(reverse("projects:rollover"), {"return_to_reserve": [unstarted.pk]})
+    assert response.status_code == 302
+    assert Project.objects.get(pk=unstarted.pk).stage == Stage.RESERVE
+    assert Project.objects.get(pk=world.projects[3].pk).stage == Stage.EXITED
+    assert "已结转" in client.get(reverse("projects:rollover")).content.decode()
+
+
+def test_a_unit_fills_in_the_new_years_plan_after_the_rollover(client, world):
+    client.force_login(world.admin)
+    client.post(reverse("projects:rollover"))
+    client.force_login(world.reporter)
+    project = world.projects[0]
+    assert "待填报" in client.get(reverse("projects:year_plans") + "?pending=true").content.decode()
+    client.post(reverse("projects:year_plan", args=[project.pk]), {"planned_investment": "3500"})
+    assert ProjectYearPlan.objects.get(project=project, year=2023).planned_investment == Decimal("3500")
+    assert ProjectYearPlan.objects.get(project=project, year=2022).planned_investment == Decimal("1000")
