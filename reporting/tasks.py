@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from common.periods import Period
 
-from .services import rankings, schedule
+from .services import exports, rankings, schedule
 
 
 @shared_task(acks_late=True)
@@ -33,3 +33,8 @@ def draft_due_rankings() -> int:
 @shared_task(acks_late=True)
 def run_due_assessments() -> int:
     return len(schedule.assessments_due(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def run_export(export_id: int) -> bool:
+    return exports.export_run(export_id=export_id)

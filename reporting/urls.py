@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import figures, forecasts, history, imports, monthly, rankings
+from .views import bulletins, exports, figures, forecasts, history, imports, monthly, rankings
 
 app_name = "reporting"
 
@@ -39,4 +39,23 @@ urlpatterns += [
     path("imports/projects/", imports.import_projects, name="import_projects"),
     path("imports/projects/template/", imports.import_projects_template, name="import_projects_template"),
     path("projects/<int:project_id>/history/", history.project_history_view, name="project_history"),
+]
+
+# Bulletins and background exports (issue 6).
+urlpatterns += [
+    path("bulletins/", bulletins.bulletin_list, name="bulletins"),
+    path(
+        "bulletins/<int:year>/<int:month>/workbook/",
+        bulletins.bulletin_workbook_download,
+        name="bulletin_workbook",
+    ),
+    path(
+        "bulletins/<int:year>/<int:month>/document/",
+        bulletins.bulletin_document_download,
+        name="bulletin_document",
+    ),
+    path("exports/", exports.export_list, name="exports"),
+    path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:export_id>/status/", exports.export_status, name="export_status"),
+    path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
 ]

@@ -317,6 +317,9 @@ def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
         ranking_publish(run=run, actor=actor)
         runs.append(run)
     period_lock(period=period, actor=actor)
+    from .bulletins import bulletin_publish  # bulletins builds on this module, so import it late
+
+    bulletin_publish(period=period, actor=actor)
     return runs
 
 

@@ -1,0 +1,270 @@
+"""What a monthly bulletin (通报) says, computed once for both its workbook and its Word document.
+
+Every figure comes from the period's RankingRows — the rows ``rank`` prints — so the bulletin and the
+ranking cannot disagree. Rates are rounded to one decimal as the ranking rounds them, and the gap to
+time progress is taken between the rounded figures, so a reader can check each line by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from common.periods import Period
+from targets.choices import UnitKind
+
+from .choices import Metric, RowStatus
+from .models import Escalation, RankingRow, RankingRun
+from .rules import completion_rate_pct, growth_pct
+from .services.rankings import RATE_PRECISION
+
+# Units whose ranking splits the whole jurisdiction by territory (seed 000's table by sub-district;
+# a city's 区县), so their sum is the jurisdiction's total.
+TERRITORIAL_KINDS = frozenset({UnitKind.SUBDISTRICT, UnitKind.COUNTY})
+
+
+def rate(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(RATE_PRECISION, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a ranking table: a unit, or the group's 合计 (``serial`` and ``rank`` None)."""
+
+    serial: int | None
+    unit: str
+    target: Decimal | None
+    ytd_completed: Decimal | None
+    completion_pct: Decimal | None
+    time_progress_pct: Decimal
+    progress_gap_pct: Decimal | None
+    baseline: Decimal | None
+    growth_pct: Decimal | None
+    score: Decimal | None
+    rank: int | None
+    note: str
+    is_bottom: bool = False
+
+
+@dataclass(frozen=True)
+class Placing:
+    unit: str
+    value: Decimal | None
+    status: str
+
+
+@dataclass(frozen=True)
+class GroupTable:
+    scheme: str
+    group: str
+    metric: str
+    metric_label: str
+    ladder: str
+    kinds: frozenset[str]
+    lines: tuple[Line, ...]
+    total: Line
+    first: tuple[Placing, ...]
+    last: tuple[Placing, ...]
+
+    @property
+    def is_territorial(self) -> bool:
+        return bool(self.kinds) and self.kinds <= TERRITORIAL_KINDS
+
+
+@dataclass(frozen=True)
+class EscalationLine:
+    scheme: str
+    group: str
+    unit: str
+    consecutive_bottom: int
+    level: int
+    action: str
+    interviewer: str
+    interviewee: str
+    ladder: str
+
+
+@dataclass(frozen=True)
+class KeyProjectLine:
+    name: str
+    code: str
+    reporting_unit: str
+    responsible_unit: str
+    level: str
+    stage: str
+    total_investment: Decimal
+    annual_plan: Decimal | None
+    ytd_completed: Decimal
+    completion_pct: Decimal | None
+    progress: str
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """全区: the territorial group's 合计 against the plan year's target."""
+
+    ytd_completed: Decimal
+    target: Decimal | None
+    completion_pct: Decimal | None
+    time_progress_pct: Decimal
+    growth_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class BulletinContent:
+    period: Period
+    deployment: str
+    is_draft: bool
+    groups: tuple[GroupTable, ...]
+    escalations: tuple[EscalationLine, ...]
+    key_projects: tuple[KeyProjectLine, ...]
+    plan_target: Decimal | None
+
+    @property
+    def title(self) -> str:
+        title = f"{self.deployment}固定资产投资完成情况通报（{self.period.label}）"
+        return f"{title}（草稿）" if self.is_draft else title
+
+    @property
+    def time_progress_pct(self) -> Decimal:
+        return rate(self.period.time_progress_pct)
+
+    @property
+    def jurisdiction(self) -> Jurisdiction | None:
+        """The first territorial group's 合计 stands for the jurisdiction: its units cover all of it,
+        while the bureaus' split counts the same investment by responsibility, not by place."""
+        group = next((group for group in self.groups if group.is_territorial), None)
+        if group is None:
+            return None
+        total = group.total
+        return Jurisdiction(
+            ytd_completed=total.ytd_completed or Decimal(0),
+            target=self.plan_target,
+            completion_pct=rate(completion_rate_pct(total.ytd_completed or Decimal(0), self.plan_target)),
+            time_progress_pct=self.time_progress_pct,
+            growth_pct=total.growth_pct,
+        )
+
+
+def group_table(run: RankingRun, period: Period) -> GroupTable:
+    scheme = run.scheme
+    time_progress = rate(period.time_progress_pct)
+    rows = list(run.rows.all())
+    lines = tuple(
+        _line(
+            serial=serial,
+            unit=row.unit.name,
+            target=row.target,
+            ytd=row.ytd_completed,
+            baseline=row.baseline,
+            time_progress=time_progress,
+            score=row.value if scheme.metric == Metric.COMPOSITE else None,
+            rank=row.rank,
+            note=row.note,
+            is_bottom=row.is_bottom,
+        )
+        for serial, row in enumerate(rows, start=1)
+    )
+    reported = [row for row in rows if row.ytd_completed is not None]
+    total = _line(
+        serial=None,
+        unit="合计",
+        target=_sum(row.target for row in rows),
+        ytd=_sum(row.ytd_completed for row in reported),
+        # Growth compares like with like: only the baselines of units that reported this period.
+        baseline=_sum(row.baseline for row in reported),
+        time_progress=time_progress,
+        score=None,
+        rank=None,
+        note="",
+    )
+    return GroupTable(
+        scheme=scheme.name,
+        group=scheme.group.name,
+        metric=scheme.metric,
+        metric_label=scheme.get_metric_display(),
+        ladder=scheme.ladder.name if scheme.ladder else "",
+        kinds=frozenset(row.unit.kind for row in rows),
+        lines=lines,
+        total=total,
+        first=_placings(row for row in rows if row.rank == 1 and row.status == RowStatus.REPORTED),
+        last=_placings(row for row in rows if row.is_bottom),
+    )
+
+
+def _line(
+    *,
+    serial: int | None,
+    unit: str,
+    target: Decimal | None,
+    ytd: Decimal | None,
+    baseline: Decimal | None,
+    time_progress: Decimal,
+    score: Decimal | None,
+    rank: int | None,
+    note: str,
+    is_bottom: bool = False,
+) -> Line:
+    completion = rate(completion_rate_pct(ytd, target)) if ytd is not None else None
+    return Line(
+        serial=serial,
+        unit=unit,
+        target=target,
+        ytd_completed=ytd,
+        completion_pct=completion,
+        time_progress_pct=time_progress,
+        progress_gap_pct=None if completion is None else completion - time_progress,
+        baseline=baseline,
+        growth_pct=rate(growth_pct(ytd, baseline)) if ytd is not None else None,
+        score=score,
+        rank=rank,
+        note=note,
+        is_bottom=is_bottom,
+    )
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _placings(rows: Iterable[RankingRow]) -> tuple[Placing, ...]:
+    return tuple(Placing(row.unit.name, row.value, row.status) for row in rows)
+
+
+def escalation_lines(escalations: Sequence[Escalation]) -> tuple[EscalationLine, ...]:
+    return tuple(
+        EscalationLine(
+            scheme=escalation.scheme.name,
+            group=escalation.scheme.group.name,
+            unit=escalation.unit.name,
+            consecutive_bottom=escalation.consecutive_bottom,
+            level=escalation.level,
+            action=escalation.action,
+            interviewer=escalation.interviewer_role,
+            interviewee=escalation.interviewee_role,
+            ladder=escalation.scheme.ladder.name if escalation.scheme.ladder else "",
+        )
+        for escalation in escalations
+    )
+
+
+def key_project_lines(projects: Iterable) -> tuple[KeyProjectLine, ...]:
+    """``projects`` as ``selectors.bulletins.key_projects`` annotates them."""
+    return tuple(
+        KeyProjectLine(
+            name=project.name,
+            code=project.code,
+            reporting_unit=project.reporting_unit.name,
+            responsible_unit=project.responsible_unit.name,
+            level=project.get_level_display(),
+            stage=project.get_stage_display(),
+            total_investment=project.total_investment,
+            annual_plan=project.annual_plan,
+            ytd_completed=project.ytd_completed,
+            completion_pct=rate(completion_rate_pct(project.ytd_completed, project.annual_plan)),
+            progress=project.latest_progress or "",
+        )
+        for project in projects
+    )

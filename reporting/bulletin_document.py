@@ -1,0 +1,228 @@
+"""The bulletin as a Word document: the usual narrative on A4 portrait, the ranking tables on A4 landscape.
+
+The narrative reads the same ``BulletinContent`` as the workbook, so every number in the text is one a
+reader finds in the tables.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from common.templatetags.figures import format_wan, pct, yi
+
+from .bulletin_content import BulletinContent, EscalationLine, GroupTable, Line, Placing
+from .choices import Metric, RowStatus
+
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+TABLE_FONT = "宋体"
+
+TABLE_HEADERS = (
+    "序号",
+    "单位",
+    "年度目标",
+    "累计完成",
+    "完成率",
+    "时序进度",
+    "超(低)时序进度",
+    "上年同期",
+    "增速",
+    "排名",
+    "备注",
+)
+# Columns right-aligned as figures: everything but 单位 and 备注.
+TEXT_COLUMNS = frozenset({1, len(TABLE_HEADERS) - 1})
+
+
+def document_write(content: BulletinContent) -> bytes:
+    document = Document()
+    _set_fonts(document)
+    _set_a4(document.sections[0], landscape=False)
+
+    _paragraph(document, content.title, size=20, bold=True, font=HEADING_FONT, centred=True)
+    for text in narrative(content):
+        _paragraph(document, text, indent=True)
+
+    tables = document.add_section(WD_SECTION.NEW_PAGE)
+    _set_a4(tables, landscape=True)
+    for number, group in enumerate(content.groups, start=1):
+        caption = f"表{number}  {group.scheme}（{content.period.label}）"
+        _paragraph(document, caption, size=14, bold=True, font=HEADING_FONT, centred=True)
+        _paragraph(document, "单位：万元、%", size=10, right=True)
+        _ranking_table(document, group)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def narrative(content: BulletinContent) -> list[str]:
+    """截至…，全区…；then, per ranking group, who came first and last and what follows for the last."""
+    month = content.period.month
+    paragraphs = []
+    jurisdiction = content.jurisdiction
+    if jurisdiction is not None:
+        text = (
+            f"截至{content.period.year}年{month}月，"
+            f"全区固定资产投资累计完成{yi(jurisdiction.ytd_completed)}亿元"
+        )
+        if jurisdiction.completion_pct is not None:
+            text += f"，占年度目标的{pct(jurisdiction.completion_pct)}，" + _against_time_progress(
+                jurisdiction.completion_pct, jurisdiction.time_progress_pct
+            )
+        if jurisdiction.growth_pct is not None:
+            direction = "增长" if jurisdiction.growth_pct >= 0 else "下降"
+            text += f"，同比{direction}{pct(abs(jurisdiction.growth_pct))}"
+        paragraphs.append(text + "。")
+    for group in content.groups:
+        paragraphs.append(_group_sentence(content, group))
+    paragraphs.append("各单位完成情况及排名见附表。")
+    return paragraphs
+
+
+def _against_time_progress(completion: Decimal, time_progress: Decimal) -> str:
+    gap = completion - time_progress
+    if gap == 0:
+        return f"与时序进度（{pct(time_progress)}）持平"
+    side = "高于" if gap > 0 else "低于"
+    return f"{side}时序进度（{pct(time_progress)}）{format_wan(abs(gap), 1)}个百分点"
+
+
+def _group_sentence(content: BulletinContent, group: GroupTable) -> str:
+    text = f"{group.group}中，{group.metric_label}第一的是{_placings(group.first, group.metric)}"
+    text += f"，倒数第一的是{_placings(group.last, group.metric)}。"
+    for escalation in content.escalations:
+        if escalation.scheme == group.scheme:
+            text += _escalation_sentence(escalation, draft=content.is_draft)
+    return text
+
+
+def _placings(placings: Sequence[Placing], metric: str) -> str:
+    if not placings:
+        return "（暂无）"
+    return "、".join(f"{placing.unit}（{_shown_value(placing, metric)}）" for placing in placings)
+
+
+def _shown_value(placing: Placing, metric: str) -> str:
+    if placing.status == RowStatus.MISSING:
+        return "未报送"
+    if metric == Metric.AMOUNT:
+        return f"{format_wan(placing.value)}万元"
+    if metric == Metric.COMPOSITE:
+        return f"{format_wan(placing.value, 1)}分"
+    return pct(placing.value)
+
+
+def _escalation_sentence(escalation: EscalationLine, *, draft: bool) -> str:
+    times = "本期" if escalation.consecutive_bottom <= 1 else f"连续{escalation.consecutive_bottom}期"
+    if escalation.interviewer:
+        follows = f"由{escalation.action}"
+    elif escalation.action.startswith("在"):
+        follows = f"须{escalation.action}"
+    else:
+        follows = f"予以{escalation.action}"
+    # Before publication the ladder's outcome is only proposed.
+    follows = ("拟" if draft else "") + follows
+    basis = f"按照{escalation.ladder}，" if escalation.ladder else ""
+    return f"{basis}{escalation.unit}{times}排名倒数第一，{follows}（{escalation.level}级）。"
+
+
+def _ranking_table(document, group: GroupTable) -> None:
+    lines: list[Line] = [group.total, *group.lines]
+    table = document.add_table(rows=1 + len(lines), cols=len(TABLE_HEADERS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # Row by row: python-docx rebuilds the whole grid on every table.cell() call.
+    for cell, header in zip(table.rows[0].cells, TABLE_HEADERS, strict=True):
+        _cell(cell, header, bold=True, centred=True)
+    for row, line in zip(table.rows[1:], lines, strict=True):
+        for index, (cell, value) in enumerate(zip(row.cells, _table_values(line), strict=True)):
+            _cell(cell, value, bold=line is group.total, right=index not in TEXT_COLUMNS)
+    # Keep each header on every printed page of a long table.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _table_values(line: Line) -> list[str]:
+    rank = "" if line.serial is None else (str(line.rank) if line.rank is not None else "—")
+    return [
+        "" if line.serial is None else str(line.serial),
+        line.unit,
+        format_wan(line.target),
+        format_wan(line.ytd_completed),
+        format_wan(line.completion_pct, 1),
+        format_wan(line.time_progress_pct, 1),
+        format_wan(line.progress_gap_pct, 1),
+        format_wan(line.baseline),
+        format_wan(line.growth_pct, 1),
+        rank,
+        line.note,
+    ]
+
+
+def _set_fonts(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(14)
+    # Word picks the font of Chinese text from the East Asian slot, which python-docx does not set.
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+
+def _set_a4(section, *, landscape: bool) -> None:
+    long_side, short_side = Mm(297), Mm(210)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (
+        (long_side, short_side) if landscape else (short_side, long_side)
+    )
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+
+
+def _paragraph(
+    document,
+    text: str,
+    *,
+    size: float | None = None,
+    bold: bool = False,
+    font: str | None = None,
+    centred: bool = False,
+    right: bool = False,
+    indent: bool = False,
+) -> None:
+    paragraph = document.add_paragraph()
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(28)  # two characters of 14pt text
+    _run(paragraph, text, size=size, bold=bold, font=font)
+
+
+def _run(paragraph, text: str, *, size: float | None = None, bold: bool = False, font: str | None = None):
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    if font:
+        run.font.name = font
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    return run
+
+
+def _cell(cell, text: str, *, bold: bool = False, centred: bool = False, right: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(paragraph, text, size=10.5, bold=bold, font=TABLE_FONT)

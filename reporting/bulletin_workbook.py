@@ -1,0 +1,146 @@
+"""The bulletin's workbook: a sheet per ranking group, a sheet of escalations, a sheet of key projects.
+
+Every sheet is laid out by ``common.spreadsheets.write_table``, so it carries the title, the unit line,
+the borders, the number formats and the A4-landscape print set-up of every report the product writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from common.spreadsheets import OutColumn, write_table
+
+from .bulletin_content import BulletinContent, GroupTable, Line
+from .choices import Metric
+
+UNIT_LINE = "单位：万元、%"
+ESCALATION_SHEET = "末位约谈"
+KEY_PROJECT_SHEET = "重点项目"
+# Characters Excel refuses in a sheet name, and its length limit.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_MAX = 31
+
+GROUP_COLUMNS = (
+    OutColumn("序号", "serial", "int", width=6),
+    OutColumn("单位", "unit"),
+    OutColumn("年度目标", "target", "money"),
+    OutColumn("累计完成", "ytd_completed", "money"),
+    OutColumn("完成率", "completion_pct", "pct"),
+    OutColumn("时序进度", "time_progress_pct", "pct"),
+    OutColumn("超(低)时序进度", "progress_gap_pct", "pct"),
+    OutColumn("上年同期", "baseline", "money"),
+    OutColumn("增速", "growth_pct", "pct"),
+    OutColumn("排名", "rank", "int", width=6),
+    OutColumn("备注", "note"),
+)
+SCORE_COLUMN = OutColumn("综合得分", "score", "pct")
+
+ESCALATION_COLUMNS = (
+    OutColumn("序号", "serial", "int", width=6),
+    OutColumn("排名组", "group"),
+    OutColumn("单位", "unit"),
+    OutColumn("连续倒数第一期数", "consecutive_bottom", "int"),
+    OutColumn("约谈级别", "level", "int"),
+    OutColumn("处理方式", "action"),
+    OutColumn("约谈人", "interviewer"),
+    OutColumn("被约谈人", "interviewee"),
+    OutColumn("依据", "ladder"),
+)
+
+KEY_PROJECT_COLUMNS = (
+    OutColumn("序号", "serial", "int", width=6),
+    OutColumn("项目名称", "name", width=36),
+    OutColumn("项目代码", "code"),
+    OutColumn("属地单位", "reporting_unit"),
+    OutColumn("责任局办", "responsible_unit"),
+    OutColumn("项目级别", "level"),
+    OutColumn("所在库", "stage"),
+    OutColumn("总投资", "total_investment", "money"),
+    OutColumn("年度计划投资", "annual_plan", "money"),
+    OutColumn("累计完成", "ytd_completed", "money"),
+    OutColumn("完成率", "completion_pct", "pct"),
+    OutColumn("形象进度", "progress", width=30),
+)
+
+
+def workbook_write(content: BulletinContent) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used = {ESCALATION_SHEET, KEY_PROJECT_SHEET}
+    for group in content.groups:
+        sheet = workbook.create_sheet(_sheet_name(group.group, group.scheme, used))
+        _write_group(sheet, content, group)
+    _write_escalations(workbook.create_sheet(ESCALATION_SHEET), content)
+    _write_key_projects(workbook.create_sheet(KEY_PROJECT_SHEET), content)
+    for sheet in workbook.worksheets:
+        # Printed pages are handed round one by one: each names its sheet and, before publication, says 草稿.
+        sheet.oddHeader.left.text = "&A"
+        if content.is_draft:
+            sheet.oddHeader.right.text = "草稿"
+    return workbook
+
+
+def _sheet_name(group: str, scheme: str, used: set[str]) -> str:
+    """The group's name, or the scheme's when two active schemes rank the same group."""
+    name = _SHEET_NAME_FORBIDDEN.sub("", group)[:_SHEET_NAME_MAX]
+    if not name or name in used:
+        name = _SHEET_NAME_FORBIDDEN.sub("", scheme)[:_SHEET_NAME_MAX]
+    used.add(name)
+    return name
+
+
+def _line_values(line: Line) -> dict[str, object]:
+    values = asdict(line)
+    # A unit whose growth is undefined has no place: the ranking shows it as "—".
+    if line.serial is not None and line.rank is None:
+        values["rank"] = "—"
+    return values
+
+
+def _write_group(sheet: Worksheet, content: BulletinContent, group: GroupTable) -> None:
+    columns = list(GROUP_COLUMNS)
+    if group.metric == Metric.COMPOSITE:
+        columns.insert(-2, SCORE_COLUMN)
+    note = (
+        f"注：{group.scheme}，按{group.metric_label}排名；时序进度为{content.period.label}占全年的比例；"
+        "未报送的单位排在最后，视同倒数第一。"
+    )
+    if group.ladder:
+        note += f"倒数第一的单位按「{group.ladder}」处理。"
+    write_table(
+        sheet,
+        title=content.title,
+        columns=columns,
+        rows=[_line_values(line) for line in group.lines],
+        unit_line=UNIT_LINE,
+        total_row=_line_values(group.total),
+        note=note,
+    )
+
+
+def _write_escalations(sheet: Worksheet, content: BulletinContent) -> None:
+    rows = [{"serial": serial, **asdict(line)} for serial, line in enumerate(content.escalations, start=1)]
+    write_table(
+        sheet,
+        title=content.title,
+        columns=ESCALATION_COLUMNS,
+        rows=rows,
+        unit_line=None,
+        note=None if rows else f"{content.period.label}无倒数第一需约谈的单位。",
+    )
+
+
+def _write_key_projects(sheet: Worksheet, content: BulletinContent) -> None:
+    rows = [{"serial": serial, **asdict(line)} for serial, line in enumerate(content.key_projects, start=1)]
+    write_table(
+        sheet,
+        title=content.title,
+        columns=KEY_PROJECT_COLUMNS,
+        rows=rows,
+        unit_line=UNIT_LINE,
+        note=f"注：省、市、区重点项目；累计完成为{content.period.label}各月完成投资之和，完成率为累计完成占年度计划投资的比例。",
+    )

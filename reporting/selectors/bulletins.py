@@ -1,0 +1,98 @@
+"""Reads behind the monthly bulletin (通报): its runs, its escalations and the key projects."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from common.periods import Period
+from projects.choices import LIBRARY_STAGES, Level
+from projects.models import Project, ProjectReport, ProjectYearPlan
+
+from ..choices import RunStatus
+from ..models import Bulletin, Escalation, RankingRow, RankingRun
+
+# 省重点, 市重点, 区重点 in the order a bulletin lists them.
+KEY_LEVELS = (Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT)
+
+
+def bulletin_runs(*, period: Period) -> list[RankingRun]:
+    """Every active scheme's run for the period with its rows, in the order ``rank`` prints them."""
+    rows = RankingRow.objects.select_related("unit").order_by(
+        F("rank").asc(nulls_last=True), "unit__sort_order"
+    )
+    return list(
+        RankingRun.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
+        .select_related("scheme", "scheme__group", "scheme__ladder")
+        .prefetch_related(Prefetch("rows", queryset=rows))
+        .order_by("scheme__sort_order", "scheme__name")
+    )
+
+
+def bulletin_escalations(*, period: Period) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
+        .select_related("unit", "scheme", "scheme__group", "scheme__ladder")
+        .order_by("scheme__sort_order", "-level", "unit__sort_order")
+    )
+
+
+def key_projects(*, period: Period) -> QuerySet[Project]:
+    """The key projects still in the libraries, each with its figures for the period.
+
+    ``ytd_completed`` sums the reports of months 1..period.month, ``annual_plan`` is the year's plan and
+    ``latest_progress`` the newest 形象进度 reported up to the period: subqueries, so the number of
+    queries does not grow with the number of projects.
+    """
+    reports = ProjectReport.objects.filter(
+        project=OuterRef("pk"), year=period.year, month__lte=period.month
+    ).order_by()
+    ytd = reports.values("project").annotate(total=Sum("amount")).values("total")
+    plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=period.year).values(
+        "planned_investment"
+    )
+    progress = reports.exclude(progress="").order_by("-month").values("progress")[:1]
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return (
+        Project.objects.filter(level__in=KEY_LEVELS, stage__in=LIBRARY_STAGES)
+        .select_related("reporting_unit", "responsible_unit")
+        .annotate(
+            ytd_completed=Coalesce(Subquery(ytd, output_field=money), Decimal(0), output_field=money),
+            annual_plan=Subquery(plan[:1], output_field=money),
+            latest_progress=Subquery(progress),
+            level_order=Case(
+                *(When(level=level, then=index) for index, level in enumerate(KEY_LEVELS)),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("level_order", "reporting_unit__sort_order", "name")
+    )
+
+
+def published_bulletins() -> QuerySet[Bulletin]:
+    return Bulletin.objects.filter(status=RunStatus.PUBLISHED).select_related("published_by")
+
+
+def draft_periods() -> list[Period]:
+    """Periods ranked but whose bulletin is not published yet, newest first."""
+    published = set(published_bulletins().values_list("year", "month"))
+    ranked = (
+        RankingRun.objects.filter(scheme__is_active=True)
+        .values_list("year", "month")
+        .distinct()
+        .order_by("-year", "-month")
+    )
+    return [Period(year, month) for year, month in ranked if (year, month) not in published]

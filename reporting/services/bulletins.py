@@ -1,0 +1,95 @@
+"""The monthly bulletin (通报): built from the period's rankings, published once, then kept as it was.
+
+Before publication a bulletin is a draft built on demand (ranking the period first if nobody has yet)
+and says 草稿 on every sheet. Publishing the period stores its workbook and Word document in a
+``Bulletin``; from then on those stored files are what everybody downloads, byte for byte.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+
+from common.periods import Period
+from common.spreadsheets import workbook_response_bytes
+from targets.models import PlanYear
+
+from ..bulletin_content import BulletinContent, escalation_lines, group_table, key_project_lines
+from ..bulletin_document import document_write
+from ..bulletin_workbook import workbook_write
+from ..choices import RunStatus
+from ..models import Bulletin
+from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
+from .rankings import active_schemes, period_rank
+
+
+class BulletinError(ValueError):
+    pass
+
+
+def bulletin_content(*, period: Period) -> BulletinContent:
+    """Everything the bulletin says about the period; ranks the period first when it has no runs yet.
+
+    Raises ``RankingError`` when the period has no figures to rank.
+    """
+    runs = bulletin_runs(period=period)
+    if len(runs) < active_schemes().count():
+        period_rank(period=period)
+        runs = bulletin_runs(period=period)
+    return BulletinContent(
+        period=period,
+        deployment=settings.DEPLOYMENT_NAME,
+        is_draft=not runs or not all(run.is_published for run in runs),
+        groups=tuple(group_table(run, period) for run in runs),
+        escalations=escalation_lines(bulletin_escalations(period=period)),
+        key_projects=key_project_lines(key_projects(period=period)),
+        plan_target=PlanYear.objects.filter(year=period.year).values_list("fai_target", flat=True).first(),
+    )
+
+
+def bulletin_workbook(*, period: Period) -> Workbook:
+    return workbook_write(bulletin_content(period=period))
+
+
+def bulletin_document(*, period: Period) -> bytes:
+    return document_write(bulletin_content(period=period))
+
+
+def bulletin_download_name(*, period: Period, extension: str, draft: bool) -> str:
+    title = f"{settings.DEPLOYMENT_NAME}固定资产投资完成情况通报（{period.label}）"
+    return f"{title}（草稿）.{extension}" if draft else f"{title}.{extension}"
+
+
+def published_bulletin(*, period: Period) -> Bulletin | None:
+    return Bulletin.objects.filter(year=period.year, month=period.month, status=RunStatus.PUBLISHED).first()
+
+
+def bulletin_publish(*, period: Period, actor=None) -> bool:
+    """Store the period's workbook and document once. False when the bulletin was already published.
+
+    The files are built before the claim so the lock is held only for the writes; the conditional
+    update then lets exactly one publisher store them, and nobody rewrites them afterwards.
+    """
+    if published_bulletin(period=period) is not None:
+        return False
+    content = bulletin_content(period=period)
+    if content.is_draft:
+        raise BulletinError(f"{period.label}排名尚未全部发布，不能发布通报。")
+    workbook = workbook_response_bytes(workbook_write(content))
+    document = document_write(content)
+    with transaction.atomic():
+        bulletin, _ = Bulletin.objects.get_or_create(year=period.year, month=period.month)
+        claimed = Bulletin.objects.filter(pk=bulletin.pk, status=RunStatus.DRAFT).update(
+            status=RunStatus.PUBLISHED, published_at=timezone.now(), published_by=actor
+        )
+        if not claimed:
+            return False
+        bulletin.workbook.save(f"bulletin-{period}.xlsx", ContentFile(workbook), save=False)
+        bulletin.document.save(f"bulletin-{period}.docx", ContentFile(document), save=False)
+        Bulletin.objects.filter(pk=bulletin.pk).update(
+            workbook=bulletin.workbook.name, document=bulletin.document.name
+        )
+    return True

@@ -1,0 +1,138 @@
+"""Background exports: files too large to build within a request, written by a Celery job.
+
+The request records what was asked for (the project list's filter) with ``export_create`` and enqueues
+``reporting.tasks.run_export``; the job claims the row with ``export_run``, streams the file through a
+write-only workbook, so memory stays flat however many rows there are, and reports its progress on the
+row for the page to poll.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.files import File
+from django.db.models import QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+
+from common.spreadsheets import OutColumn, stream_table
+from projects.access import readable_projects
+from projects.filtersets import ProjectFilterSet
+from projects.models import ProjectReport
+
+from ..models import Export, ExportKind, ExportStatus
+
+logger = logging.getLogger(__name__)
+
+# How often the job writes its progress: often enough for a smooth bar, rarely enough to cost nothing.
+PROGRESS_EVERY = 500
+ITERATOR_CHUNK = 2000
+LEDGER_SHEET = "项目进展台账"
+
+LEDGER_COLUMNS = (
+    OutColumn("项目代码", "code", width=28),
+    OutColumn("项目名称", "name", width=40),
+    OutColumn("属地单位", "reporting_unit", width=16),
+    OutColumn("责任局办", "responsible_unit", width=20),
+    OutColumn("所在库", "stage", width=8),
+    OutColumn("年度", "year", "int", width=8),
+    OutColumn("月份", "month", "int", width=6),
+    OutColumn("本月完成投资(万元)", "amount", "money", decimals=2, width=20),
+    OutColumn("形象进度", "progress", width=40),
+    OutColumn("存在问题", "problems", width=40),
+)
+
+
+def export_create(*, kind: ExportKind, params: dict[str, str], user) -> Export:
+    export = Export(kind=kind, params=params, requested_by=user)
+    export.full_clean()
+    export.save()
+    return export
+
+
+def ledger_filter_params(filterset: ProjectFilterSet) -> dict[str, str]:
+    """The filters the user set on the project list, as the strings the FilterSet reads back."""
+    return {name: filterset.data[name] for name in filterset.filters if filterset.data.get(name)}
+
+
+def ledger_reports(*, user, params: dict[str, str]) -> QuerySet[ProjectReport]:
+    """Every monthly report of the projects the project list would show ``user`` with ``params``."""
+    # The FilterSet reads only the user from its request, to offer the units that user may read.
+    filterset = ProjectFilterSet(params, queryset=readable_projects(user), request=SimpleNamespace(user=user))
+    return (
+        ProjectReport.objects.filter(project__in=filterset.qs.values("pk"))
+        .select_related("project", "project__reporting_unit", "project__responsible_unit")
+        .order_by("project__reporting_unit__sort_order", "project__name", "project_id", "year", "month")
+    )
+
+
+def ledger_write(
+    *, reports: QuerySet[ProjectReport], path: Path, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the ledger to ``path`` in openpyxl's write-only mode; return the number of rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(LEDGER_SHEET)
+    count = stream_table(
+        sheet,
+        title=f"{settings.DEPLOYMENT_NAME}项目进展台账",
+        columns=LEDGER_COLUMNS,
+        rows=_ledger_rows(reports, on_progress),
+    )
+    workbook.save(path)
+    return count
+
+
+def _ledger_rows(
+    reports: QuerySet[ProjectReport], on_progress: Callable[[int], None] | None
+) -> Iterator[dict[str, object]]:
+    for index, report in enumerate(reports.iterator(chunk_size=ITERATOR_CHUNK), start=1):
+        project = report.project
+        yield {
+            "code": project.code,
+            "name": project.name,
+            "reporting_unit": project.reporting_unit.name,
+            "responsible_unit": project.responsible_unit.name,
+            "stage": project.get_stage_display(),
+            "year": report.year,
+            "month": report.month,
+            "amount": report.amount,
+            "progress": report.progress,
+            "problems": report.problems,
+        }
+        if on_progress is not None and index % PROGRESS_EVERY == 0:
+            on_progress(index)
+
+
+def export_run(*, export_id: int) -> bool:
+    """Build the export's file. False when another run has claimed it (a task delivered twice)."""
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING
+    )
+    if not claimed:
+        return False
+    export = Export.objects.select_related("requested_by").get(pk=export_id)
+    rows = Export.objects.filter(pk=export_id)
+    try:
+        reports = ledger_reports(user=export.requested_by, params=export.params)
+        total = reports.count()
+        rows.update(total_rows=total)
+
+        def on_progress(done: int) -> None:
+            rows.update(progress=min(99, done * 100 // max(total, 1)))
+
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "ledger.xlsx"
+            ledger_write(reports=reports, path=path, on_progress=on_progress)
+            with path.open("rb") as handle:
+                export.file.save(f"ledger-{export.pk}.xlsx", File(handle), save=False)
+    except Exception as error:  # the page must say it failed, whatever the cause
+        logger.exception("export %s failed", export_id)
+        rows.update(status=ExportStatus.FAILED, error=str(error)[:1000], finished_at=timezone.now())
+        return False
+    rows.update(status=ExportStatus.DONE, progress=100, file=export.file.name, finished_at=timezone.now())
+    return True

@@ -1,0 +1,419 @@
+"""The monthly bulletin (通报): its workbook and Word document on the demo, publication, pages, command.
+
+Every workbook is read back with openpyxl; the demo's 2022-05 figures are checked against the output
+of ``rank --period 2022-05 --format json``, the interface outside checks use.
+"""
+
+import io
+import json
+import tempfile
+from decimal import ROUND_HALF_UP, Decimal
+from io import StringIO
+from pathlib import Path
+
+import docx
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from accounts.models import User
+from common.periods import Period
+from common.spreadsheets import display_width, workbook_response_bytes
+from projects.models import Project, ProjectReport, ProjectYearPlan
+from reporting.choices import RunStatus
+from reporting.models import Bulletin, OfficialFigure, RankingRun
+from reporting.selectors.bulletins import KEY_LEVELS, key_projects
+from reporting.services.bulletins import (
+    BulletinError,
+    bulletin_document,
+    bulletin_publish,
+    bulletin_workbook,
+)
+from reporting.services.rankings import RankingError, period_publish
+from reporting.tests.media import MediaInTempDir
+from targets.models import PlanYear
+from tests.base import DemoTestCase
+
+HEADER = [
+    "序号",
+    "单位",
+    "年度目标",
+    "累计完成",
+    "完成率",
+    "时序进度",
+    "超(低)时序进度",
+    "上年同期",
+    "增速",
+    "排名",
+    "备注",
+]
+TITLE = "经开区固定资产投资完成情况通报（2022年1-5月）"
+MAY = Period(2022, 5)
+ONE_DECIMAL = Decimal("0.1")
+
+
+def rank_json(period: str) -> list[dict]:
+    out = StringIO()
+    call_command("rank", "--period", period, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def read(workbook) -> object:
+    """Save and reopen, so the tests see what Excel would."""
+    return load_workbook(io.BytesIO(workbook_response_bytes(workbook)))
+
+
+def units_on(sheet) -> dict[str, tuple]:
+    """Data rows by unit name; row 4 is the 合计 row, the numbered units follow, then the note."""
+    return {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True) if isinstance(row[0], int)}
+
+
+class BulletinFileTests(MediaInTempDir, DemoTestCase):
+    """The demo's 2022-05 draft, after 2022-02 … 2022-04 were published."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        for month in (2, 3, 4):
+            period_publish(period=Period(2022, month))
+        cls.ranked = rank_json("2022-05")
+        cls.workbook_bytes = workbook_response_bytes(bulletin_workbook(period=MAY))
+        cls.document_bytes = bulletin_document(period=MAY)
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        # Read once, outside setUpTestData: attributes set there are deep-copied for every test.
+        cls.workbook = load_workbook(io.BytesIO(cls.workbook_bytes))
+        cls.document = docx.Document(io.BytesIO(cls.document_bytes))
+        cls.text = "\n".join(paragraph.text for paragraph in cls.document.paragraphs)
+
+    def test_it_has_a_sheet_per_ranking_group_then_the_escalations_and_the_key_projects(self):
+        assert self.workbook.sheetnames == ["办事处", "局办", "末位约谈", "重点项目"]
+
+    def test_every_sheet_has_the_merged_title_marked_draft_before_publication(self):
+        for sheet in self.workbook.worksheets:
+            assert sheet["A1"].value == f"{TITLE}（草稿）", sheet.title
+            assert sheet["A1"].font.bold
+            assert f"A1:{get_column_letter(sheet.max_column)}1" in sheet.merged_cells
+            assert sheet.oddHeader.right.text == "草稿"
+
+    def test_the_ranking_sheets_carry_the_unit_line_and_the_bulletin_header(self):
+        for name in ("办事处", "局办"):
+            sheet = self.workbook[name]
+            assert sheet["A2"].value == "单位：万元、%"
+            assert "A2:K2" in sheet.merged_cells
+            assert [cell.value for cell in sheet[3]] == HEADER
+            assert sheet["B4"].value == "合计"
+
+    def test_ranks_and_values_match_the_rank_command_for_2022_05(self):
+        value_column = {"办事处": HEADER.index("增速"), "局办": HEADER.index("完成率")}
+        for group, column in value_column.items():
+            expected = {row["unit"]: row for row in self.ranked if row["group"] == group}
+            shown = units_on(self.workbook[group])
+            assert set(shown) == set(expected)
+            for unit, row in shown.items():
+                assert row[column] == expected[unit]["value"], unit
+                assert row[HEADER.index("排名")] == expected[unit]["rank"], unit
+                note = row[HEADER.index("备注")] or ""
+                assert ("倒数第一" in note) == expected[unit]["bottom"], unit
+                level = expected[unit]["escalation_level"]
+                assert (f"{level}级" in note) == bool(level), unit
+
+    def test_rates_follow_from_the_amounts_and_time_progress_to_one_decimal(self):
+        for row in units_on(self.workbook["办事处"]).values():
+            target, ytd, completion, progress, gap, baseline, growth = row[2:9]
+            assert Decimal(str(completion)) == (Decimal(str(ytd)) * 100 / Decimal(str(target))).quantize(
+                ONE_DECIMAL, ROUND_HALF_UP
+            )
+            assert progress == 41.7
+            assert Decimal(str(gap)) == Decimal(str(completion)) - Decimal("41.7")
+            assert Decimal(str(growth)) == ((Decimal(str(ytd)) / Decimal(str(baseline)) - 1) * 100).quantize(
+                ONE_DECIMAL, ROUND_HALF_UP
+            )
+
+    def test_the_total_row_sums_the_official_figures_of_the_group(self):
+        sheet = self.workbook["办事处"]
+        figures = OfficialFigure.objects.filter(
+            year=2022, month=5, unit__ranking_groups__name="办事处"
+        ).aggregate(ytd=Sum("ytd_completed"), baseline=Sum("baseline"))
+        assert Decimal(str(sheet["D4"].value)) == figures["ytd"]
+        assert Decimal(str(sheet["H4"].value)) == figures["baseline"]
+        assert sheet["C4"].value == 5370000, "the sub-districts' targets add up to seed 000's total"
+        assert sheet["A4"].font.bold
+
+    def test_numbers_are_formatted_with_separators_and_one_decimal(self):
+        sheet = self.workbook["办事处"]
+        for column in "CDH":
+            assert sheet[f"{column}5"].number_format == "#,##0", column
+        for column in "EFGI":
+            assert sheet[f"{column}5"].number_format == "0.0", column
+        assert sheet["B5"].border.left.style == "thin"
+        assert sheet["A3"].font.bold and sheet["A3"].fill.fgColor.rgb.endswith("D9D9D9")
+
+    def test_it_prints_on_a4_landscape_fitted_to_the_page_width_with_the_title_rows_repeated(self):
+        for sheet in self.workbook.worksheets:
+            assert sheet.page_setup.orientation == "landscape", sheet.title
+            assert int(sheet.page_setup.paperSize) == 9, sheet.title  # A4
+            assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            header_row = 2 if sheet.title == "末位约谈" else 3
+            assert sheet.print_title_rows == f"$1:${header_row}"
+            assert sheet.freeze_panes == f"A{header_row + 1}"
+
+    def test_the_unit_column_is_wide_enough_for_the_longest_chinese_name(self):
+        sheet = self.workbook["局办"]
+        assert sheet.column_dimensions["B"].width >= display_width("自然资源和规划分局")
+
+    def test_the_escalation_sheet_lists_the_bottom_unit_with_its_level_and_action(self):
+        sheet = self.workbook["末位约谈"]
+        assert [cell.value for cell in sheet[2]][:6] == [
+            "序号",
+            "排名组",
+            "单位",
+            "连续倒数第一期数",
+            "约谈级别",
+            "处理方式",
+        ]
+        assert [cell.value for cell in sheet[3]][:6] == [1, "办事处", "京航办事处", 1, 1, "通报批评"]
+        assert sheet["A4"].value is None
+
+    def test_the_published_april_bulletin_names_the_third_interview_in_a_row(self):
+        bulletin = Bulletin.objects.get(year=2022, month=4)
+        with bulletin.workbook.open("rb") as handle:
+            stored = load_workbook(handle)
+        sheet = stored["末位约谈"]
+        assert sheet["A1"].value == "经开区固定资产投资完成情况通报（2022年1-4月）"
+        assert [cell.value for cell in sheet[3]][2:8] == [
+            "前程办事处",
+            3,
+            3,
+            "区主要领导约谈主要负责同志",
+            "区主要领导",
+            "主要负责同志",
+        ]
+        assert not stored["办事处"].oddHeader.right.text
+
+    def test_the_key_projects_carry_their_stage_plan_and_reports_up_to_the_period(self):
+        sheet = self.workbook["重点项目"]
+        header = [cell.value for cell in sheet[3]]
+        assert header[:8] == [
+            "序号",
+            "项目名称",
+            "项目代码",
+            "属地单位",
+            "责任局办",
+            "项目级别",
+            "所在库",
+            "总投资",
+        ]
+        assert header[8:] == ["年度计划投资", "累计完成", "完成率", "形象进度"]
+        rows = {
+            row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)
+        }
+        assert len(rows) == Project.objects.filter(level__in=KEY_LEVELS).exclude(stage="exited").count()
+        project = Project.objects.filter(level__in=KEY_LEVELS, reports__month=5).first()
+        row = rows[project.code]
+        ytd = ProjectReport.objects.filter(project=project, year=2022, month__lte=5).aggregate(
+            total=Sum("amount")
+        )
+        plan = ProjectYearPlan.objects.get(project=project, year=2022).planned_investment
+        assert Decimal(str(row[9])) == ytd["total"]
+        assert Decimal(str(row[8])) == plan
+        assert Decimal(str(row[10])) == (ytd["total"] * 100 / plan).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        assert row[6] == project.get_stage_display()
+        assert row[11] == ProjectReport.objects.get(project=project, year=2022, month=5).progress
+        assert sheet["H4"].number_format == "#,##0" and sheet["K4"].number_format == "0.0"
+
+    def test_the_key_project_query_does_not_grow_with_the_projects(self):
+        with self.assertNumQueries(1):
+            assert len(list(key_projects(period=MAY))) > 100
+
+    def test_text_from_users_is_written_as_text_never_as_a_formula(self):
+        project = Project.objects.filter(level__in=KEY_LEVELS, reports__month=5).first()
+        Project.objects.filter(pk=project.pk).update(name='=HYPERLINK("http://evil.example","点我")')
+        ProjectReport.objects.filter(project=project, month=5).update(progress="@SUM(1+1)")
+        sheet = read(bulletin_workbook(period=MAY))["重点项目"]
+        row = next(row for row in sheet.iter_rows(min_row=4) if row[2].value == project.code)
+        for cell in (row[1], row[11]):
+            assert cell.data_type == "s" and cell.quotePrefix, cell.value
+        assert row[1].value.startswith("=HYPERLINK") and row[11].value == "@SUM(1+1)"
+
+    def test_the_title_names_the_deployment(self):
+        with override_settings(DEPLOYMENT_NAME="二七区"):
+            sheet = read(bulletin_workbook(period=MAY))["办事处"]
+        assert sheet["A1"].value == "二七区固定资产投资完成情况通报（2022年1-5月）（草稿）"
+
+    def test_a_period_nobody_ranked_yet_is_ranked_as_a_draft_first(self):
+        assert not RankingRun.objects.filter(year=2022, month=6).exists()
+        sheet = read(bulletin_workbook(period=Period(2022, 6)))["办事处"]
+        assert sheet["A1"].value.endswith("（草稿）")
+        assert list(RankingRun.objects.filter(year=2022, month=6).values_list("status", flat=True)) == [
+            RunStatus.DRAFT,
+            RunStatus.DRAFT,
+        ]
+
+    def test_a_period_without_figures_has_no_bulletin(self):
+        with self.assertRaises(RankingError):
+            bulletin_workbook(period=Period(2022, 12))
+
+    def test_it_opens_with_the_jurisdictions_total_against_target_time_progress_and_last_year(self):
+        figures = OfficialFigure.objects.filter(
+            year=2022, month=5, unit__ranking_groups__name="办事处"
+        ).aggregate(ytd=Sum("ytd_completed"), baseline=Sum("baseline"))
+        target = PlanYear.objects.get(year=2022).fai_target
+        total_yi = (figures["ytd"] / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        completion = (figures["ytd"] * 100 / target).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        growth = ((figures["ytd"] / figures["baseline"] - 1) * 100).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        gap = abs(completion - Decimal("41.7"))
+        side = "高于" if completion > Decimal("41.7") else "低于"
+        assert (
+            f"截至2022年5月，全区固定资产投资累计完成{total_yi}亿元，占年度目标的{completion}%，"
+            f"{side}时序进度（41.7%）{gap}个百分点，同比增长{growth}%。"
+        ) in self.text
+
+    def test_it_names_the_first_and_the_last_of_each_group_and_what_follows_for_the_last(self):
+        for group, metric in (("办事处", "增速"), ("局办", "完成率")):
+            rows = [row for row in self.ranked if row["group"] == group]
+            first = next(row for row in rows if row["rank"] == 1)
+            last = next(row for row in rows if row["bottom"])
+            assert f"{group}中，{metric}第一的是{first['unit']}（{first['value']}%）" in self.text
+            assert f"倒数第一的是{last['unit']}（{last['value']}%）" in self.text
+        assert "京航办事处本期排名倒数第一，拟予以通报批评（1级）。" in self.text
+
+    def test_the_title_says_draft_and_the_tables_follow_on_a4_landscape(self):
+        assert self.document.paragraphs[0].text == f"{TITLE}（草稿）"
+        portrait, landscape = self.document.sections
+        assert (round(portrait.page_width.mm), round(portrait.page_height.mm)) == (210, 297)
+        assert (round(landscape.page_width.mm), round(landscape.page_height.mm)) == (297, 210)
+
+    def test_the_ranking_tables_hold_the_same_rows_as_the_rank_command(self):
+        subdistricts, bureaus = self.document.tables
+        assert [cell.text for cell in subdistricts.rows[0].cells] == HEADER
+        assert subdistricts.rows[1].cells[1].text == "合计"
+        for table, group in ((subdistricts, "办事处"), (bureaus, "局办")):
+            shown = {row.cells[1].text: row.cells[9].text for row in table.rows[2:]}
+            expected = {row["unit"]: str(row["rank"]) for row in self.ranked if row["group"] == group}
+            assert shown == expected
+
+
+class BulletinPublicationTests(MediaInTempDir, DemoTestCase):
+    """Publishing, the pages and the command, with 2022-02 published and 2022-05 not."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        period_publish(period=Period(2022, 2))
+
+    def setUp(self) -> None:
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        self.folder = Path(directory.name)
+
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def url(self, month: int, kind: str = "workbook") -> str:
+        return reverse(f"reporting:bulletin_{kind}", kwargs={"year": 2022, "month": month})
+
+    def export(self, period: str, *extra: str) -> str:
+        out = StringIO()
+        call_command(
+            "export_bulletin", "--period", period, "--output", str(self.folder / "b.xlsx"), *extra, stdout=out
+        )
+        return out.getvalue()
+
+    def stored(self) -> tuple[bytes, bytes]:
+        bulletin = Bulletin.objects.get(year=2022, month=2)
+        with bulletin.workbook.open("rb") as workbook, bulletin.document.open("rb") as document:
+            return workbook.read(), document.read()
+
+    def test_publishing_the_period_stores_the_workbook_and_the_document(self):
+        bulletin = Bulletin.objects.get(year=2022, month=2)
+        assert bulletin.status == RunStatus.PUBLISHED and bulletin.published_at is not None
+        workbook, document = self.stored()
+        assert load_workbook(io.BytesIO(workbook))["办事处"]["A1"].value.endswith("（2022年1-2月）")
+        assert docx.Document(io.BytesIO(document)).paragraphs[0].text.endswith("（2022年1-2月）")
+
+    def test_publishing_twice_keeps_the_same_stored_bytes(self):
+        before = self.stored()
+        assert bulletin_publish(period=Period(2022, 2)) is False
+        period_publish(period=Period(2022, 2))
+        assert self.stored() == before
+        assert Bulletin.objects.filter(year=2022, month=2).count() == 1
+
+    def test_a_bulletin_is_not_published_before_its_rankings(self):
+        with self.assertRaises(BulletinError):
+            bulletin_publish(period=Period(2022, 3))
+        assert not Bulletin.objects.filter(year=2022, month=3).exists()
+
+    def test_anyone_with_a_role_downloads_the_published_files_unchanged(self):
+        bulletin = Bulletin.objects.get(year=2022, month=2)
+        self.login("minghu_reporter")
+        for kind, stored in (("workbook", bulletin.workbook), ("document", bulletin.document)):
+            response = self.client.get(self.url(2, kind))
+            assert response.status_code == 200
+            with stored.open("rb") as handle:
+                assert b"".join(response.streaming_content) == handle.read()
+        assert "2022%E5%B9%B41-2%E6%9C%88" in response["Content-Disposition"]
+
+    def test_only_the_lead_offices_readers_download_a_draft(self):
+        self.login("minghu_reporter")
+        assert self.client.get(self.url(5)).status_code == 403
+        assert self.client.get(self.url(5, "document")).status_code == 403
+        for username in ("admin", "reviewer", "leader"):
+            self.login(username)
+            response = self.client.get(self.url(5))
+            assert response.status_code == 200, username
+            assert load_workbook(io.BytesIO(response.content))["办事处"]["A1"].value == f"{TITLE}（草稿）"
+        assert "%EF%BC%88%E8%8D%89%E7%A8%BF%EF%BC%89" in response["Content-Disposition"]  # （草稿）
+
+    def test_a_user_without_a_role_or_a_login_gets_nothing(self):
+        assert self.client.get(self.url(2)).status_code == 302
+        self.client.force_login(User.objects.create_user("nobody", password="Ceshi@2022pass"))
+        assert self.client.get(self.url(2)).status_code == 403
+
+    def test_a_draft_of_a_period_without_figures_explains_why_there_is_none(self):
+        self.login("leader")
+        response = self.client.get(self.url(12), follow=True)
+        assert "尚无任何单位的数据" in response.content.decode()
+
+    def test_a_month_that_is_no_period_is_not_found(self):
+        self.login("leader")
+        assert self.client.get(reverse("reporting:bulletin_workbook", args=[2022, 1])).status_code == 404
+
+    def test_the_list_offers_drafts_only_to_the_lead_offices_readers(self):
+        self.login("leader")
+        html = self.client.get(reverse("reporting:bulletins"), {"period": "2022-05"}).content.decode()
+        assert "2022年1-2月" in html and self.url(2) in html
+        assert "2022年1-5月" in html and self.url(5) in html
+        self.login("minghu_reporter")
+        html = self.client.get(reverse("reporting:bulletins"), {"period": "2022-05"}).content.decode()
+        assert self.url(2) in html and self.url(5) not in html
+
+    def test_the_list_runs_the_same_number_of_queries_however_many_bulletins(self):
+        self.login("leader")
+        with self.assertNumQueries(9):
+            self.client.get(reverse("reporting:bulletins"))
+        period_publish(period=Period(2022, 3))
+        with self.assertNumQueries(9):
+            self.client.get(reverse("reporting:bulletins"))
+
+    def test_export_bulletin_writes_a_published_periods_stored_files_unchanged(self):
+        assert "已发布" in self.export("2022-02", "--docx", str(self.folder / "b.docx"))
+        bulletin = Bulletin.objects.get(year=2022, month=2)
+        with bulletin.workbook.open("rb") as workbook, bulletin.document.open("rb") as document:
+            assert (self.folder / "b.xlsx").read_bytes() == workbook.read()
+            assert (self.folder / "b.docx").read_bytes() == document.read()
+
+    def test_export_bulletin_writes_a_draft_and_its_word_version_for_an_unpublished_period(self):
+        assert "草稿" in self.export("2022-05", "--docx", str(self.folder / "b.docx"))
+        assert load_workbook(self.folder / "b.xlsx")["局办"]["A1"].value == f"{TITLE}（草稿）"
+        assert docx.Document(self.folder / "b.docx").paragraphs[0].text == f"{TITLE}（草稿）"
+
+    def test_export_bulletin_refuses_a_bad_period_in_chinese(self):
+        with self.assertRaisesMessage(CommandError, "统计期格式应为 YYYY-MM"):
+            self.export("五月")

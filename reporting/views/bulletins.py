@@ -1,0 +1,111 @@
+"""The monthly bulletin's pages: the list of bulletins and their downloads.
+
+A published bulletin is published to every unit, so anyone with a role downloads its stored files,
+unchanged. Before publication only the lead office's readers (管理员, 统计审核, 领导) see the draft,
+which is built on the fly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+
+from accounts.permissions import unit_member_view
+from common.periods import Period
+from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
+
+from ..forms_rankings import PeriodForm
+from ..models import Bulletin
+from ..selectors.bulletins import draft_periods, published_bulletins
+from ..selectors.rankings import can_see_drafts
+from ..services.bulletins import (
+    bulletin_document,
+    bulletin_download_name,
+    bulletin_workbook,
+    published_bulletin,
+)
+from ..services.rankings import RankingError
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@unit_member_view
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    shows_drafts = can_see_drafts(request.user)
+    drafts = draft_periods() if shows_drafts else []
+    form = PeriodForm(request.GET or None)
+    if shows_drafts and form.is_bound and form.is_valid() and form.cleaned_data["period"] not in drafts:
+        drafts.insert(0, form.cleaned_data["period"])
+    return render(
+        request,
+        "reporting/bulletins.html",
+        {"bulletins": published_bulletins(), "drafts": drafts, "shows_drafts": shows_drafts, "form": form},
+    )
+
+
+@unit_member_view
+def bulletin_workbook_download(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    return _bulletin_file(
+        request,
+        _period(year, month),
+        stored=lambda bulletin: bulletin.workbook,
+        build=lambda period: workbook_response_bytes(bulletin_workbook(period=period)),
+        extension="xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@unit_member_view
+def bulletin_document_download(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    return _bulletin_file(
+        request,
+        _period(year, month),
+        stored=lambda bulletin: bulletin.document,
+        build=lambda period: bulletin_document(period=period),
+        extension="docx",
+        content_type=DOCX_CONTENT_TYPE,
+    )
+
+
+def _period(year: int, month: int) -> Period:
+    try:
+        return Period(year, month)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+
+
+def _bulletin_file(
+    request: HttpRequest,
+    period: Period,
+    *,
+    stored: Callable[[Bulletin], FieldFile],
+    build: Callable[[Period], bytes],
+    extension: str,
+    content_type: str,
+) -> HttpResponse:
+    bulletin = published_bulletin(period=period)
+    if bulletin is not None and stored(bulletin):
+        return FileResponse(
+            stored(bulletin).open("rb"),
+            as_attachment=True,
+            filename=bulletin_download_name(period=period, extension=extension, draft=False),
+            content_type=content_type,
+        )
+    if not can_see_drafts(request.user):
+        raise PermissionDenied("通报发布前，仅管理员、统计审核和领导可下载草稿。")
+    try:
+        data = build(period)
+    except RankingError as error:
+        messages.error(request, str(error))
+        return redirect("reporting:bulletins")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, bulletin_download_name(period=period, extension=extension, draft=True)
+    )
+    return response
