@@ -64,6 +64,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
     unit = user.unit
     month = chosen_month(request, unit=unit)
     rows = month_grid_rows(unit=unit, year=month.year, month=month.month, missing_first=True)
+    year_forecasts = forecast_rows(units=[unit], year=month.year, months=range(1, month.month + 1))
     return render(
         request,
         "reporting/my_unit.html",
@@ -75,8 +76,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "missing": sum(1 for row in rows if row.report is None),
             "submission": unit_submission(unit=unit, year=month.year, month=month.month),
-            "forecast": forecast_rows(units=[unit], year=month.year, months=[month.month])[0],
-            "year_forecasts": forecast_rows(units=[unit], year=month.year, months=range(1, month.month + 1)),
+            "year_forecasts": year_forecasts,
         },
     )
 
