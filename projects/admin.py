@@ -25,8 +25,17 @@ class ProjectYearPlanInline(admin.TabularInline):
 
 
 class MilestoneInline(admin.TabularInline):
+    """Shown, not edited: 开工 and 竣工 are also the project's dates, which the project pages keep in
+    step."""
+
     model = Milestone
     extra = 0
+    fields = ["kind", "planned_on", "actual_on"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class StageChangeInline(admin.TabularInline):
@@ -61,6 +70,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["reporting_unit", "responsible_unit", "steward"]
     filter_horizontal = ["tags"]
     date_hierarchy = "planned_start"
+    # Library moves are made on the project pages, where they are guarded and logged.
+    readonly_fields = ["stage", "land_for_reinvestment"]
     inlines = [ProjectYearPlanInline, MilestoneInline, StageChangeInline]
     fieldsets = [
         (
@@ -150,13 +161,5 @@ class ExitRequestAdmin(admin.ModelAdmin):
     search_fields = ["project__name", "project__code", "note"]
     list_select_related = ["project", "requested_by", "decided_by"]
     autocomplete_fields = ["project"]
-    readonly_fields = ["stage_change"]
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
-    list_display = ["project", "kind", "planned_on", "actual_on"]
-    list_filter = ["kind"]
-    search_fields = ["project__name", "project__code"]
-    list_select_related = ["project"]
-    autocomplete_fields = ["project"]
+    # Deciding goes through the 退库审批 page, which moves the project and writes its StageChange.
+    readonly_fields = ["status", "requested_by", "decided_by", "decided_at", "decision_note", "stage_change"]

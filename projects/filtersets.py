@@ -15,6 +15,8 @@ from .choices import Level, MilestoneKind, ProblemCategory, ProblemStatus
 from .forms import style_fields
 from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
 
+ALL = "全部"
+
 
 def _units(request) -> QuerySet[Unit]:
     return readable_units(request.user).order_by("sort_order", "name") if request else Unit.objects.none()
@@ -28,7 +30,7 @@ def _stewards(request) -> QuerySet[User]:
 
 
 def _yes_no() -> forms.Select:
-    return forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+    return forms.Select(choices=[("", ALL), ("true", "是"), ("false", "否")])
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -50,11 +52,13 @@ def _search(fields: tuple[str, ...]):
 class ProjectFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label="项目名称或代码", method=_search(("name", "code")))
     unit = django_filters.ModelChoiceFilter(
-        label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办"
+        label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办", empty_label=ALL
     )
-    level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices)
-    tag = django_filters.ModelChoiceFilter(label="标签", field_name="tags", queryset=Tag.objects.all())
-    steward = django_filters.ModelChoiceFilter(label="项目管家", queryset=_stewards)
+    level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices, empty_label=ALL)
+    tag = django_filters.ModelChoiceFilter(
+        label="标签", field_name="tags", queryset=Tag.objects.all(), empty_label=ALL
+    )
+    steward = django_filters.ModelChoiceFilter(label="项目管家", queryset=_stewards, empty_label=ALL)
 
     class Meta:
         model = Project
@@ -67,10 +71,14 @@ class ProjectFilterSet(StyledFilterSet):
 class ProblemFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label="项目或问题", method=_search(("project__name", "description")))
     unit = django_filters.ModelChoiceFilter(
-        label="单位", queryset=_units, method="filter_unit", help_text="项目属地单位或问题责任单位"
+        label="单位",
+        queryset=_units,
+        method="filter_unit",
+        help_text="项目属地单位或问题责任单位",
+        empty_label=ALL,
     )
-    category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices)
-    status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices)
+    category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label="状态", choices=ProblemStatus.choices, empty_label=ALL)
     is_overdue = django_filters.BooleanFilter(label="逾期未销号", widget=_yes_no())
 
     class Meta:
@@ -83,9 +91,9 @@ class ProblemFilterSet(StyledFilterSet):
 
 class MilestoneFilterSet(StyledFilterSet):
     unit = django_filters.ModelChoiceFilter(
-        label="属地单位", field_name="project__reporting_unit", queryset=_units
+        label="属地单位", field_name="project__reporting_unit", queryset=_units, empty_label=ALL
     )
-    kind = django_filters.ChoiceFilter(label="节点", choices=MilestoneKind.choices)
+    kind = django_filters.ChoiceFilter(label="节点", choices=MilestoneKind.choices, empty_label=ALL)
 
     class Meta:
         model = Milestone
@@ -94,7 +102,7 @@ class MilestoneFilterSet(StyledFilterSet):
 
 class YearPlanFilterSet(StyledFilterSet):
     unit = django_filters.ModelChoiceFilter(
-        label="属地单位", field_name="project__reporting_unit", queryset=_units
+        label="属地单位", field_name="project__reporting_unit", queryset=_units, empty_label=ALL
     )
     pending = django_filters.BooleanFilter(
         label="待填报", field_name="planned_investment", lookup_expr="isnull", widget=_yes_no()

@@ -22,6 +22,7 @@ def form_page(
     save: Callable[[dict], object],
     success: str,
     intro: str = "",
+    warning: str = "",
     template: str = "projects/form.html",
 ) -> HttpResponse:
     """Show ``form``; on a valid POST call ``save`` (a service) and return to the project page.
@@ -36,7 +37,11 @@ def form_page(
         else:
             messages.success(request, success)
             return redirect("projects:detail", project_id=project.pk)
-    return render(request, template, {"project": project, "form": form, "title": title, "intro": intro})
+    return render(
+        request,
+        template,
+        {"project": project, "form": form, "title": title, "intro": intro, "warning": warning},
+    )
 
 
 def posted(request: HttpRequest):

@@ -104,7 +104,8 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
     if to_stage is None:
         raise Http404("该项目没有可转入的下一库。")
     form = StageMoveForm(posted(request), project=project, to_stage=to_stage)
-    # Said before the user fills anything in: what the move still lacks on the project itself.
+    # Said before the user fills anything in: what the move still lacks on the project itself (the
+    # dates this form asks for count as given).
     refusal = stage_move_refusal(
         from_stage=project.stage,
         to_stage=to_stage,
@@ -118,7 +119,7 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
         project=project,
         form=form,
         title=f"{project.get_stage_display()}库 → {to_stage.label}库",
-        intro=refusal or "",
+        warning=refusal or "",
         save=lambda data: project_stage_change(
             project=project,
             to_stage=to_stage,
