@@ -36,10 +36,11 @@ def parse_month(text: str | None, *, first: int = 1) -> tuple[int, int] | None:
     return (year, month) if first <= month <= 12 else None
 
 
-def amount_field(label: str, *, required: bool = False) -> forms.DecimalField:
+def amount_field(label: str, *, required: bool = False, initial: Decimal | None = None) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
+        initial=initial,
         max_digits=14,
         decimal_places=2,
         min_value=Decimal(0),
@@ -138,6 +139,9 @@ class ReasonForm(forms.Form):
 
 
 class ForecastForm(forms.ModelForm):
+    expected_investment = amount_field("预计本月完成投资(万元)", required=True)
+    expected_intake_amount = amount_field("预计新增入库总投资(万元)", required=True, initial=Decimal(0))
+
     class Meta:
         model = Forecast
         fields = ["expected_investment", "expected_intake_count", "expected_intake_amount", "note"]
@@ -148,9 +152,6 @@ class ForecastForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("expected_investment", "expected_intake_amount"):
-            field = self.fields[name]
-            self.fields[name] = amount_field(str(field.label), required=name == "expected_investment")
         self.fields["expected_intake_count"].error_messages["min_value"] = "不能为负数"
 
 
@@ -171,8 +172,13 @@ class FiguresForm(forms.Form):
     def clean(self):
         data = super().clean()
         for row in self.rows:
-            if data.get(f"ytd_{row.unit.pk}") is None and data.get(f"baseline_{row.unit.pk}") is not None:
-                self.add_error(f"ytd_{row.unit.pk}", "填写上年同期时须同时填写本年累计")
+            ytd = f"ytd_{row.unit.pk}"
+            if ytd in self.errors or row.locked or data.get(ytd) is not None:
+                continue
+            if row.official is not None:
+                self.add_error(ytd, "已录入的本年累计不能清空，如有误请改为正确数值")
+            elif data.get(f"baseline_{row.unit.pk}") is not None:
+                self.add_error(ytd, "填写上年同期时须同时填写本年累计")
         return data
 
     def lines(self) -> list[tuple]:

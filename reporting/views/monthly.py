@@ -65,14 +65,15 @@ def my_unit(request: HttpRequest) -> HttpResponse:
     month = chosen_month(request, unit=unit)
     rows = month_grid_rows(unit=unit, year=month.year, month=month.month, missing_first=True)
     year_forecasts = forecast_rows(units=[unit], year=month.year, months=range(1, month.month + 1))
+    days_left = month.days_left(timezone.localdate())
     return render(
         request,
         "reporting/my_unit.html",
         {
             "unit": unit,
             "month": month,
-            "days_left": month.days_left(timezone.localdate()),
-            "days_overdue": -month.days_left(timezone.localdate()),
+            "days_left": days_left,
+            "days_overdue": -days_left,
             "rows": rows,
             "missing": sum(1 for row in rows if row.report is None),
             "submission": unit_submission(unit=unit, year=month.year, month=month.month),
