@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from accounts.permissions import (
     ALL_UNITS_READERS,
     can_edit_unit,
+    can_read_project,
     can_read_unit,
     check_unit_edit,
     check_unit_read,
@@ -46,7 +47,7 @@ def can_edit_project(user, project: Project) -> bool:
 
 
 def check_project_read(user, project: Project) -> None:
-    if project.steward_id == user.pk or can_read_unit(user, project.responsible_unit_id):
+    if project.steward_id == user.pk or can_read_project(user, project):
         return
     check_unit_read(user, project.reporting_unit_id)
 

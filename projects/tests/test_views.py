@@ -328,3 +328,18 @@ def test_a_unit_fills_in_the_new_years_plan_after_the_rollover(client, world):
     client.post(reverse("projects:year_plan", args=[project.pk]), {"planned_investment": "3500"})
     assert ProjectYearPlan.objects.get(project=project, year=2023).planned_investment == Decimal("3500")
     assert ProjectYearPlan.objects.get(project=project, year=2022).planned_investment == Decimal("1000")
+
+
+def test_a_decision_returns_to_its_page_but_never_off_site(client, world):
+    client.force_login(world.admin)
+    project = world.projects[0]
+    detail = reverse("projects:detail", args=[project.pk])
+    response = client.post(
+        reverse("projects:exit_reject", args=[project.pk]), {"note": "继续洽谈", "next": detail}
+    )
+    assert response.url == detail
+    exit_request_create(project=project, reason=ExitReason.LAND_IDLE, note="闲置", by=world.reporter)
+    response = client.post(
+        reverse("projects:exit_reject", args=[project.pk]), {"note": "继续", "next": "https://evil.example/"}
+    )
+    assert response.url == reverse("projects:exits")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_any_role, roles_required, unit_member_view
@@ -160,6 +161,14 @@ def _pending_exit(project_id: int) -> ExitRequest:
     )
 
 
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to where the decision was taken (the project page or the 退库审批 list), never off-site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("projects:exits")
+
+
 @roles_required(Role.ADMIN)
 @require_POST
 def exit_approve(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -172,7 +181,7 @@ def exit_approve(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, "；".join(refusal.messages))
     else:
         messages.success(request, f"已批准“{pending.project}”退库。")
-    return redirect(request.POST.get("next") or "projects:exits")
+    return _back(request)
 
 
 @roles_required(Role.ADMIN)
@@ -187,7 +196,7 @@ def exit_reject(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, "；".join(refusal.messages))
     else:
         messages.success(request, f"已退回“{pending.project}”的退库申请。")
-    return redirect(request.POST.get("next") or "projects:exits")
+    return _back(request)
 
 
 @roles_required(Role.ADMIN)
