@@ -21,7 +21,7 @@ from ..bulletin_content import BulletinContent, escalation_lines, group_table, k
 from ..bulletin_document import document_write
 from ..bulletin_workbook import workbook_write
 from ..choices import RunStatus
-from ..models import Bulletin
+from ..models import Bulletin, RankingRun
 from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
 from .rankings import active_schemes, period_rank
 
@@ -75,9 +75,12 @@ def bulletin_publish(*, period: Period, actor=None) -> bool:
     """
     if published_bulletin(period=period) is not None:
         return False
-    content = bulletin_content(period=period)
-    if content.is_draft:
+    published_runs = RankingRun.objects.filter(
+        year=period.year, month=period.month, scheme__is_active=True, status=RunStatus.PUBLISHED
+    )
+    if published_runs.count() < active_schemes().count():
         raise BulletinError(f"{period.label}排名尚未全部发布，不能发布通报。")
+    content = bulletin_content(period=period)
     workbook = workbook_response_bytes(workbook_write(content))
     document = document_write(content)
     with transaction.atomic():

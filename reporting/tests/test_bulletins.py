@@ -349,6 +349,7 @@ class BulletinPublicationTests(MediaInTempDir, DemoTestCase):
         with self.assertRaises(BulletinError):
             bulletin_publish(period=Period(2022, 3))
         assert not Bulletin.objects.filter(year=2022, month=3).exists()
+        assert not RankingRun.objects.filter(year=2022, month=3).exists(), "nor does it rank the period"
 
     def test_anyone_with_a_role_downloads_the_published_files_unchanged(self):
         bulletin = Bulletin.objects.get(year=2022, month=2)
@@ -417,3 +418,10 @@ class BulletinPublicationTests(MediaInTempDir, DemoTestCase):
     def test_export_bulletin_refuses_a_bad_period_in_chinese(self):
         with self.assertRaisesMessage(CommandError, "统计期格式应为 YYYY-MM"):
             self.export("五月")
+
+    def test_a_draft_download_runs_the_same_number_of_queries_for_any_period(self):
+        self.login("leader")
+        for month in (3, 4):
+            self.client.get(self.url(month))  # ranks the period first
+            with self.assertNumQueries(13):
+                self.client.get(self.url(month))
