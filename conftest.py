@@ -7,3 +7,10 @@ def _fast_password_hashing():
     """Real hashing costs a third of a second per login; tests check behaviour, not key stretching."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Files the tests publish (bulletins, exports) never land in the project's media folder."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield

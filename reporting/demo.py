@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.roles import Role
-from common.periods import periods_of_year
+from common.periods import FIRST_PERIOD_MONTH, Period, periods_of_year
 from projects.choices import Field, Level, ProblemCategory, ProblemStatus, Stage
 from projects.models import Problem, Project, ProjectReport, ProjectYearPlan, StageChange, Tag
 from targets.models import (
@@ -36,9 +36,11 @@ from targets.models import (
     Unit,
 )
 
-from .choices import Metric
-from .models import CompositeWeight, Ladder, OfficialFigure, RankingScheme
+from .choices import EscalationStatus, Metric
+from .models import CompositeWeight, Escalation, Ladder, OfficialFigure, RankingRun, RankingScheme
 from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001
+from .services.escalations import escalation_close, escalation_record_meeting, escalation_submit_measures
+from .services.rankings import period_publish, period_rank
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "zhengzhou_jingkai_2022.json"
 DEMO_YEAR = 2022
@@ -185,6 +187,7 @@ def demo_load() -> DemoSummary:
         _load_lifecycle(random.Random(RANDOM_SEED + 2), units)
         _load_schemes(plan_year)
         _load_submissions(units, plan_year)
+        _load_rankings()
     return DemoSummary(
         units=Unit.objects.count(),
         projects=Project.objects.count(),
@@ -554,6 +557,33 @@ def _load_schemes(plan_year: PlanYear) -> None:
                 for indicator in indicators
             ]
         )
+
+
+def _load_rankings() -> None:
+    """1-2月 … 1-9月 published with their bulletins; 1-10月 drafted, waiting for the lead office.
+
+    The earliest escalations have run their course, so every state of one shows in the demo.
+    """
+    for month in range(FIRST_PERIOD_MONTH, LAST_REPORTED_MONTH):
+        period_publish(period=Period(DEMO_YEAR, month))
+    if not RankingRun.objects.filter(year=DEMO_YEAR, month=LAST_REPORTED_MONTH).exists():
+        period_rank(period=Period(DEMO_YEAR, LAST_REPORTED_MONTH))
+    pending = Escalation.objects.filter(year=DEMO_YEAR, month__lte=4, status=EscalationStatus.PENDING)
+    for escalation in pending.order_by("month"):
+        meeting_day = date(DEMO_YEAR, escalation.month + 1, 12)
+        if escalation.interviewer_role:
+            escalation_record_meeting(
+                escalation=escalation,
+                meeting_date=meeting_day,
+                interviewer=escalation.interviewer_role,
+                minutes="听取投资完成情况汇报，分析增速落后原因，要求制定整改方案、明确完成时限。",
+            )
+        escalation_submit_measures(
+            escalation=escalation,
+            measures="一是加快在建项目投资进度；二是推动已开工项目尽快入库纳统；三是每周调度重点项目。",
+        )
+        if escalation.month < 4:
+            escalation_close(escalation=escalation, closed_on=meeting_day + timedelta(days=30))
 
 
 def _load_official_figures(rng: random.Random, units: dict[str, Unit], plan_year: PlanYear) -> None:

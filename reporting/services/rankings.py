@@ -24,7 +24,7 @@ from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingSche
 from ..selectors.indicators import indicator_completion_rates
 from ..selectors.unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets
 from .notifications import notification_send, unit_users, users_with_role
-from .period_lock import period_lock
+from .submissions import submissions_lock_period
 
 # Rates are ranked as the bulletin prints them, to one decimal: two units the bulletin shows as
 # 5.1% share a rank rather than being split by a digit nobody sees.
@@ -309,6 +309,7 @@ def period_rank(*, period: Period) -> list[RankingRun]:
     return runs
 
 
+@transaction.atomic
 def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
     """Publish every active scheme's run for the period (drafting it first if need be)."""
     runs = []
@@ -316,7 +317,7 @@ def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
         run = ranking_compute(scheme=scheme, period=period)
         ranking_publish(run=run, actor=actor)
         runs.append(run)
-    period_lock(period=period, actor=actor)
+    submissions_lock_period(year=period.year, month=period.month, actor=actor)
     from .bulletins import bulletin_publish  # bulletins builds on this module, so import it late
 
     bulletin_publish(period=period, actor=actor)
