@@ -36,14 +36,20 @@ def parse_month(text: str | None, *, first: int = 1) -> tuple[int, int] | None:
     return (year, month) if first <= month <= 12 else None
 
 
-def amount_field(label: str, *, required: bool = False, initial: Decimal | None = None) -> forms.DecimalField:
+def amount_field(
+    label: str,
+    *,
+    required: bool = False,
+    initial: Decimal | None = None,
+    min_value: Decimal | None = Decimal(0),
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
         initial=initial,
         max_digits=14,
         decimal_places=2,
-        min_value=Decimal(0),
+        min_value=min_value,
         error_messages=AMOUNT_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
     )
@@ -77,7 +83,8 @@ class MonthEntriesForm(forms.Form):
         text = {"class": "form-control form-control-sm", "rows": 1}
         for row in rows:
             pid, report = row.project.pk, row.report
-            self.fields[f"amount_{pid}"] = amount_field("本月完成投资(万元)")
+            # The sign is the service's rule, so a negative amount is reported with the other rules.
+            self.fields[f"amount_{pid}"] = amount_field("本月完成投资(万元)", min_value=None)
             self.fields[f"amount_{pid}"].initial = report.amount if report else None
             self.fields[f"progress_{pid}"] = forms.CharField(
                 label="形象进度", required=False, widget=forms.Textarea(attrs=text)

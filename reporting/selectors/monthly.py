@@ -128,18 +128,12 @@ class BoardRow:
     reported: int
 
     @property
-    def status_label(self) -> str:
-        if self.submission is None:
-            return "未填报" if self.projects else "无填报项目"
-        return self.submission.get_status_display()
-
-    @property
     def is_draft(self) -> bool:
         return self.submission is None or self.submission.status == SubmissionStatus.DRAFT
 
 
 def submission_board(*, units: QuerySet[Unit], year: int, month: int) -> list[BoardRow]:
-    """Every unit's return for the month with its projects reported so far: three queries."""
+    """Every active unit's return for the month with its projects reported so far: three queries."""
     reported = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
     counts = {
         row["reporting_unit"]: row
@@ -150,7 +144,7 @@ def submission_board(*, units: QuerySet[Unit], year: int, month: int) -> list[Bo
         .order_by()
     }
     submissions = {s.unit_id: s for s in Submission.objects.filter(unit__in=units, year=year, month=month)}
-    return [
+    rows = [
         BoardRow(
             unit=unit,
             submission=submissions.get(unit.pk),
@@ -159,3 +153,5 @@ def submission_board(*, units: QuerySet[Unit], year: int, month: int) -> list[Bo
         )
         for unit in units.filter(is_active=True)
     ]
+    # Units with something to report come first; those with no project this month follow.
+    return sorted(rows, key=lambda row: row.submission is None and not row.projects)

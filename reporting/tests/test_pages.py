@@ -53,11 +53,11 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("size", [(1, 1), (3, 4)], ids=["small", "larger"])
-def test_each_page_runs_the_same_queries_whatever_the_number_of_units_and_projects(client, page, size):
+def test_each_page_runs_the_same_queries_whatever_the_number_of_units_and_projects(client, page_name, size):
     built = units(*size)
-    url, who, expected = PAGES[page]
+    url, who, expected = PAGES[page_name]
     user = built[0].reporter if who == "reporter" else UserFactory(role=Role.REVIEWER)
     client.force_login(user)
     assert queries(client, url(built[0])) == expected
