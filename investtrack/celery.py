@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.draft_due_rankings",
         "schedule": crontab(hour=8, minute=30),
     },
+    "weekly-dispatch": {
+        "task": "reporting.tasks.send_weekly_dispatch",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=15),
+    },
     "daily-quarter-and-year-end-assessments": {
         "task": "reporting.tasks.run_due_assessments",
         "schedule": crontab(hour=9, minute=0),

@@ -38,3 +38,8 @@ def run_due_assessments() -> int:
 @shared_task(acks_late=True)
 def run_export(export_id: int) -> bool:
     return exports.export_run(export_id=export_id)
+
+
+@shared_task(acks_late=True)
+def send_weekly_dispatch() -> int:
+    return schedule.weekly_dispatch_send(today=timezone.localdate())

@@ -6,9 +6,14 @@ each is safe to run any number of times a day.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
+from django.urls import reverse
+
 from common.periods import FIRST_PERIOD_MONTH, Period
+from projects.models import Project
+from projects.selectors import dispatch_projects
 from targets.models import PlanYear, Unit
 
 from ..choices import AssessmentKind, RunStatus, SubmissionStatus
@@ -95,3 +100,23 @@ def assessments_due(*, today: date) -> list[Assessment]:
                 if kind == AssessmentKind.ANNUAL:
                     annual_awards_compute(year=year)
     return done
+
+
+def weekly_dispatch_send(*, today: date) -> int:
+    """周调度: tell each 项目管家 which of their projects have no report this month or overdue problems."""
+    by_steward = defaultdict(list)
+    for project in dispatch_projects(projects=Project.objects.filter(steward__isnull=False), on=today):
+        by_steward[project.steward].append(project)
+    year, week, _ = today.isocalendar()
+    sent = 0
+    for steward, projects in by_steward.items():
+        names = "、".join(project.name for project in projects[:5])
+        more = f"等{len(projects)}个项目" if len(projects) > 5 else ""
+        sent += notification_send(
+            users=[steward],
+            key=f"dispatch:{year}-W{week:02d}",
+            title=f"周调度：{len(projects)}个项目本月未报或有逾期问题",
+            body=f"{names}{more}，请督促填报并推进问题销号。",
+            link=reverse("projects:dispatch"),
+        )
+    return sent

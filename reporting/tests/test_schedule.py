@@ -75,3 +75,19 @@ def test_assessments_wait_for_the_quarter_end_ranking_to_be_published(setup):
     assert len(assessments_due(today=date(2022, 4, 10))) == 1
     assert assessments_due(today=date(2022, 4, 11)) == []
     assert Assessment.objects.get().kind == AssessmentKind.QUARTER
+
+
+def test_the_weekly_dispatch_tells_each_steward_once_a_week():
+    from projects.choices import Stage
+    from reporting.services.schedule import weekly_dispatch_send
+    from tests.factories import ProjectFactory, ProjectReportFactory
+
+    steward = UserFactory(role=Role.UNIT_HEAD)
+    silent = ProjectFactory(steward=steward, stage=Stage.UNDER_CONSTRUCTION, name="本月未报项目")
+    reported = ProjectFactory(steward=steward, stage=Stage.UNDER_CONSTRUCTION, name="已报项目")
+    ProjectReportFactory(project=reported, year=2022, month=5)
+    assert weekly_dispatch_send(today=date(2022, 5, 16)) == 1
+    assert weekly_dispatch_send(today=date(2022, 5, 18)) == 0, "the same week: nothing new"
+    notification = Notification.objects.get(user=steward)
+    assert silent.name in notification.body and reported.name not in notification.body
+    assert weekly_dispatch_send(today=date(2022, 5, 23)) == 1
