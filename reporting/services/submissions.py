@@ -96,9 +96,13 @@ def submissions_claim_for_import(*, units: Iterable[Unit], year: int, month: int
     if closed:
         names = "、".join(f"{s.unit.name}（{s.get_status_display()}）" for s in closed)
         raise SubmissionError(f"以下单位{year}年{month}月已报送或已锁定，不能导入：{names}")
-    Submission.objects.bulk_create(
-        [Submission(unit=unit, year=year, month=month) for unit in units if unit.pk not in existing]
-    )
+    try:
+        with transaction.atomic():
+            Submission.objects.bulk_create(
+                [Submission(unit=unit, year=year, month=month) for unit in units if unit.pk not in existing]
+            )
+    except IntegrityError as exc:  # someone started one of these months meanwhile
+        raise StaleEditError("导入期间报送状态发生了变化，请重新导入。") from exc
     claimed = Submission.objects.filter(
         pk__in=[s.pk for s in existing.values()], status=SubmissionStatus.DRAFT
     ).update(version=F("version") + 1, updated_at=timezone.now())
@@ -244,7 +248,9 @@ def submissions_lock_period(*, year: int, month: int, actor) -> int:
             for unit_id in Unit.objects.filter(is_active=True).values_list("pk", flat=True)
             for m in months
             if (unit_id, m) not in existing
-        ]
+        ],
+        # A return started meanwhile is locked with the others below.
+        ignore_conflicts=True,
     )
     to_lock = list(
         Submission.objects.select_for_update()
