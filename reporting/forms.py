@@ -64,7 +64,6 @@ class GridLine:
     progress: forms.BoundField
     problems: forms.BoundField
     version: forms.BoundField
-    confirm: forms.BoundField
 
 
 class MonthEntriesForm(forms.Form):
@@ -97,9 +96,9 @@ class MonthEntriesForm(forms.Form):
             self.fields[f"version_{pid}"] = forms.IntegerField(
                 required=False, widget=forms.HiddenInput, initial=report.version if report else None
             )
-            # Checked only next to a warning; it carries the amount confirmed, so changing the
-            # amount afterwards asks again.
-            self.fields[f"confirm_{pid}"] = forms.DecimalField(required=False, widget=forms.HiddenInput)
+            # A checkbox shown only next to a warning (see the template); it carries the amount
+            # confirmed, so changing the amount afterwards asks again.
+            self.fields[f"confirm_{pid}"] = forms.DecimalField(required=False)
 
     def lines(self) -> list[GridLine]:
         return [
@@ -109,7 +108,6 @@ class MonthEntriesForm(forms.Form):
                 progress=self[f"progress_{row.project.pk}"],
                 problems=self[f"problems_{row.project.pk}"],
                 version=self[f"version_{row.project.pk}"],
-                confirm=self[f"confirm_{row.project.pk}"],
             )
             for row in self.rows
         ]
