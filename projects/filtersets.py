@@ -11,9 +11,10 @@ from accounts.permissions import readable_units
 from targets.models import Unit
 
 from .access import readable_projects
-from .choices import Level, MilestoneKind, ProblemCategory, ProblemStatus
+from .choices import Field, Level, MilestoneKind, ProblemCategory, ProblemStatus, Stage
 from .forms import style_fields
 from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
+from .rules import missing_registration
 
 ALL = "全部"
 
@@ -111,3 +112,40 @@ class YearPlanFilterSet(StyledFilterSet):
     class Meta:
         model = ProjectYearPlan
         fields: list[str] = []
+
+
+class ProjectListFilterSet(StyledFilterSet):
+    """项目清单: every project the user may read, filtered on what the lead office asks about."""
+
+    q = django_filters.CharFilter(label="搜索", method=_search(("name", "code", "company")))
+    stage = django_filters.ChoiceFilter(label="所在库", choices=Stage.choices, empty_label=ALL)
+    level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices, empty_label=ALL)
+    field = django_filters.ChoiceFilter(label="项目领域", choices=Field.choices, empty_label=ALL)
+    tag = django_filters.ModelChoiceFilter(
+        label="标签", field_name="tags", queryset=Tag.objects.all(), empty_label=ALL
+    )
+    reporting_unit = django_filters.ModelChoiceFilter(label="属地单位", queryset=_units, empty_label=ALL)
+    responsible_unit = django_filters.ModelChoiceFilter(label="责任局办", queryset=_units, empty_label=ALL)
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办", empty_label=ALL
+    )
+    is_registered = django_filters.BooleanFilter(label="已入库纳统", widget=_yes_no())
+    missing_registration = django_filters.BooleanFilter(
+        label="应入未入", method="filter_missing_registration", widget=_yes_no()
+    )
+    investment_min = django_filters.NumberFilter(
+        label="总投资不低于(万元)", field_name="total_investment", lookup_expr="gte"
+    )
+    investment_max = django_filters.NumberFilter(
+        label="总投资不高于(万元)", field_name="total_investment", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(Q(reporting_unit=value) | Q(responsible_unit=value))
+
+    def filter_missing_registration(self, queryset, name, value):
+        return queryset.filter(missing_registration()) if value else queryset.exclude(missing_registration())

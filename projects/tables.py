@@ -292,3 +292,41 @@ class YearPlanTable(BaseTable):
         model = ProjectYearPlan
         fields = ()
         sequence = ("project", "reporting_unit", "year", "planned_investment", "actions")
+
+
+class ProjectListTable(BaseTable):
+    """项目清单: one row per project with its library, 入库 status, money and warnings; sortable."""
+
+    name = _project_link()
+    code = tables.Column(verbose_name="项目代码")
+    warnings = tables.Column(verbose_name="预警", accessor="pk", orderable=False)
+    stage = tables.Column(verbose_name="所在库")
+    reporting_unit = _unit("属地单位", "reporting_unit")
+    responsible_unit = _unit("责任局办", "responsible_unit")
+    level = tables.Column(verbose_name="项目级别")
+    field = tables.Column(verbose_name="项目领域")
+    tags = tables.ManyToManyColumn(verbose_name="标签", orderable=False)
+    total_investment = WanColumn("总投资(万元)")
+    annual_plan = WanColumn("年度计划投资(万元)")
+    is_registered = tables.BooleanColumn(verbose_name="入库纳统", yesno="已入库,未入库")
+
+    def render_warnings(self, record: Project) -> str:
+        return warning_badges(record) or ""
+
+    class Meta(BaseTable.Meta):
+        model = Project
+        fields = ()
+        sequence = (
+            "name",
+            "code",
+            "warnings",
+            "stage",
+            "reporting_unit",
+            "responsible_unit",
+            "level",
+            "field",
+            "tags",
+            "total_investment",
+            "annual_plan",
+            "is_registered",
+        )

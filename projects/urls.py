@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import boards, intake, problems, project, rollover, stewards
+from .views import boards, intake, listing, problems, project, rollover, stewards
 
 app_name = "projects"
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("milestones/overdue/", stewards.overdue_milestone_list, name="overdue_milestones"),
     path("rollover/", rollover.rollover, name="rollover"),
     path("year-plans/", rollover.year_plans, name="year_plans"),
+    path("list/", listing.project_list, name="list"),
+    path("list/export/", listing.project_list_export, name="list_export"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulletins, exports, figures, forecasts, history, imports, monthly, rankings
+from .views import bulletins, cockpit, exports, figures, forecasts, history, imports, monthly, rankings
 
 app_name = "reporting"
 
@@ -58,4 +58,10 @@ urlpatterns += [
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
     path("exports/<int:export_id>/status/", exports.export_status, name="export_status"),
     path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
+]
+
+# Dashboards (issue 5): the leaders' cockpit and a unit's year.
+urlpatterns += [
+    path("cockpit/", cockpit.cockpit_view, name="cockpit"),
+    path("units/<int:unit_id>/", cockpit.unit_view, name="unit"),
 ]

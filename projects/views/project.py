@@ -3,6 +3,8 @@ and the year's planned investment."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +29,7 @@ from ..forms import (
     YearPlanForm,
 )
 from ..listing import reference_date
-from ..models import PROCEDURES, ExitRequest, Project, ProjectYearPlan
+from ..models import PROCEDURES, ExitRequest, Project, ProjectReport, ProjectYearPlan
 from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
 from ..selectors import library_year, overdue_milestones, problem_list, project_detail
 from ..services import (
@@ -57,6 +59,24 @@ def _is_admin(user) -> bool:
     return has_any_role(user, (Role.ADMIN,))
 
 
+def _monthly_series(project: Project) -> tuple[list[tuple[ProjectReport, Decimal]], dict]:
+    """The project's monthly reports of its latest reported year with their running YTD, and the
+    chart of them (static/js/charts.js)."""
+    reports = list(project.reports.order_by("-year", "month"))
+    year = reports[0].year if reports else None
+    rows, ytd = [], Decimal(0)
+    for report in (report for report in reports if report.year == year):
+        ytd += report.amount
+        rows.append((report, ytd))
+    chart = {
+        "type": "bar",
+        "categories": [f"{report.month}月" for report, _ in rows],
+        "series": [{"name": "本月完成投资", "data": [float(report.amount) for report, _ in rows]}],
+        "unit": "万元",
+    }
+    return rows, chart
+
+
 @unit_member_view
 def detail(request: HttpRequest, project_id: int) -> HttpResponse:
     on = reference_date(request)
@@ -66,6 +86,7 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
     overdue = set(
         overdue_milestones(on=on, projects=Project.objects.filter(pk=project.pk)).values_list("pk", flat=True)
     )
+    monthly, monthly_chart = _monthly_series(project)
     return render(
         request,
         "projects/detail.html",
@@ -94,6 +115,8 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "problems": problem_list(problems=project.problem_items.all(), on=on),
             "year_plans": project.year_plans.all(),
             "open_year": library_year(),
+            "monthly": monthly,
+            "monthly_chart": monthly_chart,
         },
     )
 

@@ -1,0 +1,80 @@
+"""项目清单: every project the user may read, filtered, sorted and paginated; exported as seen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from accounts.permissions import unit_member_view
+from common.spreadsheets import OutColumn
+
+from ..access import readable_projects
+from ..exports import BOARD_COLUMNS, board_rows, xlsx_response
+from ..filtersets import ProjectListFilterSet
+from ..listing import filtered
+from ..models import Project, ProjectYearPlan
+from ..selectors import library_year, with_warnings
+from ..tables import ProjectListTable
+
+PER_PAGE = 25
+LIST_COLUMNS = (
+    *BOARD_COLUMNS[:4],
+    OutColumn("所在库", "stage"),
+    OutColumn("入库纳统", "registered"),
+    *BOARD_COLUMNS[4:],
+)
+
+
+def listed_projects(*, user, year: int, on: date) -> QuerySet[Project]:
+    """The projects ``user`` may read with ``year``'s annual plan and their warnings on ``on``."""
+    annual_plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year)
+    return with_warnings(
+        readable_projects(user)
+        .select_related("reporting_unit", "responsible_unit", "steward")
+        .prefetch_related("tags")
+        .annotate(annual_plan=Subquery(annual_plan.values("planned_investment")[:1])),
+        on=on,
+    )
+
+
+def _filterset(request: HttpRequest) -> ProjectListFilterSet:
+    projects = listed_projects(user=request.user, year=library_year(), on=timezone.localdate())
+    return filtered(request, queryset=projects, filterset_class=ProjectListFilterSet)
+
+
+@unit_member_view
+def project_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filterset(request)
+    table = ProjectListTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/list.html",
+        {"filterset": filterset, "table": table, "year": library_year(), "export_query": query.urlencode()},
+    )
+
+
+@unit_member_view
+def project_list_export(request: HttpRequest) -> HttpResponse:
+    filterset = _filterset(request)
+    projects = filterset.qs
+    sort = request.GET.get("sort")
+    if sort:
+        # The table knows how each column sorts (a unit by its sort order): the file keeps the order.
+        projects = ProjectListTable(projects, order_by=sort).data.data
+    rows = [
+        {
+            **row,
+            "stage": project.get_stage_display(),
+            "registered": "已入库" if project.is_registered else "未入库",
+        }
+        for project, row in zip(projects, board_rows(projects), strict=True)
+    ]
+    return xlsx_response(title=f"{library_year()}年项目清单", columns=LIST_COLUMNS, rows=rows)

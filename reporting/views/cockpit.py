@@ -1,0 +1,54 @@
+"""领导驾驶舱 and the unit page: each view reads one selector and renders it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from accounts.permissions import check_unit_read, roles_required, unit_member_view
+from accounts.roles import Role
+from common.periods import Period
+from targets.models import Unit
+
+from ..forms_rankings import PeriodForm
+from ..selectors.cockpit import cockpit, unit_page, unit_period
+from ..selectors.rankings import latest_period
+
+
+def _period(request: HttpRequest) -> Period | None:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["period"]
+    return latest_period()
+
+
+def _unit_period(request: HttpRequest) -> tuple[int, int]:
+    """``?period=2022-05`` shows 1-5月; ``?year=2022`` the year's latest ranked period; else the latest."""
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        period = form.cleaned_data["period"]
+        return period.year, period.month
+    latest = latest_period()
+    try:
+        year = int(request.GET["year"])
+    except (KeyError, ValueError):
+        year = latest.year if latest else timezone.localdate().year
+    period = unit_period(year=year, user=request.user)
+    return year, period.month if period else 12
+
+
+@roles_required(Role.LEADER, Role.ADMIN, Role.REVIEWER)
+def cockpit_view(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    context = {"cockpit": cockpit(period=period, user=request.user)} if period else {}
+    return render(request, "reporting/cockpit.html", context)
+
+
+@unit_member_view
+def unit_view(request: HttpRequest, unit_id: int) -> HttpResponse:
+    check_unit_read(request.user, unit_id)
+    unit = get_object_or_404(Unit, pk=unit_id)
+    year, through = _unit_period(request)
+    page = unit_page(unit=unit, year=year, through=through, user=request.user)
+    return render(request, "reporting/unit.html", {"page": page})

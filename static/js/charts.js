@@ -1,0 +1,95 @@
+// Draws every <div data-chart="ID"> from the JSON in <script id="ID" type="application/json">.
+// Specs are built on the server; this file only maps them onto ECharts options, so pages carry no
+// inline script and every chart has its numbers in a table beside it.
+(function () {
+  "use strict";
+
+  var palette = ["#0d6efd", "#6c757d", "#198754", "#dc3545", "#fd7e14", "#6f42c1"];
+
+  // A rank chart sets "inverse" so that first place is drawn at the top.
+  function percentAxis(spec) {
+    var axis = { type: "value", axisLabel: { formatter: "{value}" + (spec.unit || "") } };
+    if (spec.inverse) {
+      axis.inverse = true;
+      axis.min = 1;
+      axis.max = spec.max || null;
+      axis.minInterval = 1;
+    }
+    return axis;
+  }
+
+  function barOption(spec) {
+    var series = spec.series.map(function (s, index) {
+      var item = {
+        name: s.name,
+        type: "bar",
+        data: s.data.map(function (value, i) {
+          var colour = s.colours ? s.colours[i] : palette[index % palette.length];
+          return { value: value, itemStyle: { color: colour } };
+        }),
+        label: { show: true, position: "top", formatter: function (p) { return p.value === null ? "" : p.value; } },
+      };
+      if (index === 0 && spec.markLine !== undefined && spec.markLine !== null) {
+        item.markLine = {
+          symbol: "none",
+          label: { formatter: spec.markLineLabel || "" },
+          lineStyle: { type: "dashed", color: "#dc3545" },
+          data: [{ yAxis: spec.markLine }],
+        };
+      }
+      return item;
+    });
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { show: spec.series.length > 1 },
+      grid: { left: 50, right: 20, top: 40, bottom: 60 },
+      xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 8 ? 30 : 0 } },
+      yAxis: percentAxis(spec),
+      series: series,
+    };
+  }
+
+  function lineOption(spec) {
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { show: true },
+      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: "category", data: spec.categories },
+      yAxis: percentAxis(spec),
+      series: spec.series.map(function (s, index) {
+        return { name: s.name, type: "line", data: s.data, color: palette[index % palette.length], label: { show: true } };
+      }),
+    };
+  }
+
+  function pieOption(spec) {
+    return {
+      animation: false,
+      tooltip: { trigger: "item" },
+      legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: spec.series[0].data.map(function (value, i) {
+        return { name: spec.categories[i], value: value };
+      }), label: { formatter: "{b}\n{c}" } }],
+    };
+  }
+
+  function draw(element) {
+    var source = document.getElementById(element.dataset.chart);
+    if (!source || typeof echarts === "undefined") {
+      return;
+    }
+    var spec = JSON.parse(source.textContent);
+    var option = { bar: barOption, line: lineOption, pie: pieOption }[spec.type](spec);
+    var chart = echarts.init(element, null, { renderer: "svg" });
+    chart.setOption(option);
+    element.dataset.rendered = "true";
+    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("beforeprint", function () { chart.resize(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(draw);
+  });
+})();
