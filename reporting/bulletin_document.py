@@ -18,30 +18,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from common.spreadsheets import OutColumn
 from common.templatetags.figures import format_wan, pct, yi
 
 from .bulletin_content import BulletinContent, EscalationLine, GroupTable, Line, Placing
+from .bulletin_workbook import UNIT_LINE, group_columns, line_values
 from .choices import Metric, RowStatus
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
-
-TABLE_HEADERS = (
-    "序号",
-    "单位",
-    "年度目标",
-    "累计完成",
-    "完成率",
-    "时序进度",
-    "超(低)时序进度",
-    "上年同期",
-    "增速",
-    "排名",
-    "备注",
-)
-# Columns right-aligned as figures: everything but 单位 and 备注.
-TEXT_COLUMNS = frozenset({1, len(TABLE_HEADERS) - 1})
 
 
 def document_write(content: BulletinContent) -> bytes:
@@ -58,7 +44,7 @@ def document_write(content: BulletinContent) -> bytes:
     for number, group in enumerate(content.groups, start=1):
         caption = f"表{number}  {group.scheme}（{content.period.label}）"
         _paragraph(document, caption, size=14, bold=True, font=HEADING_FONT, centred=True)
-        _paragraph(document, "单位：万元、%", size=10, right=True)
+        _paragraph(document, UNIT_LINE, size=10, right=True)
         _ranking_table(document, group)
 
     buffer = io.BytesIO()
@@ -138,35 +124,30 @@ def _escalation_sentence(escalation: EscalationLine, *, draft: bool) -> str:
 
 
 def _ranking_table(document, group: GroupTable) -> None:
+    columns = group_columns(group)
     lines: list[Line] = [group.total, *group.lines]
-    table = document.add_table(rows=1 + len(lines), cols=len(TABLE_HEADERS))
+    table = document.add_table(rows=1 + len(lines), cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     # Row by row: python-docx rebuilds the whole grid on every table.cell() call.
-    for cell, header in zip(table.rows[0].cells, TABLE_HEADERS, strict=True):
-        _cell(cell, header, bold=True, centred=True)
+    for cell, column in zip(table.rows[0].cells, columns, strict=True):
+        _cell(cell, column.label, bold=True, centred=True)
     for row, line in zip(table.rows[1:], lines, strict=True):
-        for index, (cell, value) in enumerate(zip(row.cells, _table_values(line), strict=True)):
-            _cell(cell, value, bold=line is group.total, right=index not in TEXT_COLUMNS)
+        values = line_values(line)
+        for cell, column in zip(row.cells, columns, strict=True):
+            text = _shown(column, values.get(column.key))
+            _cell(cell, text, bold=line is group.total, right=column.kind != "text")
     # Keep each header on every printed page of a long table.
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
-def _table_values(line: Line) -> list[str]:
-    rank = "" if line.serial is None else (str(line.rank) if line.rank is not None else "—")
-    return [
-        "" if line.serial is None else str(line.serial),
-        line.unit,
-        format_wan(line.target),
-        format_wan(line.ytd_completed),
-        format_wan(line.completion_pct, 1),
-        format_wan(line.time_progress_pct, 1),
-        format_wan(line.progress_gap_pct, 1),
-        format_wan(line.baseline),
-        format_wan(line.growth_pct, 1),
-        rank,
-        line.note,
-    ]
+def _shown(column: OutColumn, value: object) -> str:
+    """A cell as the workbook's number format shows it."""
+    if value is None:
+        return ""
+    if column.kind in ("money", "pct"):
+        return format_wan(value, column.places)
+    return str(value)
 
 
 def _set_fonts(document) -> None:

@@ -93,7 +93,15 @@ def _sheet_name(group: str, scheme: str, used: set[str]) -> str:
     return name
 
 
-def _line_values(line: Line) -> dict[str, object]:
+def group_columns(group: GroupTable) -> list[OutColumn]:
+    """The bulletin's columns, with the score a composite scheme ranks on before 排名."""
+    columns = list(GROUP_COLUMNS)
+    if group.metric == Metric.COMPOSITE:
+        columns.insert(-2, SCORE_COLUMN)
+    return columns
+
+
+def line_values(line: Line) -> dict[str, object]:
     values = asdict(line)
     # A unit whose growth is undefined has no place: the ranking shows it as "—".
     if line.serial is not None and line.rank is None:
@@ -102,9 +110,6 @@ def _line_values(line: Line) -> dict[str, object]:
 
 
 def _write_group(sheet: Worksheet, content: BulletinContent, group: GroupTable) -> None:
-    columns = list(GROUP_COLUMNS)
-    if group.metric == Metric.COMPOSITE:
-        columns.insert(-2, SCORE_COLUMN)
     note = (
         f"注：{group.scheme}，按{group.metric_label}排名；时序进度为{content.period.label}占全年的比例；"
         "未报送的单位排在最后，视同倒数第一。"
@@ -114,10 +119,10 @@ def _write_group(sheet: Worksheet, content: BulletinContent, group: GroupTable) 
     write_table(
         sheet,
         title=content.title,
-        columns=columns,
-        rows=[_line_values(line) for line in group.lines],
+        columns=group_columns(group),
+        rows=[line_values(line) for line in group.lines],
         unit_line=UNIT_LINE,
-        total_row=_line_values(group.total),
+        total_row=line_values(group.total),
         note=note,
     )
 

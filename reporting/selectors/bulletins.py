@@ -61,8 +61,10 @@ def key_projects(*, period: Period) -> QuerySet[Project]:
         project=OuterRef("pk"), year=period.year, month__lte=period.month
     ).order_by()
     ytd = reports.values("project").annotate(total=Sum("amount")).values("total")
-    plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=period.year).values(
-        "planned_investment"
+    plan = (
+        ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=period.year)
+        .order_by()
+        .values("planned_investment")
     )
     progress = reports.exclude(progress="").order_by("-month").values("progress")[:1]
     money = DecimalField(max_digits=14, decimal_places=2)
