@@ -49,12 +49,10 @@ def _xlsx(workbook: Workbook, filename: str) -> HttpResponse:
 
 
 def _page(request, form, outcome: ImportOutcome | None, *, title: str, template_url: str, columns: str):
-    status = 200 if outcome is None or outcome.saved else 422
     return render(
         request,
         "reporting/import.html",
         {"form": form, "outcome": outcome, "title": title, "template_url": template_url, "columns": columns},
-        status=status,
     )
 
 
