@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from targets.models import Unit
 
-from .roles import Role
+from .roles import BUSINESS_ROLES, Role
 
 ALL_UNITS_READERS = (Role.ADMIN, Role.REVIEWER, Role.LEADER)
 UNIT_EDITORS = (Role.REPORTER, Role.UNIT_HEAD)
@@ -112,6 +112,23 @@ def roles_required(*roles: Role) -> Callable:
     return decorator
 
 
+def duty_required(role: Role) -> Callable:
+    """三权分立: only holders of ``role`` reach the view, and a superuser is not let in: whoever
+    runs the business does not also read the audit log or manage lockouts."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(role):
+                raise PermissionDenied(f"只有{role.label}可以执行此操作。")
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapped, f"roles:{role}")
+
+    return decorator
+
+
 def unit_member_view(view: Callable) -> Callable:
     """Any logged-in user with a role; the view itself limits what it shows to ``readable_units``
     and calls ``check_unit_read`` / ``check_unit_edit`` for the unit it touches."""
@@ -121,6 +138,9 @@ def unit_member_view(view: Callable) -> Callable:
     def wrapped(request, *args, **kwargs):
         if not request.user.is_superuser and not request.user.role_names:
             raise PermissionDenied("您的账号尚未分配角色，请联系管理员。")
+        if not has_any_role(request.user, BUSINESS_ROLES):
+            # 系统管理员, 安全管理员 and 审计管理员 administer the system, not its data (三权分立).
+            raise PermissionDenied("系统管理员、安全管理员和审计管理员不能查看或修改业务数据。")
         return view(request, *args, **kwargs)
 
     return _mark(wrapped, "unit-scoped")

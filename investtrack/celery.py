@@ -25,4 +25,5 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.run_due_assessments",
         "schedule": crontab(hour=9, minute=0),
     },
+    "nightly-database-backup": {"task": "audit.tasks.backup_database", "schedule": crontab(hour=2, minute=0)},
 }

@@ -14,6 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
+# Whether this is a production deployment, fixed here: the test runner turns DEBUG off for every
+# test, which must not make development look like production (loaddemo's guard reads this).
+PRODUCTION = not DEBUG
 
 _DEV_SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "targets",
     "projects",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.AccountSecurityMiddleware",
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 if not DEBUG:
@@ -92,10 +98,31 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.NotUsernameValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+
+# 等保2.0 身份鉴别: lock after LOGIN_FAILURE_LIMIT wrong passwords within the window; change the
+# password at first login and after PASSWORD_MAX_AGE_DAYS; a second factor for the roles of
+# accounts.roles.OTP_ROLES when OTP_REQUIRED (on in production unless turned off explicitly).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+LOCKOUT_MINUTES = env.int("LOCKOUT_MINUTES", default=env.int("AXES_COOLOFF_MINUTES", default=30))
+FORCE_PASSWORD_CHANGE = env.bool("FORCE_PASSWORD_CHANGE", default=True)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
+OTP_ISSUER = env.str("OTP_ISSUER", default="InvestTrack")
+
+# 安全审计: events are kept at least six months (网络安全法 第二十一条); the purge refuses less.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Only behind a reverse proxy that sets X-Forwarded-For may it be trusted for the source address.
+AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+# Where the nightly backup (audit.tasks.backup_database, `manage.py backup_db`) writes its dumps.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -140,11 +167,38 @@ if not CELERY_BROKER_URL:
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="investtrack@localhost")
 
+# Idle sessions end after SESSION_COOKIE_AGE seconds: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Behind a TLS-terminating proxy, name the header it sets, e.g. "HTTP_X_FORWARDED_PROTO,https".
+    if env.str("SECURE_PROXY_SSL_HEADER", default=""):
+        SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER"))
+# The pages' own scripts are static files (no inline <script> or on…= handlers), so script-src
+# is 'self' only. style-src also allows 'unsafe-inline': templates size columns and progress bars
+# with style="" attributes, which CSP cannot allow by hash or nonce; styles cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+# Uploads: the spreadsheet reader refuses files over its own limit with a Chinese message; these
+# keep anything larger from being held in memory first.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
 

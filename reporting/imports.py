@@ -17,6 +17,8 @@ from typing import IO
 from django.db import transaction
 from openpyxl import Workbook
 
+from audit.models import AuditAction
+from audit.services import audited
 from common.periods import Period
 from common.spreadsheets import (
     Column,
@@ -138,6 +140,7 @@ def _find_projects(table: Table, *, unit: Unit | None) -> dict[int, Project]:
     return found
 
 
+@audited(AuditAction.IMPORT)
 def reports_import(
     *,
     source: Source,
@@ -293,6 +296,7 @@ def unit_lookup(units: Iterable[Unit] | None = None) -> dict[str, Unit]:
     return lookup
 
 
+@audited(AuditAction.IMPORT)
 def figures_import(*, source: Source, period: Period, actor, file_name: str) -> ImportOutcome:
     """Import the official figures of a period (单位, 本年累计完成(万元), 上年同期累计(万元))."""
     try:
@@ -375,6 +379,7 @@ def _choice(table: Table, row, key: str, choices) -> str | None:
     return value
 
 
+@audited(AuditAction.IMPORT)
 def projects_import(
     *, source: Source, year: int, actor, file_name: str, unit: Unit | None = None
 ) -> ImportOutcome:

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audited
 from common.spreadsheets import SpreadsheetError, Table, filled_sheet_names, normalise_header, read_table
 from common.templatetags.figures import format_wan
 
@@ -183,6 +185,7 @@ class _Sheet:
     lines: list[_Line] = field(default_factory=list)
 
 
+@audited(AuditAction.IMPORT)
 def targets_import(
     *,
     source: str | os.PathLike[str] | IO[bytes],

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, roles_required, unit_member_view
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
 
 from .forms import AllocationGridForm, TargetImportForm
@@ -87,6 +89,7 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
 
 
 @roles_required(*ALL_UNITS_READERS)
+@audited(AuditAction.EXPORT)
 def table_export(request: HttpRequest, table_id: int) -> HttpResponse:
     table = get_object_or_404(AllocationTable.objects.select_related("plan_year"), pk=table_id)
     workbook = allocation_workbook(tables=AllocationTable.objects.filter(pk=table.pk))
@@ -94,6 +97,7 @@ def table_export(request: HttpRequest, table_id: int) -> HttpResponse:
 
 
 @roles_required(*ALL_UNITS_READERS)
+@audited(AuditAction.EXPORT)
 def plan_year_export(request: HttpRequest, plan_year_id: int) -> HttpResponse:
     plan_year = get_object_or_404(PlanYear, pk=plan_year_id)
     workbook = allocation_workbook(tables=plan_year.tables.all())
@@ -101,6 +105,7 @@ def plan_year_export(request: HttpRequest, plan_year_id: int) -> HttpResponse:
 
 
 @roles_required(Role.ADMIN)
+@audited(AuditAction.DOWNLOAD)
 def import_template(request: HttpRequest) -> HttpResponse:
     return _xlsx_response(allocation_template_workbook(), "分解表导入模板.xlsx")
 

@@ -14,6 +14,8 @@ from accounts.permissions import (
     readable_units,
     unit_member_view,
 )
+from audit.models import AuditAction
+from audit.services import audited
 from targets.models import Unit
 
 from ..access import readable_projects
@@ -110,6 +112,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @unit_member_view
+@audited(AuditAction.EXPORT)
 def board_export(request: HttpRequest) -> HttpResponse:
     stage = _stage(request)
     filterset, year = _board(request, library_year())

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units, unit_member_view
+from audit.models import AuditAction
+from audit.services import audited
 
 from ..access import readable_projects
 from ..exports import MISSING_REGISTRATION_COLUMNS, missing_registration_rows, xlsx_response
@@ -92,6 +94,7 @@ def missing_registration(request: HttpRequest) -> HttpResponse:
 
 
 @unit_member_view
+@audited(AuditAction.EXPORT)
 def missing_registration_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(
         title="应入未入项目清单",

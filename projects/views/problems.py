@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.permissions import unit_member_view
+from audit.models import AuditAction
+from audit.services import audited
 
 from ..access import check_problem_edit, check_project_edit, readable_problems
 from ..choices import ProblemStatus
@@ -41,6 +43,7 @@ def problem_index(request: HttpRequest) -> HttpResponse:
 
 
 @unit_member_view
+@audited(AuditAction.EXPORT)
 def problem_export(request: HttpRequest) -> HttpResponse:
     filterset = filtered(
         request,

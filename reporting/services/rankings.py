@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audited
 from common.periods import Period
 from targets.models import Unit
 
@@ -310,6 +312,7 @@ def period_rank(*, period: Period) -> list[RankingRun]:
 
 
 @transaction.atomic
+@audited(AuditAction.PUBLISH, obj_kwarg="period")
 def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
     """Publish every active scheme's run for the period (drafting it first if need be)."""
     runs = []

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.permissions import can_approve_unit, has_any_role
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common.periods import Period
 from projects.models import ProjectReport
 from targets.models import Unit
@@ -215,6 +217,7 @@ def submission_lock(*, submission: Submission, actor) -> Submission:
     )
 
 
+@audited(AuditAction.UNLOCK, obj_kwarg="submission")
 def submission_unlock(*, submission: Submission, actor, reason: str) -> Submission:
     """解锁: only an admin, only with a reason; the return goes back to draft and the reason is kept."""
     if not has_any_role(actor, (Role.ADMIN,)):

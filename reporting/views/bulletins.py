@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from accounts.permissions import unit_member_view
+from audit.models import AuditAction
+from audit.services import audited
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 
@@ -50,6 +52,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 
 
 @unit_member_view
+@audited(AuditAction.DOWNLOAD)
 def bulletin_workbook_download(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return _bulletin_file(
         request,
@@ -62,6 +65,7 @@ def bulletin_workbook_download(request: HttpRequest, year: int, month: int) -> H
 
 
 @unit_member_view
+@audited(AuditAction.DOWNLOAD)
 def bulletin_document_download(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return _bulletin_file(
         request,

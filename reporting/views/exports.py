@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.permissions import has_any_role, unit_member_view
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common.spreadsheets import XLSX_CONTENT_TYPE
 from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
@@ -65,6 +67,7 @@ def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
 
 
 @unit_member_view
+@audited(AuditAction.DOWNLOAD)
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     export = _own_export(request, export_id)
     if export.status != ExportStatus.DONE or not export.file:

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 
 from accounts.permissions import UNIT_EDITORS, check_unit_edit, has_any_role, roles_required
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 from targets.models import Unit
@@ -92,6 +94,7 @@ def import_reports(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*PROJECT_IMPORTERS)
+@audited(AuditAction.DOWNLOAD)
 def import_reports_template(request: HttpRequest) -> HttpResponse:
     unit = _own_unit(request.user)
     month = open_reporting_month(today=timezone.localdate(), unit=unit)
@@ -124,6 +127,7 @@ def import_figures(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*FIGURE_IMPORTERS)
+@audited(AuditAction.DOWNLOAD)
 def import_figures_template(request: HttpRequest) -> HttpResponse:
     return _xlsx(figures_template(), "单位统计数导入模板.xlsx")
 
@@ -160,6 +164,7 @@ def import_projects(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*PROJECT_IMPORTERS)
+@audited(AuditAction.DOWNLOAD)
 def import_projects_template(request: HttpRequest) -> HttpResponse:
     _own_unit(request.user)
     return _xlsx(projects_template(), "项目导入模板.xlsx")

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from reporting.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 
@@ -8,12 +9,27 @@ class Command(BaseCommand):
         "载入演示数据：郑州经开区2022年固定资产投资（目标分解、项目、月报、统计数据、演示用户）。可重复运行。"
     )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="在生产环境（DEBUG=false）中也载入；演示账号须在首次登录时修改密码，且不显示密码。",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options) -> None:
+        # 等保2.0: no built-in account with a known password in production.
+        if settings.PRODUCTION and not allow_production:
+            raise CommandError(
+                "生产环境（DEBUG=false）不载入带已知密码的演示账号；确需载入请加 --allow-production。"
+            )
         summary = demo_load()
         self.stdout.write(
             f"演示数据就绪：责任单位 {summary.units} 个，项目 {summary.projects} 个，"
             f"项目月报 {summary.reports} 条，单位统计数 {summary.figures} 条。"
         )
+        if settings.PRODUCTION:
+            self.stdout.write("演示账号已创建；密码不在生产环境显示，首次登录须修改密码。")
+            return
         created = {user.username for user in summary.created_users}
         self.stdout.write("演示账号（用户名 / 密码 / 角色 / 单位）：")
         for user in DEMO_USERS:
