@@ -28,6 +28,9 @@ from .choices import Metric, RowStatus
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
+PAGE_MARGIN_MM = 20
+# Figures get the width their formatted values need; the text columns (单位, 备注) share the rest.
+COLUMN_WIDTH_MM = {"int": 13, "money": 26, "pct": 17}
 
 
 def document_write(content: BulletinContent) -> bytes:
@@ -35,7 +38,7 @@ def document_write(content: BulletinContent) -> bytes:
     _set_fonts(document)
     _set_a4(document.sections[0], landscape=False)
 
-    _paragraph(document, content.title, size=20, bold=True, font=HEADING_FONT, centred=True)
+    _paragraph(document, content.title, size=16, bold=True, font=HEADING_FONT, centred=True)
     for text in narrative(content):
         _paragraph(document, text, indent=True)
 
@@ -129,16 +132,32 @@ def _ranking_table(document, group: GroupTable) -> None:
     table = document.add_table(rows=1 + len(lines), cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = _column_widths(columns, document.sections[-1])
+    # LibreOffice reads the table grid, Word the cells: set both.
+    for table_column, width in zip(table.columns, widths, strict=True):
+        table_column.width = width
     # Row by row: python-docx rebuilds the whole grid on every table.cell() call.
-    for cell, column in zip(table.rows[0].cells, columns, strict=True):
+    for cell, column, width in zip(table.rows[0].cells, columns, widths, strict=True):
+        cell.width = width
         _cell(cell, column.label, bold=True, centred=True)
     for row, line in zip(table.rows[1:], lines, strict=True):
         values = line_values(line)
-        for cell, column in zip(row.cells, columns, strict=True):
+        for cell, column, width in zip(row.cells, columns, widths, strict=True):
+            cell.width = width
             text = _shown(column, values.get(column.key))
             _cell(cell, text, bold=line is group.total, right=column.kind != "text")
     # Keep each header on every printed page of a long table.
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _column_widths(columns: Sequence[OutColumn], section) -> list[Mm]:
+    """Word shares a table's width equally unless told otherwise, which wraps 5,370,000 in two."""
+    usable = section.page_width.mm - 2 * PAGE_MARGIN_MM
+    fixed = sum(COLUMN_WIDTH_MM.get(column.kind, 0) for column in columns)
+    text_columns = sum(1 for column in columns if column.kind not in COLUMN_WIDTH_MM)
+    share = (usable - fixed) / max(text_columns, 1)
+    return [Mm(COLUMN_WIDTH_MM.get(column.kind, share)) for column in columns]
 
 
 def _shown(column: OutColumn, value: object) -> str:
@@ -164,8 +183,8 @@ def _set_a4(section, *, landscape: bool) -> None:
     section.page_width, section.page_height = (
         (long_side, short_side) if landscape else (short_side, long_side)
     )
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin = section.right_margin = Mm(PAGE_MARGIN_MM)
+    section.top_margin = section.bottom_margin = Mm(PAGE_MARGIN_MM)
 
 
 def _paragraph(

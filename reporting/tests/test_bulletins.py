@@ -316,6 +316,9 @@ class BulletinFileTests(DemoTestCase):
     def test_the_ranking_tables_hold_the_same_rows_as_the_rank_command(self):
         subdistricts, bureaus = self.document.tables
         assert [cell.text for cell in subdistricts.rows[0].cells] == HEADER
+        widths = [column.width.mm for column in subdistricts.columns]
+        assert round(widths[2]) == 26, "a money column fits 5,370,000 on one line"
+        assert round(sum(widths)) == 297 - 2 * 20, "the table fills the landscape page between the margins"
         assert subdistricts.rows[1].cells[1].text == "合计"
         for table, group in ((subdistricts, "办事处"), (bureaus, "局办")):
             shown = {row.cells[1].text: row.cells[9].text for row in table.rows[2:]}
