@@ -83,8 +83,15 @@
     var spec = JSON.parse(source.textContent);
     var option = { bar: barOption, line: lineOption, pie: pieOption }[spec.type](spec);
     var chart = echarts.init(element, null, { renderer: "svg" });
+    // A viewBox lets the printed page scale the drawing to its column (investtrack.css, @media print).
+    chart.on("finished", function () {
+      var svg = element.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("viewBox", "0 0 " + chart.getWidth() + " " + chart.getHeight());
+      }
+      element.dataset.rendered = "true";
+    });
     chart.setOption(option);
-    element.dataset.rendered = "true";
     window.addEventListener("resize", function () { chart.resize(); });
     window.addEventListener("beforeprint", function () { chart.resize(); });
   }
