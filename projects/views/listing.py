@@ -11,6 +11,8 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accounts.permissions import unit_member_view
+from audit.models import AuditAction
+from audit.services import audited
 from common.spreadsheets import OutColumn
 
 from ..access import readable_projects
@@ -62,6 +64,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @unit_member_view
+@audited(AuditAction.EXPORT)
 def project_list_export(request: HttpRequest) -> HttpResponse:
     filterset = _filterset(request)
     projects = filterset.qs

@@ -74,8 +74,6 @@ def test_every_page_carries_the_security_headers(client):
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
-# Found when the CSP was added; its owner moves it into static/js (see README, "Security").
-KNOWN_INLINE_SCRIPTS = {"reporting/month_grid.html"}
 
 
 def test_no_template_has_an_inline_event_handler():
@@ -89,12 +87,10 @@ def test_no_template_has_an_inline_event_handler():
     )
 
 
-def test_no_template_has_an_inline_script_but_the_one_known():
-    found = {
+def test_no_template_has_an_inline_script():
+    found = [
         str(path.relative_to(ROOT / "templates"))
         for path in (ROOT / "templates").rglob("*.html")
         if INLINE_SCRIPT.search(path.read_text())
-    }
-    assert found <= KNOWN_INLINE_SCRIPTS, (
-        f"CSP script-src 'self' blocks inline <script>: {found - KNOWN_INLINE_SCRIPTS}"
-    )
+    ]
+    assert not found, f"CSP script-src 'self' blocks inline <script>; move it into static/js: {found}"
