@@ -383,7 +383,7 @@ def unit_page(*, unit: Unit, year: int, through: int, user) -> UnitPage:
         },
         schemes=schemes,
         submissions=list(Submission.objects.filter(unit=unit, year=year).order_by("month")),
-        escalations=list(visible_escalations(user).filter(unit=unit, year=year)),
+        escalations=list(visible_escalations(user).filter(unit=unit, year=year, month__lte=through)),
         worst=list(worst_projects(unit=unit, period=period, projects=projects)[:WORST_PROJECTS])
         if period
         else [],

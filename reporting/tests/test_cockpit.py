@@ -86,3 +86,11 @@ class CockpitTests(DemoTestCase):
         assert "按时" in html
         assert 'data-chart="chart-unit-series"' in html and 'data-chart="chart-unit-ranks"' in html
         assert Project.objects.filter(reporting_unit=minghu).exists()
+
+    def test_the_unit_page_of_a_period_shows_no_escalation_from_a_later_month(self):
+        self.login("leader")
+        bottom = self.bottom_row(5)
+        response = self.client.get(reverse("reporting:unit", args=[bottom.unit.pk]) + "?period=2022-05")
+        escalations = response.context["page"].escalations
+        assert escalations
+        assert all(escalation.month <= 5 for escalation in escalations)
