@@ -257,8 +257,12 @@ def read_table(
     """
     workbook = open_workbook(source, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     try:
-        # worksheets leaves out chart sheets, which hold no cells.
-        matching = [ws for ws in workbook.worksheets if sheet is None or ws.title == sheet]
+        # worksheets leaves out chart sheets, which hold no cells; a hidden sheet is never read unasked.
+        matching = [
+            ws
+            for ws in workbook.worksheets
+            if (ws.title == sheet) if sheet is not None else ws.sheet_state == "visible"
+        ]
         if not matching:
             raise SpreadsheetError(MSG_NOT_XLSX if sheet is None else f"未找到工作表「{sheet}」")
         worksheet = matching[0]
@@ -275,14 +279,17 @@ def filled_sheet_names(
     max_bytes: int = 10 * MIB,
     max_uncompressed: int = 100 * MIB,
 ) -> list[str]:
-    """The titles of the worksheets holding at least one non-blank cell, in workbook order.
+    """The titles of the visible worksheets holding at least one non-blank cell, in workbook order.
 
-    For imports that take one table per sheet: Excel and WPS add empty sheets nobody filled in.
+    For imports that take one table per sheet: Excel and WPS add empty sheets nobody filled in, and a
+    hidden sheet is one the person uploading never saw, so nothing is imported from it.
     """
     workbook = open_workbook(source, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     try:
         names = []
         for worksheet in workbook.worksheets:
+            if worksheet.sheet_state != "visible":
+                continue
             worksheet.reset_dimensions()
             rows = _guarded_rows(worksheet)
             if any(not _is_blank(value) for row in rows for value in row):

@@ -601,3 +601,19 @@ def test_every_row_keeps_its_own_format_and_formula_guard_when_styles_are_reused
     assert ws["A6"].data_type == "s" and ws["A6"].quotePrefix and ws["B6"].number_format == "General"
     assert not ws["A7"].quotePrefix and ws["B7"].number_format == "#,##0"
     assert all(ws.cell(row, 1).border.left.style == "thin" for row in range(4, 8))
+
+
+def test_filled_sheet_names_leaves_out_hidden_sheets(tmp_path):
+    from openpyxl import Workbook
+
+    from common.spreadsheets import filled_sheet_names
+
+    workbook = Workbook()
+    workbook.active.title = "可见"
+    workbook.active.append(["单位", "投资目标"])
+    hidden = workbook.create_sheet("隐藏")
+    hidden.append(["单位", "投资目标"])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "hidden.xlsx"
+    workbook.save(path)
+    assert filled_sheet_names(path) == ["可见"]
