@@ -261,7 +261,7 @@ def read_table(
         matching = [
             ws
             for ws in workbook.worksheets
-            if (ws.title == sheet) if sheet is not None else ws.sheet_state == "visible"
+            if (ws.title == sheet if sheet is not None else ws.sheet_state == "visible")
         ]
         if not matching:
             raise SpreadsheetError(MSG_NOT_XLSX if sheet is None else f"未找到工作表「{sheet}」")

@@ -617,3 +617,21 @@ def test_filled_sheet_names_leaves_out_hidden_sheets(tmp_path):
     path = tmp_path / "hidden.xlsx"
     workbook.save(path)
     assert filled_sheet_names(path) == ["可见"]
+
+
+def test_a_table_is_read_from_the_first_visible_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title = "隐藏"
+    hidden.append(["单位", "投资目标"])
+    hidden.append(["隐藏单位", 1])
+    hidden.sheet_state = "hidden"
+    visible = workbook.create_sheet("可见")
+    visible.append(["单位", "投资目标"])
+    visible.append(["可见单位", 2])
+    path = tmp_path / "first_hidden.xlsx"
+    workbook.save(path)
+    table = read_table(path, columns=[Column("unit", "单位"), Column("value", "投资目标", kind="decimal")])
+    assert [row.values["unit"] for row in table.rows] == ["可见单位"]
