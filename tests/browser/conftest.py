@@ -130,8 +130,7 @@ class Session:
     errors: list[str] = field(default_factory=list)
 
     def console(self, message: ConsoleMessage) -> None:
-        # Chromium asks every site for /favicon.ico; the app has none and that is no page's error.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             self.errors.append(f"{message.location.get('url')}: {message.text}")
 
     def open(self, path: str) -> None:
