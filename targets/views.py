@@ -29,7 +29,11 @@ from .workbooks import allocation_template_workbook, allocation_workbook, unit_h
 
 @unit_member_view
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "targets/home.html", {"overview": plan_overview()})
+    return render(
+        request,
+        "targets/home.html",
+        {"overview": plan_overview(), "can_see_cockpit": has_any_role(request.user, ALL_UNITS_READERS)},
+    )
 
 
 def _xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:

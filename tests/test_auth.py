@@ -44,3 +44,13 @@ class DemoLoginTests(DemoTestCase):
         self.client.post(reverse("login"), {"username": "leader", "password": DEMO_PASSWORD})
         self.client.post(reverse("logout"))
         assert self.client.get(reverse("home")).status_code == 302
+
+
+class HomePageTests(DemoTestCase):
+    def test_the_home_page_leads_a_leader_to_the_cockpit_but_not_a_reporter(self):
+        from accounts.models import User
+
+        self.client.force_login(User.objects.get(username="leader"))
+        assert reverse("reporting:cockpit") in self.client.get(reverse("home")).content.decode()
+        self.client.force_login(User.objects.get(username="minghu_reporter"))
+        assert reverse("reporting:cockpit") not in self.client.get(reverse("home")).content.decode()

@@ -90,7 +90,7 @@ PAGES = {
     "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 18),
     "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 11),
     "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 15),
-    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 17),
+    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 18),
     "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 10),
     "problem_export": (lambda w: reverse("projects:problem_export") + f"?on={ON}", "reporter", 8),
     "intake": (lambda w: reverse("projects:intake") + "?month=2022-05", "reporter", 11),
