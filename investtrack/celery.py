@@ -26,4 +26,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=9, minute=0),
     },
     "nightly-database-backup": {"task": "audit.tasks.backup_database", "schedule": crontab(hour=2, minute=0)},
+    "monthly-audit-log-retention-purge": {
+        "task": "audit.tasks.purge_expired_events",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
 }

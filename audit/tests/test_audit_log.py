@@ -187,3 +187,14 @@ class AuditPageTests(DemoTestCase):
         imported = AuditEvent.objects.get(action=AuditAction.IMPORT)
         assert imported.username == "admin" and imported.source_ip == "127.0.0.1"
         assert imported.detail["errors"]
+
+
+@pytest.mark.django_db
+def test_the_retention_purge_is_scheduled_and_runs_the_same_service():
+    from investtrack.celery import app
+
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "audit.tasks.purge_expired_events" in scheduled
+    from audit.tasks import purge_expired_events
+
+    assert purge_expired_events.delay().get() == 0, "a fresh database has nothing older than six months"
