@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from common.periods import Period
-from targets.choices import UnitKind
+from targets.choices import TERRITORIAL_KINDS
 
 from .choices import Metric, RowStatus
 from .models import Escalation, RankingRow, RankingRun
 from .rules import completion_rate_pct, growth_pct
 from .services.rankings import RATE_PRECISION
-
-# Units whose ranking splits the whole jurisdiction by territory (seed 000's table by sub-district;
-# a city's 区县), so their sum is the jurisdiction's total.
-TERRITORIAL_KINDS = frozenset({UnitKind.SUBDISTRICT, UnitKind.COUNTY})
 
 
 def rate(value: Decimal | None) -> Decimal | None:

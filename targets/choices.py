@@ -24,3 +24,9 @@ class MeasureUnit(models.TextChoices):
     WAN_YUAN = "万元", "万元"
     PERCENT = "%", "%"
     COUNT = "个", "个"
+
+
+# Units that split the jurisdiction by territory (seed 000's 办事处 table; a city's 区县). FAI
+# statistics are counted where the investment is made, so their sum is the jurisdiction's total;
+# the bureaus' split counts the same money again by responsibility.
+TERRITORIAL_KINDS = frozenset({UnitKind.SUBDISTRICT, UnitKind.COUNTY})

@@ -2,7 +2,8 @@
 
 Every FAI allocation table splits the whole jurisdiction total over its units (seed 000: by bureau
 and by sub-district, both 5,370,000 万元), so the jurisdiction's figure is the sum over the units of
-one such table: the first one that has a ranking group.
+one such table: the territorial split where there is one (the 通报 uses the same rule), else the
+first table that has a ranking group.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 
 from common.periods import Period
-from targets.models import AllocationTable, PlanYear
+from targets.choices import TERRITORIAL_KINDS
+from targets.models import AllocationTable, PlanYear, Target
 
 from ..choices import FigureSource
 from ..models import OfficialFigure
@@ -47,14 +49,21 @@ class JurisdictionPoint:
 
 
 def covering_table(year: int) -> AllocationTable | None:
-    return (
+    tables = list(
         AllocationTable.objects.filter(
             plan_year__year=year, indicator__code="fai", ranking_group__isnull=False
         )
         .select_related("plan_year")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("unit")))
         .order_by("sort_order", "pk")
-        .first()
     )
+    territorial = (
+        table
+        for table in tables
+        if table.targets.all()
+        and all(target.unit.kind in TERRITORIAL_KINDS for target in table.targets.all())
+    )
+    return next(territorial, tables[0] if tables else None)
 
 
 def jurisdiction_series(*, year: int, through: int = 12) -> list[JurisdictionPoint]:

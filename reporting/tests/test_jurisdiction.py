@@ -51,3 +51,20 @@ def test_without_official_figures_the_project_reports_stand_in(table):
         (2, Decimal("150"), Decimal("120")),
         (3, Decimal("150"), Decimal("120")),
     ]
+
+
+def test_the_jurisdiction_is_the_territorial_split_when_there_is_one():
+    from targets.choices import UnitKind
+    from tests.factories import UnitFactory
+
+    plan_year = PlanYearFactory(year=2022, fai_target=Decimal("3000"))
+    bureaus = AllocationTableFactory(plan_year=plan_year, ranking_group=RankingGroupFactory(), sort_order=1)
+    places = AllocationTableFactory(plan_year=plan_year, ranking_group=RankingGroupFactory(), sort_order=2)
+    bureau = TargetFactory(table=bureaus, unit=UnitFactory(kind=UnitKind.BUREAU), value=Decimal("3000")).unit
+    place = TargetFactory(
+        table=places, unit=UnitFactory(kind=UnitKind.SUBDISTRICT), value=Decimal("3000")
+    ).unit
+    OfficialFigureFactory(unit=bureau, month=6, ytd_completed=Decimal("1400"), baseline=Decimal("1000"))
+    OfficialFigureFactory(unit=place, month=6, ytd_completed=Decimal("1500"), baseline=Decimal("1000"))
+    (point,) = jurisdiction_series(year=2022)
+    assert point.ytd_completed == Decimal("1500"), "counted where the investment is made, not by bureau"
