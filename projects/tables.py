@@ -56,6 +56,15 @@ def _unit(verbose_name: str, accessor: str) -> tables.Column:
     )
 
 
+def _project() -> tables.Column:
+    """The project a row belongs to, linked to its page."""
+    return tables.Column(
+        verbose_name="项目",
+        accessor="project__name",
+        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
+    )
+
+
 def warning_badges(project: Project) -> str:
     """The warnings a project row carries, from the annotations of ``selectors.with_warnings``."""
     badges = []
@@ -191,11 +200,7 @@ class MissingRegistrationTable(BaseTable):
 
 
 class ProblemTable(BaseTable):
-    project = tables.Column(
-        verbose_name="项目",
-        accessor="project__name",
-        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
-    )
+    project = _project()
     reporting_unit = _unit("属地单位", "project__reporting_unit")
     category = tables.Column(verbose_name="问题类别")
     description = tables.Column(verbose_name="问题描述", orderable=False)
@@ -243,11 +248,7 @@ class ProblemTable(BaseTable):
 
 
 class OverdueMilestoneTable(BaseTable):
-    project = tables.Column(
-        verbose_name="项目",
-        accessor="project__name",
-        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
-    )
+    project = _project()
     reporting_unit = _unit("属地单位", "project__reporting_unit")
     kind = tables.Column(verbose_name="节点")
     planned_on = tables.DateColumn(verbose_name="计划日期", format="Y-m-d")
@@ -259,11 +260,7 @@ class OverdueMilestoneTable(BaseTable):
 
 
 class YearPlanTable(BaseTable):
-    project = tables.Column(
-        verbose_name="项目",
-        accessor="project__name",
-        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
-    )
+    project = _project()
     reporting_unit = _unit("属地单位", "project__reporting_unit")
     year = tables.Column(verbose_name="年度")
     planned_investment = tables.Column(
