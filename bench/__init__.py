@@ -1,0 +1,1 @@
+"""Benchmarks at district, city and province scale, on PostgreSQL: ``make bench``."""

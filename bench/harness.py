@@ -1,0 +1,86 @@
+"""What every benchmark section shares: a measured line, timing by alternation, the database.
+
+A section measures one thing against its limit *in the same run* and returns ``Line``s; the
+figures are ratios because the machines are shared and an absolute time moves from run to run.
+Each section runs in its own process (``python -m bench.section NAME PROFILE``) against the
+profile's database, so one section's caches and memory never colour another's.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+PROFILES = ("district", "city", "province")
+SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def database_name(profile: str) -> str:
+    return f"investtrack_bench_{profile}"
+
+
+def database_url(profile: str) -> str:
+    return f"{SERVER_URL.rstrip('/')}/{database_name(profile)}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: ``value`` against ``limit``, both measured in this run.
+
+    ``goal`` is the largest acceptable ``value / limit`` (1.0 with ``exact`` for "equal"); for an
+    absolute goal (errors, p95) ``limit`` is the goal itself.
+    """
+
+    figure: str
+    profile: str
+    value: float
+    limit: float
+    unit: str
+    goal: float
+    limit_label: str = ""
+    exact: bool = False
+
+    @property
+    def ratio(self) -> float:
+        if self.limit == 0:
+            return 1.0 if self.value == 0 else float("inf")
+        return self.value / self.limit
+
+    @property
+    def met(self) -> bool:
+        return self.value == self.limit if self.exact else self.ratio <= self.goal
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def alternate(
+    measured: Callable[[], object], limit: Callable[[], object], *, repeat: int = 5, warmup: int = 1
+) -> tuple[float, float]:
+    """Median seconds of ``measured`` and of ``limit``, run turn about so both see the same machine."""
+    for _ in range(warmup):
+        measured()
+        limit()
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(_seconds(measured))
+        theirs.append(_seconds(limit))
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def _seconds(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

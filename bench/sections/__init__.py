@@ -1,0 +1,1 @@
+"""One module per benchmark section; each has ``measure(profile) -> list[Line]``."""
