@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -25,6 +26,22 @@ def database_name(profile: str) -> str:
 
 def database_url(profile: str) -> str:
     return f"{SERVER_URL.rstrip('/')}/{database_name(profile)}"
+
+
+def media_root(database: str) -> str:
+    """Where a bench database's stored files (bulletins, exports) live."""
+    return os.path.join(tempfile.gettempdir(), "investtrack-bench", database)
+
+
+def use_database(database: str) -> None:
+    """Point Django at a bench database (and its media folder) and set it up."""
+    os.environ["DATABASE_URL"] = f"{SERVER_URL.rstrip('/')}/{database}"
+    os.environ["MEDIA_ROOT"] = media_root(database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "investtrack.settings")
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+    import django
+
+    django.setup()
 
 
 @dataclass(frozen=True)

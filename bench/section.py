@@ -10,23 +10,14 @@ import json
 import os
 import sys
 
-from .harness import database_url
+from .harness import database_name, use_database
 
 MARKER = "=== bench lines ==="
 
 
-def setup_django(profile: str) -> None:
-    os.environ["DATABASE_URL"] = database_url(profile)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "investtrack.settings")
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-    import django
-
-    django.setup()
-
-
 def main(argv: list[str]) -> None:
     name, profile, *args = argv
-    setup_django(profile)
+    use_database(os.environ.get("BENCH_DATABASE") or database_name(profile))
     module = importlib.import_module(f"bench.sections.{name}")
     lines = module.measure(profile, *args)
     print(MARKER)
