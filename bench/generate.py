@@ -441,12 +441,26 @@ class Generator:
             cursor.execute("ANALYZE")
 
     def rankings(self) -> None:
-        from common.periods import Period
-        from reporting.services.rankings import period_publish, period_rank
+        """Publish 1-2月…1-11月 and draft 1-12月 through the ranking services.
 
-        for month in range(2, PUBLISHED_THROUGH + 1):
-            period_publish(period=Period(2022, month))
-        period_rank(period=Period(2022, 12))
+        Only the last published period goes through ``period_publish`` with its stored 通报
+        (which the exports benchmark measures on its own); the earlier ones are published run by
+        run, as their bulletins would only repeat it.
+        """
+        from common.periods import Period
+        from reporting.services.rankings import (
+            active_schemes,
+            period_publish,
+            period_rank,
+            ranking_compute,
+            ranking_publish,
+        )
+
+        for month in range(2, PUBLISHED_THROUGH):
+            for scheme in active_schemes():
+                ranking_publish(run=ranking_compute(scheme=scheme, period=Period(2022, month)))
+        period_publish(period=Period(2022, PUBLISHED_THROUGH))
+        period_rank(period=Period(*OPEN_MONTH))
 
 
 FIELD_NAMES = ["产业", "基础设施", "房地产", "社会事业", "生态环保", "其他"]

@@ -19,7 +19,7 @@ from targets.models import PlanYear, Unit
 from ..choices import AssessmentKind, RunStatus, SubmissionStatus
 from ..models import Assessment, RankingRun, Submission
 from .assessments import AssessmentError, annual_awards_compute, assessment_compute, group_scheme
-from .notifications import notification_send, unit_users
+from .notifications import Message, notification_send, notifications_send, units_users
 from .rankings import RankingError, active_schemes, period_rank
 
 DONE = [
@@ -46,16 +46,22 @@ def reminders_send(*, today: date) -> int:
     )
     units = Unit.objects.filter(is_active=True, ranking_groups__isnull=False).exclude(pk__in=done).distinct()
     deadline = date(today.year, today.month, plan_year.report_deadline_day)
-    sent = 0
-    for unit in units:
-        sent += notification_send(
-            users=unit_users(unit),
-            key=f"remind:{year}-{month:02d}:{today.isoformat()}",
-            title=f"请于{deadline.month}月{deadline.day}日前报送{year}年{month}月投资数据",
-            body=f"{unit.name}尚未报送{year}年{month}月数据，距截止还有{(deadline - today).days}天。",
-            unit=unit,
-        )
-    return sent
+    units = list(units)
+    users = units_users(unit.pk for unit in units)
+    title = f"请于{deadline.month}月{deadline.day}日前报送{year}年{month}月投资数据"
+    return notifications_send(
+        key=f"remind:{year}-{month:02d}:{today.isoformat()}",
+        messages=[
+            Message(
+                user,
+                title,
+                f"{unit.name}尚未报送{year}年{month}月数据，距截止还有{(deadline - today).days}天。",
+                unit=unit,
+            )
+            for unit in units
+            for user in users[unit.pk]
+        ],
+    )
 
 
 def rankings_draft_due(*, today: date) -> list[RankingRun]:

@@ -295,3 +295,46 @@ def test_a_criticism_without_interview_is_answered_straight_away(scheme):
     escalation = Escalation.objects.get()
     escalation_submit_measures(escalation=escalation, measures="制定整改方案")
     assert escalation.status == EscalationStatus.RECTIFYING
+
+
+def _reporters(names: str):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    return {name: UserFactory(unit=unit(name), role=Role.REPORTER) for name in names}
+
+
+def test_publication_tells_each_unit_its_place_once(scheme, django_capture_on_commit_callbacks):
+    from reporting.models import Notification
+
+    reporters = _reporters("甲丁")
+    growth_figures(FEB, {"甲": "9", "乙": "5", "丙": "3", "丁": "1"})
+    run = ranking_compute(scheme=scheme, period=FEB)
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_publish(run=run)
+    from reporting.services.rankings import ranking_notify_units
+
+    ranking_notify_units(run=run)  # a second notice of the same publication adds nothing
+
+    notices = Notification.objects.filter(key=f"ranking-published:{run.pk}")
+    assert notices.count() == 2
+    assert "排名第1名" in notices.get(user=reporters["甲"]).body
+    assert "排名第4名" in notices.get(user=reporters["丁"]).body
+    assert notices.get(user=reporters["丁"]).unit == unit("丁")
+
+
+def test_publication_notices_take_the_same_queries_for_one_unit_as_for_four(scheme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.services.rankings import ranking_notify_units
+
+    growth_figures(FEB, {"甲": "9", "乙": "5", "丙": "3", "丁": "1"})
+    run = ranking_compute(scheme=scheme, period=FEB)
+    _reporters("甲")
+    with CaptureQueriesContext(connection) as one:
+        ranking_notify_units(run=run)
+    _reporters("乙丙丁")
+    with CaptureQueriesContext(connection) as four:
+        ranking_notify_units(run=run)
+    assert len(four) == len(one)
