@@ -399,6 +399,7 @@ class Generator:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.hashers import make_password
         from django.contrib.auth.models import Group
+        from django.utils import timezone
 
         from accounts.roles import Role
         from reporting.choices import Metric
@@ -407,11 +408,12 @@ class Generator:
 
         User = get_user_model()
         password = make_password(PASSWORD)
+        chosen = timezone.now()  # chosen today, so no first-login or expiry change is asked for
         groups = {group.name: group for group in Group.objects.all()}
 
         def user(username: str, role: Role, unit_id: int | None = None):
             created = User.objects.create(
-                username=username, password=password, unit_id=unit_id, password_changed_at=self.now
+                username=username, password=password, unit_id=unit_id, password_changed_at=chosen
             )
             created.groups.add(groups[role])
             return created

@@ -96,6 +96,30 @@ def _seconds(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def run_section(name: str, profile: str, *args: str, database: str | None = None):
+    """Run ``bench.sections.NAME.measure(PROFILE, *ARGS)`` in a child process; its result, decoded."""
+    import json
+    import subprocess
+    import sys
+
+    from .section import MARKER
+
+    env = dict(os.environ)
+    env.pop("BENCH_DATABASE", None)
+    if database:
+        env["BENCH_DATABASE"] = database
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.section", name, profile, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    if done.returncode != 0 or MARKER not in done.stdout:
+        raise RuntimeError(f"bench.section {name} {profile} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.split(MARKER, 1)[1])
+
+
 def peak_rss_mib() -> float:
     """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
     import resource
