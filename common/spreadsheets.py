@@ -23,6 +23,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain, islice
 from typing import IO, Any, Literal
 
 from openpyxl import load_workbook
@@ -529,7 +530,7 @@ def safe_cell_value(cell: Cell, value: object) -> Cell:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = value
-        if value.startswith(_FORMULA_PREFIXES) or value in ERROR_CODES:
+        if _looks_like_formula(value):
             cell.data_type = "s"
             cell.quotePrefix = True
     else:
@@ -604,18 +605,32 @@ def stream_table(
     columns: Sequence[OutColumn],
     rows: Iterable[Mapping[str, object]],
     unit_line: str | None = "单位：万元",
+    total_row: Mapping[str, object] | None = None,
+    note: str | None = None,
+    fit_rows: int | None = None,
 ) -> int:
-    """Write ``write_table``'s layout (without 合计 or note) into a write-only sheet; return the row count.
+    """Write ``write_table``'s layout into a write-only sheet; return the number of data rows.
 
     A write-only sheet holds no rows in memory, so its size does not matter; but it cannot look back:
-    column widths are fixed before the first row, from ``OutColumn.width`` or else the header and
-    what the column's kind usually holds.
+    column widths are fixed before the first row. A column with ``OutColumn.width`` keeps it; the
+    others fit the header, the 合计 row and the first ``fit_rows`` rows (held back until then, so a
+    table that short comes out exactly as ``write_table`` lays it out), or, when ``fit_rows`` is
+    None, what the column's kind usually holds.
     """
-    last = len(columns)
-    widths = [max(display_width(column.label), _TYPICAL_WIDTH[column.kind]) for column in columns]
+    rows = iter(rows)
+    held = list(islice(rows, fit_rows or 0))
+    if fit_rows is not None:
+        widths = [display_width(column.label) for column in columns]
+        for values in [total_row, *held] if total_row is not None else held:
+            for index, column in enumerate(columns):
+                widths[index] = max(widths[index], _shown_width(column, values.get(column.key)))
+    else:
+        widths = [max(display_width(column.label), _TYPICAL_WIDTH[column.kind]) for column in columns]
     fitted = _fit_widths(columns, widths, title)
     for index, width in enumerate(fitted, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+
+    last = len(columns)
 
     def merged_line(row: int, text: str, alignment: Alignment, font: Font | None = None) -> None:
         cell = safe_cell_value(WriteOnlyCell(ws), text)
@@ -636,14 +651,53 @@ def stream_table(
         merged_line(2, unit_line, Alignment(horizontal="right"))
 
     ws.append([_style_header(safe_cell_value(WriteOnlyCell(ws), column.label)) for column in columns])
-    styles: dict[tuple[str | None, bool], StyleArray] = {}
+    row_number = header_row
+    if total_row is not None:
+        bold = _column_styles(ws, columns, bold=True)
+        ws.append([_streamed_cell(ws, total_row.get(key), styles) for key, styles in bold])
+        row_number += 1
+    plain = _column_styles(ws, columns, bold=False)
     count = 0
-    for values in rows:
-        ws.append(
-            [_data_cell(WriteOnlyCell(ws), column, values.get(column.key), styles) for column in columns]
-        )
+    for values in chain(held, rows):
+        ws.append([_streamed_cell(ws, values.get(key), styles) for key, styles in plain])
         count += 1
+    row_number += count
+
+    if note:
+        note_row = row_number + 1
+        ws.row_dimensions[note_row].height = 15 * math.ceil(display_width(note) / sum(fitted))
+        merged_line(note_row, note, Alignment(horizontal="left", vertical="top", wrap_text=True))
     return count
+
+
+def _column_styles(
+    ws: WriteOnlyWorksheet, columns: Sequence[OutColumn], *, bold: bool
+) -> list[tuple[str, tuple[StyleArray, StyleArray]]]:
+    """Each column's key with the style of its numbers and of anything else, built once per table."""
+    styles: dict[tuple[str | None, bool], StyleArray] = {}
+    built = []
+    for column in columns:
+        pair = tuple(
+            _data_cell(WriteOnlyCell(ws), column, value, styles, bold=bold)._style for value in (0, None)
+        )
+        built.append((column.key, pair))
+    return built
+
+
+def _streamed_cell(ws: WriteOnlyWorksheet, value: object, styles: tuple[StyleArray, StyleArray]) -> Cell:
+    """A data cell for a write-only sheet. It is written out as soon as its row is appended and never
+    touched again, so cells share their column's style instead of each hashing its own; the rare text
+    that needs quotePrefix gets a copy, since ``safe_cell_value`` changes the style it sets."""
+    cell = WriteOnlyCell(ws)
+    if value is None or isinstance(value, str):
+        cell._style = copy(styles[1]) if isinstance(value, str) and _looks_like_formula(value) else styles[1]
+    else:
+        cell._style = styles[0]
+    return safe_cell_value(cell, value)
+
+
+def _looks_like_formula(value: str) -> bool:
+    return value.startswith(_FORMULA_PREFIXES) or value in ERROR_CODES
 
 
 def _style_header(cell: Cell) -> Cell:

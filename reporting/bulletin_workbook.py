@@ -1,7 +1,9 @@
 """The bulletin's workbook: a sheet per ranking group, a sheet of escalations, a sheet of key projects.
 
-Every sheet is laid out by ``common.spreadsheets.write_table``, so it carries the title, the unit line,
-the borders, the number formats and the A4-landscape print set-up of every report the product writes.
+Every sheet is laid out by ``common.spreadsheets.stream_table`` in a write-only workbook, so it carries
+the title, the unit line, the borders, the number formats and the A4-landscape print set-up of every
+report the product writes, while a province's thousands of units and key projects go straight to disk.
+Every row is held back for fitting, so the columns fit the widest value as in any report.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import re
 from dataclasses import asdict
 
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from common.spreadsheets import OutColumn, write_table
+from common.spreadsheets import OutColumn, stream_table
 
 from .bulletin_content import BulletinContent, GroupTable, Line
 from .choices import Metric
@@ -68,8 +70,8 @@ KEY_PROJECT_COLUMNS = (
 
 
 def workbook_write(content: BulletinContent) -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """The bulletin as a write-only workbook: save it once (``workbook_response_bytes``)."""
+    workbook = Workbook(write_only=True)
     used = {ESCALATION_SHEET, KEY_PROJECT_SHEET}
     for group in content.groups:
         sheet = workbook.create_sheet(_sheet_name(group.group, group.scheme, used))
@@ -109,43 +111,46 @@ def line_values(line: Line) -> dict[str, object]:
     return values
 
 
-def _write_group(sheet: Worksheet, content: BulletinContent, group: GroupTable) -> None:
+def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: GroupTable) -> None:
     note = (
         f"注：{group.scheme}，按{group.metric_label}排名；时序进度为{content.period.label}占全年的比例；"
         "未报送的单位排在最后，视同倒数第一。"
     )
     if group.ladder:
         note += f"倒数第一的单位按「{group.ladder}」处理。"
-    write_table(
+    stream_table(
         sheet,
         title=content.title,
         columns=group_columns(group),
         rows=[line_values(line) for line in group.lines],
+        fit_rows=len(group.lines),
         unit_line=UNIT_LINE,
         total_row=line_values(group.total),
         note=note,
     )
 
 
-def _write_escalations(sheet: Worksheet, content: BulletinContent) -> None:
+def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
     rows = [{"serial": serial, **asdict(line)} for serial, line in enumerate(content.escalations, start=1)]
-    write_table(
+    stream_table(
         sheet,
         title=content.title,
         columns=ESCALATION_COLUMNS,
         rows=rows,
+        fit_rows=len(rows),
         unit_line=None,
         note=None if rows else f"{content.period.label}无倒数第一需约谈的单位。",
     )
 
 
-def _write_key_projects(sheet: Worksheet, content: BulletinContent) -> None:
-    rows = [{"serial": serial, **asdict(line)} for serial, line in enumerate(content.key_projects, start=1)]
-    write_table(
+def _write_key_projects(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
+    rows = ({"serial": serial, **asdict(line)} for serial, line in enumerate(content.key_projects, start=1))
+    stream_table(
         sheet,
         title=content.title,
         columns=KEY_PROJECT_COLUMNS,
         rows=rows,
+        fit_rows=len(content.key_projects),
         unit_line=UNIT_LINE,
         note=f"注：省、市、区重点项目；累计完成为{content.period.label}各月完成投资之和，完成率为累计完成占年度计划投资的比例。",
     )

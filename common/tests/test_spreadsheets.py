@@ -635,3 +635,72 @@ def test_a_table_is_read_from_the_first_visible_sheet(tmp_path):
     workbook.save(path)
     table = read_table(path, columns=[Column("unit", "单位"), Column("value", "投资目标", kind="decimal")])
     assert [row.values["unit"] for row in table.rows] == ["可见单位"]
+
+
+def _layout(ws) -> dict:
+    return {
+        "cells": [
+            [(c.value, c.number_format, c.font.bold, c.border.left.style, c.quotePrefix) for c in row]
+            for row in ws.iter_rows()
+        ],
+        "merged": sorted(str(merged) for merged in ws.merged_cells.ranges),
+        "widths": {letter: ws.column_dimensions[letter].width for letter in "ABC"},
+        "heights": {row: ws.row_dimensions[row].height for row in range(1, ws.max_row + 1)},
+        "frozen": ws.freeze_panes,
+        "titles": ws.print_title_rows,
+    }
+
+
+def test_a_streamed_table_with_its_total_and_note_looks_like_the_report_written_in_memory() -> None:
+    columns = [
+        OutColumn("单位", "unit"),
+        OutColumn("投资目标", "target", kind="money"),
+        OutColumn("增速", "growth", kind="pct"),
+    ]
+    rows = [
+        {"unit": "自然资源和规划分局", "target": Decimal(2230000), "growth": Decimal("12.5")},
+        {"unit": "=1+1", "target": None, "growth": Decimal("-3.0")},
+        {"unit": "建设局", "target": Decimal(5), "growth": None},
+    ]
+    total = {"unit": "合计", "target": Decimal(2230005)}
+    note = "注：按增速排名；未报送的单位排在最后，视同倒数第一。" * 3
+    written = Workbook()
+    write_table(written.active, title="表", columns=columns, rows=rows, total_row=total, note=note)
+    streamed = Workbook(write_only=True)
+    count = stream_table(
+        streamed.create_sheet("表"),
+        title="表",
+        columns=columns,
+        rows=iter(rows),
+        total_row=total,
+        note=note,
+        fit_rows=10,
+    )
+
+    expected = _layout(load_workbook(io.BytesIO(workbook_response_bytes(written))).active)
+    assert count == 3
+    assert _layout(load_workbook(io.BytesIO(workbook_response_bytes(streamed))).active) == expected
+
+
+def test_streamed_widths_fit_only_the_rows_held_back_for_fitting() -> None:
+    columns = [OutColumn("单位", "unit")]
+    rows = [{"unit": "建设局"}, {"unit": "自然资源和规划分局"}]
+    wb = Workbook(write_only=True)
+    stream_table(wb.create_sheet("表"), title="表", columns=columns, rows=rows, unit_line=None, fit_rows=1)
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
+
+    assert ws.column_dimensions["A"].width == display_width("建设局") + 2
+    assert ws["A4"].value == "自然资源和规划分局"
+
+
+def test_a_formula_guard_in_a_streamed_column_leaves_the_other_cells_of_the_column_alone() -> None:
+    columns = [OutColumn("形象进度", "progress")]
+    rows = [{"progress": "正常"}, {"progress": "=1+1"}, {"progress": "完工"}]
+    wb = Workbook(write_only=True)
+    stream_table(wb.create_sheet("表"), title="表", columns=columns, rows=rows, unit_line=None)
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
+
+    assert [ws[f"A{row}"].quotePrefix for row in (3, 4, 5)] == [False, True, False]
+    assert all(ws[f"A{row}"].border.left.style == "thin" for row in (3, 4, 5))

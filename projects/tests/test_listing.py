@@ -1,9 +1,10 @@
 """项目清单: its filters, sorting, pagination and the export of exactly what the page shows."""
 
 from io import BytesIO
+from unittest import mock
 
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from accounts.models import User
 from projects.choices import Stage
@@ -25,7 +26,7 @@ class ProjectListTests(DemoTestCase):
     def exported(self, query: str) -> list[dict]:
         response = self.client.get(reverse("projects:list_export") + query)
         assert response["Content-Disposition"].startswith("attachment")
-        rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
         header = next(row for row in rows if row[0] == "项目名称")
         return [dict(zip(header, row, strict=True)) for row in rows[rows.index(header) + 1 :] if row[0]]
 
@@ -75,3 +76,11 @@ class ProjectListTests(DemoTestCase):
         assert 'data-chart="chart-project-monthly"' in html
         assert reverse("reporting:project_history", args=[project.pk]) in html
         assert "累计完成(万元)" in html
+
+    def test_the_export_streams_every_listed_project_from_a_file_written_in_write_only_mode(self):
+        with mock.patch("projects.exports.Workbook", wraps=Workbook) as workbook:
+            response = self.client.get(reverse("projects:list_export"))
+        assert workbook.call_args.kwargs == {"write_only": True}
+        assert response.streaming
+        rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(min_row=4, values_only=True))
+        assert len(rows) == self.listed("") == Project.objects.count()

@@ -247,7 +247,7 @@ def test_the_board_export_holds_what_the_page_shows(client, world):
     client.force_login(world.reporter)
     other = ProjectFactory(reporting_unit=world.unit, stage=Stage.UNDER_CONSTRUCTION, name="=HYPERLINK(1)")
     response = client.get(reverse("projects:board_export") + f"?stage=construction&level={Level.GENERAL}")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.getvalue())).active
     names = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     expected = set(Project.objects.filter(stage=Stage.UNDER_CONSTRUCTION).values_list("name", flat=True))
     assert set(names) == expected
@@ -263,7 +263,7 @@ def test_the_problem_list_marks_overdue_problems_and_exports_the_filtered_rows(c
     page = client.get(reverse("projects:problems") + f"?on={ON}").content.decode()
     assert page.count("table-danger") == len(world.projects)
     response = client.get(reverse("projects:problem_export") + f"?on={ON}&is_overdue=false")
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(min_row=4, values_only=True))
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(min_row=4, values_only=True))
     assert [row[3] for row in rows] == ["未到期"]
 
 

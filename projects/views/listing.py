@@ -72,12 +72,4 @@ def project_list_export(request: HttpRequest) -> HttpResponse:
     if sort:
         # The table knows how each column sorts (a unit by its sort order): the file keeps the order.
         projects = ProjectListTable(projects, order_by=sort).data.data
-    rows = [
-        {
-            **row,
-            "stage": project.get_stage_display(),
-            "registered": "已入库" if project.is_registered else "未入库",
-        }
-        for project, row in zip(projects, board_rows(projects), strict=True)
-    ]
-    return xlsx_response(title=f"{library_year()}年项目清单", columns=LIST_COLUMNS, rows=rows)
+    return xlsx_response(title=f"{library_year()}年项目清单", columns=LIST_COLUMNS, rows=board_rows(projects))

@@ -259,6 +259,15 @@ class BulletinFileTests(DemoTestCase):
             assert cell.data_type == "s" and cell.quotePrefix, cell.value
         assert row[1].value.startswith("=HYPERLINK") and row[11].value == "@SUM(1+1)"
 
+    def test_the_workbook_is_streamed_and_the_key_project_names_still_fit_their_column(self):
+        workbook = bulletin_workbook(period=MAY)
+        assert workbook.write_only
+        sheet = read(workbook)["重点项目"]
+        assert sheet.column_dimensions["B"].width == 36, "the name column keeps its set width"
+        codes = [row[2].value for row in sheet.iter_rows(min_row=4) if row[2].value]
+        assert len(codes) > 100
+        assert sheet.column_dimensions["C"].width >= max(display_width(code) for code in codes)
+
     def test_the_title_names_the_deployment(self):
         with override_settings(DEPLOYMENT_NAME="二七区"):
             sheet = read(bulletin_workbook(period=MAY))["办事处"]
