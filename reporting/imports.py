@@ -36,7 +36,7 @@ from targets.models import Unit
 from .choices import SubmissionStatus
 from .models import Submission
 from .selectors.figures import locked_unit_ids
-from .selectors.monthly import GridRow, month_grid_rows
+from .selectors.monthly import GridRow, month_grid_lines, month_grid_rows
 from .services.figures import FigureInput, official_figures_save
 from .services.monthly import EntryInput, ReportChange, amount_problem, entry_issues, project_reports_write
 from .services.projects import ProjectInput, RowsInvalid, projects_upsert
@@ -103,8 +103,12 @@ def _find_projects(table: Table, *, unit: Unit | None) -> dict[int, Project]:
     candidates = Project.objects.filter(code__in=codes) | Project.objects.filter(name__in=names)
     if unit is not None:
         candidates = candidates.filter(reporting_unit=unit)
+    # What the import reads of a project, no more: a file may name tens of thousands of them.
+    candidates = list(candidates.only("pk", "code", "name", "reporting_unit", "total_investment").order_by())
+    units = Unit.objects.in_bulk({project.reporting_unit_id for project in candidates})
     by_code, by_name = {}, defaultdict(list)
-    for project in candidates.select_related("reporting_unit"):
+    for project in candidates:
+        project.reporting_unit = units[project.reporting_unit_id]
         by_code[project.code] = project
         by_name[project.name].append(project)
     scope = "本单位" if unit is not None else ""
@@ -169,13 +173,14 @@ def reports_import(
             if row.number in projects and row.values["amount"] is not None:
                 by_unit[projects[row.number].reporting_unit].append(row)
         _refuse_closed_months(table, by_unit, year=year, month=month)
+        rows = sorted(
+            (row for unit_rows in by_unit.values() for row in unit_rows), key=lambda row: row.number
+        )
+        grid = month_grid_lines(projects=[projects[row.number] for row in rows], year=year, month=month)
         confirmations: list[str] = []
-        changes: list[ReportChange] = []
-        for report_unit, rows in by_unit.items():
-            grid = {r.project.pk: r for r in month_grid_rows(unit=report_unit, year=year, month=month)}
-            changes += _check_report_rows(
-                table, rows, projects, grid, year=year, confirm_unusual=confirm_unusual, out=confirmations
-            )
+        changes = _check_report_rows(
+            table, rows, projects, grid, year=year, confirm_unusual=confirm_unusual, out=confirmations
+        )
         if not table.ok:
             return ImportOutcome.rejected(table)
         if confirmations:

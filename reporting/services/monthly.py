@@ -14,10 +14,9 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.templatetags.figures import format_wan
 from projects.models import Project, ProjectReport
@@ -31,6 +30,7 @@ UNUSUAL_MULTIPLE = Decimal(3)
 MAX_AMOUNT = Decimal("1e12")  # the column holds 12 digits before the decimal point
 CENT = Decimal("0.01")
 _CLAIM_BATCH = 200  # keeps each conditional update's WHERE clause well inside SQLite's limits
+_WRITE_BATCH = 900  # reports per INSERT or history copy: inside SQLite's 999 parameters per query
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,8 @@ def project_reports_write(
 
     Existing reports are claimed with a conditional update on the version the change was based on;
     any claim that misses (someone saved in between) aborts the whole write. Bulk writes skip the
-    history signals, so the history rows are written explicitly, with the actor and the reason.
+    history signals, so the history rows are written explicitly, with the actor and the reason
+    (``report_history_copy``). A constant number of queries per batch of reports, whatever their number.
     """
     updates = [change for change in changes if change.report is not None]
     for start in range(0, len(updates), _CLAIM_BATCH):
@@ -188,16 +189,21 @@ def project_reports_write(
         report.updated_at = now
         updated.append(report)
     if updated:
-        bulk_update_with_history(
+        ProjectReport.objects.bulk_update(
             updated,
-            ProjectReport,
             fields=["amount", "progress", "problems", "version", "updated_by", "updated_at"],
-            default_user=actor,
-            default_change_reason=reason,
+            batch_size=_WRITE_BATCH,
+        )
+        report_history_copy(
+            report_ids=[report.pk for report in updated],
+            history_type="~",
+            actor=actor,
+            reason=reason,
+            when=now,
         )
     created = [
         ProjectReport(
-            project=change.project,
+            project_id=change.project.pk,
             year=year,
             month=month,
             amount=change.amount,
@@ -211,12 +217,49 @@ def project_reports_write(
     if created:
         try:
             with transaction.atomic():
-                bulk_create_with_history(
-                    created, ProjectReport, default_user=actor, default_change_reason=reason
-                )
+                created = ProjectReport.objects.bulk_create(created, batch_size=_WRITE_BATCH)
         except IntegrityError as exc:  # someone entered the same project's month meanwhile
             raise StaleEditError() from exc
+        report_history_copy(
+            report_ids=[report.pk for report in created],
+            history_type="+",
+            actor=actor,
+            reason=reason,
+            when=now,
+        )
     return len(changes)
+
+
+def report_history_copy(
+    *, report_ids: Sequence[int], history_type: str, actor, reason: str, when: datetime
+) -> None:
+    """Record the reports as they now stand in their history, as simple_history's bulk helpers do
+    (``bulk_create_with_history``: one historical row per report, with who, when, why and the kind
+    of change), but copied by the database with ``INSERT … SELECT`` in batches: building a
+    historical model instance per report cost more than writing the reports themselves."""
+    history = ProjectReport.history.model
+    tracked = [field.column for field in history.tracked_fields]
+    table, source = connection.ops.quote_name, ProjectReport._meta.db_table
+    columns = ", ".join(table(column) for column in tracked)
+    extra = [
+        history._meta.get_field(name).column
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    values = [
+        connection.ops.adapt_datetimefield_value(when),
+        reason,
+        history_type,
+        getattr(actor, "pk", None),
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(report_ids), _WRITE_BATCH):
+            batch = report_ids[start : start + _WRITE_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table(history._meta.db_table)} ({columns}, {', '.join(map(table, extra))}) "
+                f"SELECT {columns}, %s, %s, %s, %s FROM {table(source)} "
+                f"WHERE {table(ProjectReport._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
+                [*values, *batch],
+            )
 
 
 @dataclass(frozen=True)

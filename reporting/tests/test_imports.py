@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -190,6 +192,52 @@ class TestReportsImport:
             Decimal("10"),
             Decimal("20"),
         ]
+
+    @pytest.mark.parametrize("existing", [False, True], ids=["new reports", "changed reports"])
+    def test_the_number_of_queries_does_not_grow_with_the_rows_or_the_units(self, existing):
+        def queries(units: int, per_unit: int) -> int:
+            ProjectReport.objects.filter(month=10).delete()
+            projects = [
+                p for _ in range(units) for p in MonthlyUnit(projects=per_unit, reported_months=2).projects
+            ]
+            if existing:
+                import_reports(
+                    sheet(["项目代码", "本月完成投资(万元)"], *[[p.code, 1] for p in projects], title=None)
+                )
+            rows = [[p.code, p.name, 2, "主体施工", ""] for p in projects]
+            with CaptureQueriesContext(connection) as captured:
+                outcome = import_reports(sheet(REPORT_HEADER[1:], *rows, title=None))
+            assert outcome.saved and outcome.created + outcome.updated == len(projects)
+            return len(captured)
+
+        assert queries(units=2, per_unit=1) == queries(units=5, per_unit=10)
+
+    def test_each_imported_report_gets_a_history_row_that_copies_it(self):
+        unit = MonthlyUnit()
+        admin = UserFactory(role=Role.ADMIN)
+        rows = [[p.code, p.name, 40 + i, f"进度{i}", f"问题{i}"] for i, p in enumerate(unit.projects)]
+        import_reports(sheet(REPORT_HEADER[1:], *rows, title=None), actor=admin)
+        fields = (
+            "id",
+            "project_id",
+            "year",
+            "month",
+            "amount",
+            "progress",
+            "problems",
+            "version",
+            "updated_by",
+        )
+        for report in ProjectReport.objects.filter(month=10).values(*fields):
+            record = ProjectReport.history.get(id=report["id"])
+            assert {
+                name: getattr(record, "updated_by_id" if name == "updated_by" else name) for name in fields
+            } == report
+            assert (record.history_type, record.history_user, record.history_change_reason) == (
+                "+",
+                admin,
+                "导入：月报.xlsx",
+            )
 
 
 FIGURE_HEADER = ["序号", "单位", "本年累计完成(万元)", "上年同期累计(万元)"]

@@ -15,6 +15,7 @@ from projects.models import ProjectReport, ProjectYearPlan
 from reporting.choices import SubmissionStatus
 from reporting.forms import MonthEntriesForm
 from reporting.models import Submission
+from reporting.selectors.monthly import month_grid_lines
 from reporting.services import monthly
 from reporting.services.monthly import (
     EntriesInvalid,
@@ -358,3 +359,30 @@ def test_a_form_only_reads_the_units_own_projects():
     form = MonthEntriesForm({"amount_999999": "5"}, rows=unit.rows())
     assert form.is_valid()
     assert [entry.project_id for entry in form.entries()] == [unit.projects[0].pk]
+
+
+def test_month_grid_lines_are_the_grids_lines_for_projects_of_any_units():
+    first, second = MonthlyUnit(), MonthlyUnit(projects=1, reported_months=3)
+    ProjectReportFactory(project=first.projects[0], year=2021, month=12, amount=Decimal("4000"))
+    ProjectReportFactory(project=first.projects[0], year=2022, month=11, amount=Decimal("250"))
+    ProjectReportFactory(project=second.projects[0], year=2022, month=10, amount=Decimal("70"))
+    ProjectYearPlan.objects.create(project=first.projects[1], year=2022, planned_investment=Decimal("9000"))
+    in_reserve = ProjectFactory(reporting_unit=first.unit, stage=Stage.RESERVE)
+
+    with CaptureQueriesContext(connection) as captured:
+        lines = month_grid_lines(
+            projects=[*first.projects, *second.projects, in_reserve], year=2022, month=10
+        )
+
+    assert len(captured) == 4
+    grid = {row.project.pk: row for unit in (first, second) for row in unit.rows(month=10)}
+    assert set(lines) == set(grid)
+    for pk, line in lines.items():
+        expected = grid[pk]
+        assert (line.report, line.ytd_before, line.other_months_total, line.annual_plan) == (
+            expected.report,
+            expected.ytd_before,
+            expected.other_months_total,
+            expected.annual_plan,
+        )
+        assert line.usual_month == pytest.approx(expected.usual_month)
