@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.permissions import readable_units
+from common.widgets import quicken_selects
 from targets.models import Unit
 
 from .access import readable_projects
@@ -37,6 +38,7 @@ def _yes_no() -> forms.Select:
 class StyledFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        quicken_selects(self.form)
         style_fields(self.form)
 
 

@@ -146,7 +146,7 @@ class ProjectYearPlan(models.Model):
     class Meta:
         verbose_name = "项目年度计划投资"
         verbose_name_plural = "项目年度计划投资"
-        ordering = ["project", "-year"]
+        ordering = ["project_id", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["project", "year"], name="project_year_plan_unique"),
         ]

@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -102,11 +103,15 @@ def board_projects(*, projects: QuerySet[Project], year: int, open_year: int, on
             .annotate(library=stage_at_year_end(year))
             .filter(library__in=LIBRARY_STAGES)
         )
-    annual_plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year)
+    # A join on the year's plan (one per project and year), not a subquery per project: the
+    # libraries' totals sum it over every project of the board.
     return with_warnings(
         in_year.select_related("reporting_unit", "responsible_unit", "steward")
         .prefetch_related("tags")
-        .annotate(annual_plan=Subquery(annual_plan.values("planned_investment")[:1])),
+        .annotate(
+            plan_of_year=FilteredRelation("year_plans", condition=Q(year_plans__year=year)),
+            annual_plan=F("plan_of_year__planned_investment"),
+        ),
         on=on,
     )
 

@@ -141,3 +141,26 @@ def test_a_steward_sees_their_projects_still_in_the_libraries(reporter):
     ProjectFactory(steward=reporter, stage=Stage.EXITED)
     ProjectFactory()
     assert [p.pk for p in steward_projects(steward=reporter, on=ON)] == [mine.pk]
+
+
+@pytest.mark.django_db
+def test_library_totals_sum_the_year_plans_through_a_join_not_a_query_per_project():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import ProjectYearPlan
+    from projects.selectors import board_projects, library_totals
+
+    first, second = (ProjectFactory(stage=Stage.UNDER_CONSTRUCTION) for _ in range(2))
+    ProjectYearPlan.objects.create(project=first, year=2022, planned_investment=Decimal("100"))
+    ProjectYearPlan.objects.create(project=first, year=2021, planned_investment=Decimal("999"))
+    ProjectYearPlan.objects.create(project=second, year=2022, planned_investment=Decimal("50"))
+    board = board_projects(projects=Project.objects.all(), year=2022, open_year=2022, on=date(2022, 5, 10))
+
+    with CaptureQueriesContext(connection) as queries:
+        totals = {total.stage: total for total in library_totals(board)}
+
+    assert totals[Stage.UNDER_CONSTRUCTION].count == 2
+    assert totals[Stage.UNDER_CONSTRUCTION].annual_plan == Decimal("150")
+    assert len(queries) == 1
+    assert 'FROM "projects_projectyearplan"' not in queries[0]["sql"], "a subquery per project"

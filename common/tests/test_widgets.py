@@ -1,0 +1,40 @@
+"""QuickSelect writes the same choices as Django's Select, in Python."""
+
+import pytest
+from django import forms
+
+from common.widgets import QuickSelect, quicken_selects
+from targets.models import Unit
+from tests.factories import UnitFactory
+
+
+class UnitForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.order_by("sort_order", "name"), empty_label="全部")
+    kind = forms.ChoiceField(choices=[("a", "甲"), ("b", "乙<b>")], widget=forms.Select(attrs={"class": "x"}))
+
+
+@pytest.mark.django_db
+def test_a_quick_select_offers_the_same_options_and_keeps_the_choice():
+    first, second = UnitFactory(name="明湖办事处", sort_order=1), UnitFactory(name="潮河办事处", sort_order=2)
+    form = UnitForm(data={"unit": second.pk, "kind": "b"})
+    stock = str(form["unit"])
+    quicken_selects(form)
+    quick = str(form["unit"])
+
+    assert isinstance(form.fields["unit"].widget, QuickSelect)
+    assert f'<option value="{second.pk}" selected>潮河办事处</option>' in quick
+    assert f'<option value="{first.pk}">明湖办事处</option>' in quick
+    assert '<option value="">全部</option>' in quick
+    assert 'name="unit"' in quick and 'id="id_unit"' in quick and "required" in quick
+    for option in ("明湖办事处", "潮河办事处", "全部"):
+        assert option in stock
+
+
+def test_a_quick_select_escapes_labels_and_keeps_attributes():
+    form = UnitForm(data={"kind": "a"})
+    form.fields.pop("unit")
+    quicken_selects(form)
+    html = str(form["kind"])
+    assert "乙&lt;b&gt;" in html
+    assert 'class="x"' in html
+    assert '<option value="a" selected>甲</option>' in html
