@@ -31,6 +31,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOn
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
@@ -611,6 +612,9 @@ def stream_table(
 ) -> int:
     """Write ``write_table``'s layout into a write-only sheet; return the number of data rows.
 
+    Any write-only sheet will do; one made by ``streamed_sheet`` takes the rows at about the speed
+    openpyxl writes bare values.
+
     A write-only sheet holds no rows in memory, so its size does not matter; but it cannot look back:
     column widths are fixed before the first row. A column with ``OutColumn.width`` keeps it; the
     others fit the header, the 合计 row and the first ``fit_rows`` rows (held back until then, so a
@@ -623,7 +627,10 @@ def stream_table(
         widths = [display_width(column.label) for column in columns]
         for values in [total_row, *held] if total_row is not None else held:
             for index, column in enumerate(columns):
-                widths[index] = max(widths[index], _shown_width(column, values.get(column.key)))
+                value = values.get(column.key)
+                # Text is never wider than two units a character: most cells need no measuring.
+                if type(value) is not str or 2 * len(value) > widths[index]:
+                    widths[index] = max(widths[index], _shown_width(column, value))
     else:
         widths = [max(display_width(column.label), _TYPICAL_WIDTH[column.kind]) for column in columns]
     fitted = _fit_widths(columns, widths, title)
@@ -652,14 +659,14 @@ def stream_table(
 
     ws.append([_style_header(safe_cell_value(WriteOnlyCell(ws), column.label)) for column in columns])
     row_number = header_row
+    styles: dict[tuple[str | None, bool], StyleArray] = {}
     if total_row is not None:
-        bold = _column_styles(ws, columns, bold=True)
-        ws.append([_streamed_cell(ws, total_row.get(key), styles) for key, styles in bold])
+        ws.append(_streamed_row(ws, _column_cells(ws, columns, bold=True), total_row, styles, bold=True))
         row_number += 1
-    plain = _column_styles(ws, columns, bold=False)
+    cells = _column_cells(ws, columns, bold=False)
     count = 0
     for values in chain(held, rows):
-        ws.append([_streamed_cell(ws, values.get(key), styles) for key, styles in plain])
+        ws.append(_streamed_row(ws, cells, values, styles))
         count += 1
     row_number += count
 
@@ -670,30 +677,82 @@ def stream_table(
     return count
 
 
-def _column_styles(
+class StreamedSheet(WriteOnlyWorksheet):
+    """A write-only sheet for ``stream_table``: its rows are lists of ready cells, which openpyxl's own
+    sheet would first try, and fail, to store as values (an exception per cell)."""
+
+    def _values_to_row(self, cells: Sequence[Cell], row_idx: int) -> Iterator[Cell]:
+        for column, cell in enumerate(cells, start=1):
+            cell.row, cell.column = row_idx, column
+            yield cell
+
+
+def streamed_sheet(workbook: Workbook, title: str) -> StreamedSheet:
+    """A new sheet of a write-only workbook (``Workbook(write_only=True)``) for ``stream_table``."""
+    sheet = StreamedSheet(parent=workbook, title=title)
+    workbook._add_sheet(sheet)
+    return sheet
+
+
+class _ColumnCell(Cell):
+    """The cell one column's values of one style pass through, row after row.
+
+    A write-only sheet writes a row out while it is appended, so the cell is free again for the next
+    row; its style is registered once, where openpyxl would hash every cell's style twice.
+    """
+
+    __slots__ = ("has_style", "style_id")
+
+    def __init__(self, ws: WriteOnlyWorksheet, style: StyleArray) -> None:
+        super().__init__(ws, row=1, column=1)  # placed for real as each row is written
+        self._style = style
+        self.style_id = ws.parent._cell_styles.add(style)
+        self.has_style = True
+
+
+def _column_cells(
     ws: WriteOnlyWorksheet, columns: Sequence[OutColumn], *, bold: bool
-) -> list[tuple[str, tuple[StyleArray, StyleArray]]]:
-    """Each column's key with the style of its numbers and of anything else, built once per table."""
+) -> list[tuple[OutColumn, _ColumnCell, _ColumnCell]]:
+    """Each column with its cell for numbers and its cell for text and blanks, styled once per table."""
     styles: dict[tuple[str | None, bool], StyleArray] = {}
-    built = []
-    for column in columns:
-        pair = tuple(
-            _data_cell(WriteOnlyCell(ws), column, value, styles, bold=bold)._style for value in (0, None)
+    return [
+        (
+            column,
+            *(
+                _ColumnCell(ws, _data_cell(WriteOnlyCell(ws), column, value, styles, bold=bold)._style)
+                for value in (0, None)
+            ),
         )
-        built.append((column.key, pair))
-    return built
+        for column in columns
+    ]
 
 
-def _streamed_cell(ws: WriteOnlyWorksheet, value: object, styles: tuple[StyleArray, StyleArray]) -> Cell:
-    """A data cell for a write-only sheet. It is written out as soon as its row is appended and never
-    touched again, so cells share their column's style instead of each hashing its own; the rare text
-    that needs quotePrefix gets a copy, since ``safe_cell_value`` changes the style it sets."""
-    cell = WriteOnlyCell(ws)
-    if value is None or isinstance(value, str):
-        cell._style = copy(styles[1]) if isinstance(value, str) and _looks_like_formula(value) else styles[1]
-    else:
-        cell._style = styles[0]
-    return safe_cell_value(cell, value)
+def _streamed_row(
+    ws: WriteOnlyWorksheet,
+    cells: list[tuple[OutColumn, _ColumnCell, _ColumnCell]],
+    values: Mapping[str, object],
+    styles: dict[tuple[str | None, bool], StyleArray],
+    *,
+    bold: bool = False,
+) -> list[Cell]:
+    row = []
+    for column, number_cell, text_cell in cells:
+        value = values.get(column.key)
+        kind = type(value)
+        if value is None or (kind is str and not _looks_like_formula(value)):
+            cell = text_cell
+        elif kind is Decimal or kind is int or kind is float:
+            cell = number_cell
+        else:
+            # Dates (whose binding may set a format), booleans, formula-like text: a cell of their own.
+            row.append(_data_cell(WriteOnlyCell(ws), column, value, styles, bold=bold))
+            continue
+        try:
+            cell.value = value
+        except IllegalCharacterError:
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        row.append(cell)
+    return row
 
 
 def _looks_like_formula(value: str) -> bool:

@@ -16,7 +16,7 @@ from django.http import FileResponse
 from openpyxl import Workbook
 
 from accounts.models import User
-from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, stream_table
+from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, stream_table, streamed_sheet
 
 from .choices import Field, Level, Stage
 from .models import Problem, Project
@@ -36,7 +36,7 @@ def xlsx_write(
 ) -> int:
     """Write the list to ``target`` through a write-only workbook; return the number of rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])  # Excel's limit on sheet names
+    sheet = streamed_sheet(workbook, title[:31])  # Excel's limit on sheet names
     count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
     workbook.save(target)
     return count

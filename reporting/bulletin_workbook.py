@@ -9,12 +9,11 @@ Every row is held back for fitting, so the columns fit the widest value as in an
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from common.spreadsheets import OutColumn, stream_table
+from common.spreadsheets import OutColumn, stream_table, streamed_sheet
 
 from .bulletin_content import BulletinContent, GroupTable, Line
 from .choices import Metric
@@ -74,10 +73,10 @@ def workbook_write(content: BulletinContent) -> Workbook:
     workbook = Workbook(write_only=True)
     used = {ESCALATION_SHEET, KEY_PROJECT_SHEET}
     for group in content.groups:
-        sheet = workbook.create_sheet(_sheet_name(group.group, group.scheme, used))
+        sheet = streamed_sheet(workbook, _sheet_name(group.group, group.scheme, used))
         _write_group(sheet, content, group)
-    _write_escalations(workbook.create_sheet(ESCALATION_SHEET), content)
-    _write_key_projects(workbook.create_sheet(KEY_PROJECT_SHEET), content)
+    _write_escalations(streamed_sheet(workbook, ESCALATION_SHEET), content)
+    _write_key_projects(streamed_sheet(workbook, KEY_PROJECT_SHEET), content)
     for sheet in workbook.worksheets:
         # Printed pages are handed round one by one: each names its sheet and, before publication, says 草稿.
         sheet.oddHeader.left.text = "&A"
@@ -104,7 +103,7 @@ def group_columns(group: GroupTable) -> list[OutColumn]:
 
 
 def line_values(line: Line) -> dict[str, object]:
-    values = asdict(line)
+    values = dict(vars(line))
     # A unit whose growth is undefined has no place: the ranking shows it as "—".
     if line.serial is not None and line.rank is None:
         values["rank"] = "—"
@@ -131,7 +130,7 @@ def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: Gro
 
 
 def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
-    rows = [{"serial": serial, **asdict(line)} for serial, line in enumerate(content.escalations, start=1)]
+    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(content.escalations, start=1)]
     stream_table(
         sheet,
         title=content.title,
@@ -144,7 +143,7 @@ def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> N
 
 
 def _write_key_projects(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
-    rows = ({"serial": serial, **asdict(line)} for serial, line in enumerate(content.key_projects, start=1))
+    rows = ({"serial": serial, **vars(line)} for serial, line in enumerate(content.key_projects, start=1))
     stream_table(
         sheet,
         title=content.title,

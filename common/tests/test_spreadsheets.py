@@ -19,6 +19,7 @@ from common.spreadsheets import (
     read_table,
     safe_cell_value,
     stream_table,
+    streamed_sheet,
     workbook_response_bytes,
     write_table,
 )
@@ -644,7 +645,7 @@ def _layout(ws) -> dict:
             for row in ws.iter_rows()
         ],
         "merged": sorted(str(merged) for merged in ws.merged_cells.ranges),
-        "widths": {letter: ws.column_dimensions[letter].width for letter in "ABC"},
+        "widths": {letter: ws.column_dimensions[letter].width for letter in "ABCD"},
         "heights": {row: ws.row_dimensions[row].height for row in range(1, ws.max_row + 1)},
         "frozen": ws.freeze_panes,
         "titles": ws.print_title_rows,
@@ -656,19 +657,20 @@ def test_a_streamed_table_with_its_total_and_note_looks_like_the_report_written_
         OutColumn("单位", "unit"),
         OutColumn("投资目标", "target", kind="money"),
         OutColumn("增速", "growth", kind="pct"),
+        OutColumn("开工日期", "start", kind="date"),
     ]
     rows = [
-        {"unit": "自然资源和规划分局", "target": Decimal(2230000), "growth": Decimal("12.5")},
-        {"unit": "=1+1", "target": None, "growth": Decimal("-3.0")},
-        {"unit": "建设局", "target": Decimal(5), "growth": None},
+        {"unit": "自然资源和规划分局", "target": Decimal(2230000), "growth": 12.5, "start": date(2022, 3, 1)},
+        {"unit": "=1+1", "target": None, "growth": Decimal("-3.0"), "start": None},
+        {"unit": "建设局\x07", "target": 5, "growth": None, "start": "未开工"},
     ]
-    total = {"unit": "合计", "target": Decimal(2230005)}
+    total = {"unit": "合计", "target": Decimal(2230005), "start": date(2022, 12, 31)}
     note = "注：按增速排名；未报送的单位排在最后，视同倒数第一。" * 3
     written = Workbook()
     write_table(written.active, title="表", columns=columns, rows=rows, total_row=total, note=note)
     streamed = Workbook(write_only=True)
     count = stream_table(
-        streamed.create_sheet("表"),
+        streamed_sheet(streamed, "表"),
         title="表",
         columns=columns,
         rows=iter(rows),
@@ -698,7 +700,7 @@ def test_a_formula_guard_in_a_streamed_column_leaves_the_other_cells_of_the_colu
     columns = [OutColumn("形象进度", "progress")]
     rows = [{"progress": "正常"}, {"progress": "=1+1"}, {"progress": "完工"}]
     wb = Workbook(write_only=True)
-    stream_table(wb.create_sheet("表"), title="表", columns=columns, rows=rows, unit_line=None)
+    stream_table(streamed_sheet(wb, "表"), title="表", columns=columns, rows=rows, unit_line=None)
 
     ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
 

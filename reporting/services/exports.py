@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
-from common.spreadsheets import OutColumn, stream_table
+from common.spreadsheets import OutColumn, stream_table, streamed_sheet
 from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
 from projects.models import ProjectReport
@@ -76,7 +76,7 @@ def ledger_write(
 ) -> int:
     """Write the ledger to ``path`` in openpyxl's write-only mode; return the number of rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(LEDGER_SHEET)
+    sheet = streamed_sheet(workbook, LEDGER_SHEET)
     count = stream_table(
         sheet,
         title=f"{settings.DEPLOYMENT_NAME}项目进展台账",
