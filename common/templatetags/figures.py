@@ -48,3 +48,18 @@ def pct(value, places: int = 1) -> str:
     if number is None:
         return EMPTY
     return f"{format_wan(number, int(places))}%"
+
+
+WARNING_BADGES = {
+    "green": '<span class="badge bg-success">绿</span>',
+    "yellow": '<span class="badge bg-warning text-dark">黄</span>',
+    "red": '<span class="badge bg-danger">红</span>',
+}
+
+
+@register.filter
+def warning_badge(colour) -> str:
+    """红黄绿 as a badge; a dash when there is no colour (no target or no figure)."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(WARNING_BADGES.get(str(colour) if colour else "", '<span class="text-muted">—</span>'))

@@ -25,3 +25,13 @@ def test_percentages_have_one_decimal():
 def test_a_missing_figure_is_a_dash():
     assert wan(None) == "—"
     assert pct(None) == "—"
+
+
+def test_a_warning_colour_is_a_labelled_badge_and_no_colour_a_dash():
+    from common.templatetags.figures import warning_badge
+    from reporting.rules import WarningColour
+
+    assert warning_badge(WarningColour.RED) == '<span class="badge bg-danger">红</span>'
+    assert "bg-warning" in warning_badge(WarningColour.YELLOW) and "黄" in warning_badge("yellow")
+    assert "绿" in warning_badge(WarningColour.GREEN)
+    assert warning_badge(None) == '<span class="text-muted">—</span>'
