@@ -36,7 +36,7 @@ from targets.models import Unit
 from .choices import SubmissionStatus
 from .models import Submission
 from .selectors.figures import locked_unit_ids
-from .selectors.monthly import GridRow, month_grid_lines, month_grid_rows
+from .selectors.monthly import GridRow, month_grid_lines, month_grid_rows, month_listing
 from .services.figures import FigureInput, official_figures_save
 from .services.monthly import EntryInput, ReportChange, amount_problem, entry_issues, project_reports_write
 from .services.projects import ProjectInput, RowsInvalid, projects_upsert
@@ -96,15 +96,18 @@ REPORT_COLUMNS = (
 )
 
 
-def _find_projects(table: Table, *, unit: Unit | None) -> dict[int, Project]:
-    """Each row's project, by 项目代码 or else by 项目名称; rows that match none get an error."""
+def _find_projects(table: Table, *, unit: Unit | None, year: int, month: int) -> dict[int, Project]:
+    """Each row's project, by 项目代码 or else by 项目名称; rows that match none get an error.
+
+    The projects are read with what the month's checks need of them (``month_listing``)."""
     codes = {row.values["code"] for row in table.rows if row.values["code"]}
     names = {row.values["name"] for row in table.rows if row.values["name"] and not row.values["code"]}
     candidates = Project.objects.filter(code__in=codes) | Project.objects.filter(name__in=names)
     if unit is not None:
         candidates = candidates.filter(reporting_unit=unit)
     # What the import reads of a project, no more: a file may name tens of thousands of them.
-    candidates = list(candidates.only("pk", "code", "name", "reporting_unit", "total_investment").order_by())
+    candidates = candidates.only("pk", "code", "name", "reporting_unit", "total_investment").order_by()
+    candidates = list(month_listing(candidates, year=year, month=month))
     units = Unit.objects.in_bulk({project.reporting_unit_id for project in candidates})
     by_code, by_name = {}, defaultdict(list)
     for project in candidates:
@@ -167,7 +170,7 @@ def reports_import(
     if "code" not in table.letters and "name" not in table.letters:
         return ImportOutcome.failed("未找到表头：缺少列「项目代码」（或「项目名称」）")
     with transaction.atomic():
-        projects = _find_projects(table, unit=unit)
+        projects = _find_projects(table, unit=unit, year=year, month=month)
         by_unit: dict[Unit, list] = defaultdict(list)
         for row in table.rows:
             if row.number in projects and row.values["amount"] is not None:

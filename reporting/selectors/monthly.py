@@ -8,7 +8,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from projects.choices import Stage
@@ -57,6 +71,11 @@ def month_projects(*, year: int, month: int, unit: Unit | int | None = None) -> 
     started (储备, 拟开工) has no investment to report; one that left the libraries is listed only
     for the months it reported.
     """
+    projects = Project.objects.filter(_listed_in_month(year, month))
+    return projects if unit is None else projects.filter(reporting_unit=unit)
+
+
+def _listed_in_month(year: int, month: int) -> Q:
     month_start = date(year, month, 1)
     month_end = date(year, month, calendar.monthrange(year, month)[1])
     reported = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
@@ -65,8 +84,7 @@ def month_projects(*, year: int, month: int, unit: Unit | int | None = None) -> 
         & Q(actual_start__lte=month_end)
         & (Q(actual_completion__isnull=True) | Q(actual_completion__gte=month_start))
     )
-    projects = Project.objects.filter(under_way | Q(Exists(reported)))
-    return projects if unit is None else projects.filter(reporting_unit=unit)
+    return under_way | Q(Exists(reported))
 
 
 def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: bool = False) -> list[GridRow]:
@@ -106,41 +124,46 @@ def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: b
     ]
 
 
-def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> dict[int, GridRow]:
-    """``month_grid_rows``' lines for projects already at hand, of any units, by project id: four
-    queries whatever their number (which of them the month lists, their other months' sums, this
-    month's reports, their year plans). Projects the month does not list have no line.
+def month_listing(projects: QuerySet[Project], *, year: int, month: int) -> QuerySet[Project]:
+    """``projects`` with what ``month_grid_lines`` needs of each, read with them: whether the month
+    lists it (``listed_in_month``) and its year plan (``annual_plan``)."""
+    plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
+    return projects.annotate(
+        listed_in_month=ExpressionWrapper(_listed_in_month(year, month), output_field=BooleanField()),
+        annual_plan=Subquery(plan[:1]),
+    )
 
-    For imports, which match thousands of projects of many units at once: the sums are grouped
-    over the reports alone, and the projects are not read again.
+
+def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> dict[int, GridRow]:
+    """``month_grid_rows``' lines, by project id, for projects of any units read through
+    ``month_listing``; projects the month does not list have no line.
+
+    For imports, which match thousands of projects of many units at once: one query whatever
+    their number (their reports' sums, grouped over the reports alone), and a second for this
+    month's reports when there are any.
     """
-    ids = [project.pk for project in projects]
-    in_month = month_projects(year=year, month=month).filter(pk__in=ids).order_by()
-    listed = set(in_month.values_list("pk", flat=True))
-    ids = [pk for pk in ids if pk in listed]
+    listed = [project for project in projects if project.listed_in_month]
     other_months = _other_months(year, month, prefix="")
     sums = {
         row["project_id"]: row
-        for row in ProjectReport.objects.filter(project_id__in=ids)
+        for row in ProjectReport.objects.filter(project_id__in=[project.pk for project in listed])
         .values("project_id")
         .annotate(
             ytd_before=Sum("amount", filter=Q(year=year, month__lt=month)),
             other_months_total=Sum("amount", filter=other_months),
             usual_month=Avg("amount", filter=other_months),
+            this_month=Max("pk", filter=Q(year=year, month=month)),
         )
         .order_by()
     }
-    month_reports = ProjectReport.objects.filter(project_id__in=ids, year=year, month=month).order_by()
-    reports = {report.project_id: report for report in month_reports}
-    plans = dict(
-        ProjectYearPlan.objects.filter(project_id__in=ids, year=year)
-        .order_by()
-        .values_list("project_id", "planned_investment")
+    report_ids = [row["this_month"] for row in sums.values() if row["this_month"] is not None]
+    reports = (
+        {report.project_id: report for report in ProjectReport.objects.filter(pk__in=report_ids).order_by()}
+        if report_ids
+        else {}
     )
     lines = {}
-    for project in projects:
-        if project.pk not in listed:
-            continue
+    for project in listed:
         row = sums.get(project.pk, {})
         lines[project.pk] = GridRow(
             project=project,
@@ -148,7 +171,7 @@ def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> d
             ytd_before=row.get("ytd_before") or ZERO,
             other_months_total=row.get("other_months_total") or ZERO,
             usual_month=row.get("usual_month"),
-            annual_plan=plans.get(project.pk),
+            annual_plan=project.annual_plan,
         )
     return lines
 

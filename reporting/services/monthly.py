@@ -30,7 +30,7 @@ UNUSUAL_MULTIPLE = Decimal(3)
 MAX_AMOUNT = Decimal("1e12")  # the column holds 12 digits before the decimal point
 CENT = Decimal("0.01")
 _CLAIM_BATCH = 200  # keeps each conditional update's WHERE clause well inside SQLite's limits
-_WRITE_BATCH = 900  # reports per INSERT or history copy: inside SQLite's 999 parameters per query
+_UPDATE_BATCH = 500  # bulk_update's CASE per column grows with the batch: keep each statement small
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def project_reports_write(
         ProjectReport.objects.bulk_update(
             updated,
             fields=["amount", "progress", "problems", "version", "updated_by", "updated_at"],
-            batch_size=_WRITE_BATCH,
+            batch_size=_UPDATE_BATCH,
         )
         report_history_copy(
             report_ids=[report.pk for report in updated],
@@ -217,7 +217,7 @@ def project_reports_write(
     if created:
         try:
             with transaction.atomic():
-                created = ProjectReport.objects.bulk_create(created, batch_size=_WRITE_BATCH)
+                created = ProjectReport.objects.bulk_create(created)
         except IntegrityError as exc:  # someone entered the same project's month meanwhile
             raise StaleEditError() from exc
         report_history_copy(
@@ -251,9 +251,13 @@ def report_history_copy(
         history_type,
         getattr(actor, "pk", None),
     ]
+    if not report_ids:
+        return
+    # One statement on PostgreSQL; on SQLite as many as its limit on parameters requires.
+    size = (connection.features.max_query_params or len(report_ids) + len(values)) - len(values)
     with connection.cursor() as cursor:
-        for start in range(0, len(report_ids), _WRITE_BATCH):
-            batch = report_ids[start : start + _WRITE_BATCH]
+        for start in range(0, len(report_ids), size):
+            batch = report_ids[start : start + size]
             cursor.execute(
                 f"INSERT INTO {table(history._meta.db_table)} ({columns}, {', '.join(map(table, extra))}) "
                 f"SELECT {columns}, %s, %s, %s, %s FROM {table(source)} "
