@@ -7,9 +7,11 @@ time progress is taken between the rounded figures, so a reader can check each l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import QuerySet
 
 from common.periods import Period
 from targets.choices import TERRITORIAL_KINDS
@@ -114,7 +116,7 @@ class BulletinContent:
     is_draft: bool
     groups: tuple[GroupTable, ...]
     escalations: tuple[EscalationLine, ...]
-    key_projects: tuple[KeyProjectLine, ...]
+    key_projects: KeyProjectLines
     plan_target: Decimal | None
 
     @property
@@ -246,21 +248,33 @@ def escalation_lines(escalations: Sequence[Escalation]) -> tuple[EscalationLine,
     )
 
 
-def key_project_lines(projects: Iterable) -> tuple[KeyProjectLine, ...]:
+KEY_PROJECT_CHUNK = 2000
+
+
+class KeyProjectLines:
+    """The key projects' lines, read from the database in chunks each time they are iterated: a
+    province has tens of thousands, and only the workbook's sheet needs them, one by one."""
+
+    def __init__(self, projects: QuerySet) -> None:
+        self._projects = projects
+
+    def __iter__(self) -> Iterator[KeyProjectLine]:
+        for project in self._projects.iterator(chunk_size=KEY_PROJECT_CHUNK):
+            yield KeyProjectLine(
+                name=project.name,
+                code=project.code,
+                reporting_unit=project.reporting_unit.name,
+                responsible_unit=project.responsible_unit.name,
+                level=project.get_level_display(),
+                stage=project.get_stage_display(),
+                total_investment=project.total_investment,
+                annual_plan=project.annual_plan,
+                ytd_completed=project.ytd_completed,
+                completion_pct=rate(completion_rate_pct(project.ytd_completed, project.annual_plan)),
+                progress=project.latest_progress or "",
+            )
+
+
+def key_project_lines(projects: QuerySet) -> KeyProjectLines:
     """``projects`` as ``selectors.bulletins.key_projects`` annotates them."""
-    return tuple(
-        KeyProjectLine(
-            name=project.name,
-            code=project.code,
-            reporting_unit=project.reporting_unit.name,
-            responsible_unit=project.responsible_unit.name,
-            level=project.get_level_display(),
-            stage=project.get_stage_display(),
-            total_investment=project.total_investment,
-            annual_plan=project.annual_plan,
-            ytd_completed=project.ytd_completed,
-            completion_pct=rate(completion_rate_pct(project.ytd_completed, project.annual_plan)),
-            progress=project.latest_progress or "",
-        )
-        for project in projects
-    )
+    return KeyProjectLines(projects)

@@ -3,7 +3,8 @@
 Every sheet is laid out by ``common.spreadsheets.stream_table`` in a write-only workbook, so it carries
 the title, the unit line, the borders, the number formats and the A4-landscape print set-up of every
 report the product writes, while a province's thousands of units and key projects go straight to disk.
-Every row is held back for fitting, so the columns fit the widest value as in any report.
+A ranking sheet's rows are all held back for fitting, so its columns fit the widest value as in any
+report; the key projects, read from the database as they are written, fit the first thousand.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .choices import Metric
 UNIT_LINE = "单位：万元、%"
 ESCALATION_SHEET = "末位约谈"
 KEY_PROJECT_SHEET = "重点项目"
+KEY_PROJECT_FIT_ROWS = 1000
 # Characters Excel refuses in a sheet name, and its length limit.
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
@@ -149,7 +151,7 @@ def _write_key_projects(sheet: WriteOnlyWorksheet, content: BulletinContent) -> 
         title=content.title,
         columns=KEY_PROJECT_COLUMNS,
         rows=rows,
-        fit_rows=len(content.key_projects),
+        fit_rows=KEY_PROJECT_FIT_ROWS,
         unit_line=UNIT_LINE,
         note=f"注：省、市、区重点项目；累计完成为{content.period.label}各月完成投资之和，完成率为累计完成占年度计划投资的比例。",
     )

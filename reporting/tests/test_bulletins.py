@@ -30,6 +30,7 @@ from reporting.models import Bulletin, Escalation, OfficialFigure, RankingRun
 from reporting.selectors.bulletins import KEY_LEVELS, key_projects
 from reporting.services.bulletins import (
     BulletinError,
+    bulletin_content,
     bulletin_document,
     bulletin_publish,
     bulletin_workbook,
@@ -248,6 +249,14 @@ class BulletinFileTests(DemoTestCase):
     def test_the_key_project_query_does_not_grow_with_the_projects(self):
         with self.assertNumQueries(1):
             assert len(list(key_projects(period=MAY))) > 100
+
+    def test_the_key_projects_are_read_from_the_database_as_the_sheet_is_written_not_held(self):
+        content = bulletin_content(period=MAY)
+        assert not isinstance(content.key_projects, tuple | list)
+        with self.assertNumQueries(1):
+            lines = list(content.key_projects)
+        assert len(lines) == key_projects(period=MAY).count() > 100
+        assert list(content.key_projects) == lines, "each reading gives the same lines"
 
     def test_text_from_users_is_written_as_text_never_as_a_formula(self):
         project = Project.objects.filter(level__in=KEY_LEVELS, reports__month=5).first()
