@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-SELECTED = mark_safe(" selected")
 
 
 class QuickSelect(forms.Select):
@@ -20,15 +19,12 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option_value, SELECTED if str(option_value) in chosen else "", label)
-                for option_value, label in self.choices
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        options = []
+        for option_value, label in self.choices:
+            option = str(option_value)
+            selected = " selected" if option in chosen else ""
+            options.append(f'<option value="{escape(option)}"{selected}>{escape(str(label))}</option>')
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
 
 
 def quicken_selects(form: forms.BaseForm) -> None:

@@ -1,8 +1,10 @@
 """Settings that only matter on PostgreSQL, checked on whichever database the suite runs on."""
 
+import pytest
 from django.db import connection
 
 
+@pytest.mark.django_db
 def test_postgresql_connections_run_without_jit():
     """The JIT spent longer compiling the boards' aggregates than running them (bench/RESULTS.md)."""
     if connection.vendor != "postgresql":

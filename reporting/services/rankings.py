@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -24,6 +24,7 @@ from .. import rules
 from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
 from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
 from ..selectors.indicators import indicator_completion_rates
+from ..selectors.ranked import DATABASE_METRICS, ranked_entries, target_table_id
 from ..selectors.unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets
 from .notifications import Message, notification_send, notifications_send, units_users, users_with_role
 from .submissions import submissions_lock_period
@@ -113,23 +114,18 @@ def _composite_scores(
     return scores
 
 
-def previous_bottoms(*, scheme: RankingScheme, period: Period) -> dict[int, list[bool]]:
+def previous_bottoms(*, scheme: RankingScheme, period: Period, unit_ids: list[int]) -> dict[int, list[bool]]:
     """unit id → bottom flags of the earlier published periods of the scheme's year, latest first."""
-    rows = (
-        RankingRow.objects.filter(
-            run__scheme=scheme,
-            run__year=period.year,
-            run__month__lt=period.month,
-            run__status=RunStatus.PUBLISHED,
-        )
-        .order_by("-run__month")
-        .values_list("run__month", "unit_id", "is_bottom")
+    earlier = RankingRun.objects.filter(
+        scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
+    )
+    months = sorted(earlier.values_list("month", flat=True), reverse=True)
+    rows = RankingRow.objects.filter(run__in=earlier, unit_id__in=unit_ids).values_list(
+        "run__month", "unit_id", "is_bottom"
     )
     by_month: dict[int, dict[int, bool]] = defaultdict(dict)
     for month, unit_id, is_bottom in rows:
         by_month[month][unit_id] = is_bottom
-    months = sorted(by_month, reverse=True)
-    unit_ids = {unit_id for flags in by_month.values() for unit_id in flags}
     return {unit_id: [by_month[month].get(unit_id, False) for month in months] for unit_id in unit_ids}
 
 
@@ -165,7 +161,12 @@ def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive:
 
 @transaction.atomic
 def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
-    """Compute (or recompute) the scheme's draft for the period; a published run is returned as is."""
+    """Compute (or recompute) the scheme's draft for the period; a published run is returned as is.
+
+    The statistics bureau's figures are ranked by the database (``selectors.ranked``) and written
+    in one INSERT … SELECT; composite scores and project sums are ranked by ``rules.rank_units``.
+    Either way the ladder then looks at the bottom units only.
+    """
     run = (
         RankingRun.objects.select_for_update()
         .filter(scheme=scheme, year=period.year, month=period.month)
@@ -186,75 +187,112 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
         run.figure_source = source
         run.computed_at = timezone.now()
         run.save(update_fields=["figure_source", "computed_at"])
+        run.rows.all().delete()
+    Escalation.objects.filter(
+        scheme=scheme, year=period.year, month=period.month, status=EscalationStatus.PROPOSED
+    ).delete()
 
+    if source == FigureSource.OFFICIAL and scheme.metric in DATABASE_METRICS:
+        ranking_rows_insert(run=run, scheme=scheme, period=period)
+    else:
+        _rows_ranked_in_python(run=run, scheme=scheme, period=period, source=source)
+    if not run.rows.exclude(status=RowStatus.MISSING).exists():
+        # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
+        raise RankingError(f"{period.label}「{scheme.group}」尚无任何单位的数据，无法排名。")
+    _apply_ladder(run=run, scheme=scheme, period=period)
+    return run
+
+
+def ranking_rows_insert(*, run: RankingRun, scheme: RankingScheme, period: Period) -> None:
+    """Write the run's rows straight from the database's ranking: one INSERT … SELECT.
+
+    Bottom is every unit holding the largest rank; the ladder's columns start at nought.
+    """
+    entries = ranked_entries(scheme=scheme, period=period, table_id=target_table_id(scheme, period.year))
+    select, params = entries.query.sql_with_params()
+    table = connection.ops.quote_name(RankingRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (run_id, unit_id, ytd_completed, baseline, target, value, status, rank,"
+            " is_bottom, consecutive_bottom, escalation_level, note)"
+            " SELECT %s, unit_ref, ytd, base, goal, metric, state, place,"
+            " COALESCE(place = MAX(place) OVER (), FALSE), 0, 0,"
+            " CASE WHEN state = %s THEN %s ELSE '' END"
+            f" FROM ({select}) entry",
+            (run.pk, RowStatus.MISSING.value, row_note(RowStatus.MISSING, False, None, 0), *params),
+        )
+
+
+def _rows_ranked_in_python(*, run: RankingRun, scheme: RankingScheme, period: Period, source) -> None:
     inputs = scheme_metric_inputs(
         scheme=scheme, units=ranked_units(scheme, period), period=period, source=source
     )
-    if all(item.entry.status == rules.EntryStatus.MISSING for item in inputs):
-        # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
-        raise RankingError(f"{period.label}「{scheme.group}」尚无任何单位的数据，无法排名。")
     ranked = {entry.key: entry for entry in rules.rank_units([item.entry for item in inputs])}
-    history = previous_bottoms(scheme=scheme, period=period)
-    half_year_bottom = half_year_bottom_units(
-        scheme=scheme, period=period, current_ranks={key: entry.rank for key, entry in ranked.items()}
+    RankingRow.objects.bulk_create(
+        RankingRow(
+            run=run,
+            unit=item.unit,
+            ytd_completed=item.ytd_completed,
+            baseline=item.baseline,
+            target=item.target,
+            value=ranked[item.unit.pk].value,
+            status=ranked[item.unit.pk].status.value,
+            rank=ranked[item.unit.pk].rank,
+            is_bottom=ranked[item.unit.pk].bottom,
+            note=row_note(ranked[item.unit.pk].status, False, None, 0),
+        )
+        for item in inputs
     )
+
+
+def _apply_ladder(*, run: RankingRun, scheme: RankingScheme, period: Period) -> None:
+    """Rule 3 for the units at the bottom (and, in June, the half-year's bottom): how long they have
+    been there, the ladder step they reached, the row's note and the proposed escalation."""
+    half_year_bottom = half_year_bottom_units(
+        scheme=scheme,
+        period=period,
+        current_ranks=dict(run.rows.values_list("unit_id", "rank")) if period.month == 6 else {},
+    )
+    rows = list(run.rows.filter(Q(is_bottom=True) | Q(unit_id__in=half_year_bottom)).select_related("unit"))
+    history = previous_bottoms(scheme=scheme, period=period, unit_ids=[row.unit_id for row in rows])
     steps = list(scheme.ladder.steps.all()) if scheme.ladder else []
     ladder = (
         rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
         if steps
         else None
     )
-
-    rows, escalations = [], []
-    for item in inputs:
-        entry = ranked[item.unit.pk]
-        consecutive = rules.consecutive_bottom_count(
-            bottom_now=entry.bottom, previous_bottoms=history.get(item.unit.pk, [])
+    escalations = []
+    for row in rows:
+        row.consecutive_bottom = rules.consecutive_bottom_count(
+            bottom_now=row.is_bottom, previous_bottoms=history.get(row.unit_id, [])
         )
         rule_step = None
-        if ladder is not None and (entry.bottom or item.unit.pk in half_year_bottom):
+        if ladder is not None:
             rule_step = rules.escalation_step(
-                consecutive=consecutive, ladder=ladder, half_year_bottom=item.unit.pk in half_year_bottom
+                consecutive=row.consecutive_bottom,
+                ladder=ladder,
+                half_year_bottom=row.unit_id in half_year_bottom,
             )
         step = steps[rule_step.level - 1] if rule_step else None
-        rows.append(
-            RankingRow(
-                run=run,
-                unit=item.unit,
-                ytd_completed=item.ytd_completed,
-                baseline=item.baseline,
-                target=item.target,
-                value=entry.value,
-                status=entry.status.value,
-                rank=entry.rank,
-                is_bottom=entry.bottom,
-                consecutive_bottom=consecutive,
-                escalation_level=step.level if step else 0,
-                note=row_note(entry.status, entry.bottom, step, consecutive),
-            )
-        )
+        row.escalation_level = step.level if step else 0
+        row.note = row_note(row.status, row.is_bottom, step, row.consecutive_bottom)
         if step is not None:
             escalations.append(
                 Escalation(
                     scheme=scheme,
-                    unit=item.unit,
+                    unit=row.unit,
                     year=period.year,
                     month=period.month,
                     level=step.level,
-                    consecutive_bottom=consecutive,
+                    consecutive_bottom=row.consecutive_bottom,
                     action=step.title,
                     interviewer_role=step.interviewer,
                     interviewee_role=step.interviewee,
                     status=EscalationStatus.PROPOSED,
                 )
             )
-    run.rows.all().delete()
-    Escalation.objects.filter(
-        scheme=scheme, year=period.year, month=period.month, status=EscalationStatus.PROPOSED
-    ).delete()
-    RankingRow.objects.bulk_create(rows)
+    RankingRow.objects.bulk_update(rows, ["consecutive_bottom", "escalation_level", "note"])
     Escalation.objects.bulk_create(escalations)
-    return run
 
 
 @transaction.atomic
