@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint worker beat
+.PHONY: run test install lint worker beat bench bench-smoke
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -13,6 +13,17 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The benchmarks (README.md, 性能基准), on the PostgreSQL at 127.0.0.1:5432 and Redis at :6379.
+bench: install $(VENV)/.installed-bench
+	$(BIN)/python -m bench --markdown bench/last-run.md
+
+bench-smoke: install $(VENV)/.installed-bench
+	$(BIN)/python -m bench --smoke
+
+$(VENV)/.installed-bench: pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 lint: install
 	$(BIN)/ruff check .
