@@ -24,6 +24,25 @@ def _units(request) -> QuerySet[Unit]:
     return readable_units(request.user).order_by("sort_order", "name") if request else Unit.objects.none()
 
 
+class UnitNames(django_filters.fields.ModelChoiceIterator):
+    """A unit filter's choices read as (id, name) pairs: no model instance built per unit."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class UnitChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = UnitNames
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """Filter by one of the units the user may read; the label of a unit is its name."""
+
+    field_class = UnitChoiceField
+
+
 def _stewards(request) -> QuerySet[User]:
     if not request:
         return User.objects.none()
@@ -54,7 +73,7 @@ def _search(fields: tuple[str, ...]):
 
 class ProjectFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label="项目名称或代码", method=_search(("name", "code")))
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办", empty_label=ALL
     )
     level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices, empty_label=ALL)
@@ -73,7 +92,7 @@ class ProjectFilterSet(StyledFilterSet):
 
 class ProblemFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label="项目或问题", method=_search(("project__name", "description")))
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label="单位",
         queryset=_units,
         method="filter_unit",
@@ -93,7 +112,7 @@ class ProblemFilterSet(StyledFilterSet):
 
 
 class MilestoneFilterSet(StyledFilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label="属地单位", field_name="project__reporting_unit", queryset=_units, empty_label=ALL
     )
     kind = django_filters.ChoiceFilter(label="节点", choices=MilestoneKind.choices, empty_label=ALL)
@@ -104,7 +123,7 @@ class MilestoneFilterSet(StyledFilterSet):
 
 
 class YearPlanFilterSet(StyledFilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label="属地单位", field_name="project__reporting_unit", queryset=_units, empty_label=ALL
     )
     pending = django_filters.BooleanFilter(
@@ -126,9 +145,9 @@ class ProjectListFilterSet(StyledFilterSet):
     tag = django_filters.ModelChoiceFilter(
         label="标签", field_name="tags", queryset=Tag.objects.all(), empty_label=ALL
     )
-    reporting_unit = django_filters.ModelChoiceFilter(label="属地单位", queryset=_units, empty_label=ALL)
-    responsible_unit = django_filters.ModelChoiceFilter(label="责任局办", queryset=_units, empty_label=ALL)
-    unit = django_filters.ModelChoiceFilter(
+    reporting_unit = UnitFilter(label="属地单位", queryset=_units, empty_label=ALL)
+    responsible_unit = UnitFilter(label="责任局办", queryset=_units, empty_label=ALL)
+    unit = UnitFilter(
         label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办", empty_label=ALL
     )
     is_registered = django_filters.BooleanFilter(label="已入库纳统", widget=_yes_no())
