@@ -124,7 +124,7 @@ def _find_projects(table: Table, *, unit: Unit | None, year: int, month: int) ->
             if project is None:
                 table.add_error(row, "code", f"未找到{scope}项目代码为「{code}」的项目")
                 continue
-            if name and _key(name) != _key(project.name):
+            if name and name != project.name and _key(name) != _key(project.name):
                 table.add_error(row, "name", f"与项目代码对应的项目名称「{project.name}」不符")
                 continue
         elif name:
