@@ -31,7 +31,6 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOn
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
@@ -511,6 +510,8 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ERROR_CODES = frozenset(ERROR_CODES)
+_MAX_CELL_TEXT = 32767  # Excel's limit; openpyxl cuts longer text there too
 # What a streamed column's cells usually need, since a write-only sheet cannot measure them first.
 _TYPICAL_WIDTH: dict[OutKind, int] = {"text": 10, "money": 12, "pct": 6, "int": 6, "date": 10}
 _TITLE_SCALE = 16 / 11  # the title's 16pt font against the 11pt the column widths are measured in
@@ -709,6 +710,16 @@ class _ColumnCell(Cell):
         self.style_id = ws.parent._cell_styles.add(style)
         self.has_style = True
 
+    # ``_streamed_row`` has already sorted the value by type, so the setters skip openpyxl's own sorting.
+    def put_text(self, value: str) -> None:
+        """Text that is no formula, without the characters Excel rejects (openpyxl would refuse them)."""
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        self._value, self.data_type = value[:_MAX_CELL_TEXT], "s"
+
+    def put_number(self, value: Decimal | int | float | None) -> None:
+        self._value, self.data_type = value, "n"
+
 
 def _column_cells(
     ws: WriteOnlyWorksheet, columns: Sequence[OutColumn], *, bold: bool
@@ -739,24 +750,23 @@ def _streamed_row(
     for column, number_cell, text_cell in cells:
         value = values.get(column.key)
         kind = type(value)
-        if value is None or (kind is str and not _looks_like_formula(value)):
-            cell = text_cell
+        if kind is str and not _looks_like_formula(value):
+            text_cell.put_text(value)
+            row.append(text_cell)
+        elif value is None:
+            text_cell.put_number(None)
+            row.append(text_cell)
         elif kind is Decimal or kind is int or kind is float:
-            cell = number_cell
+            number_cell.put_number(value)
+            row.append(number_cell)
         else:
             # Dates (whose binding may set a format), booleans, formula-like text: a cell of their own.
             row.append(_data_cell(WriteOnlyCell(ws), column, value, styles, bold=bold))
-            continue
-        try:
-            cell.value = value
-        except IllegalCharacterError:
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        row.append(cell)
     return row
 
 
 def _looks_like_formula(value: str) -> bool:
-    return value.startswith(_FORMULA_PREFIXES) or value in ERROR_CODES
+    return value.startswith(_FORMULA_PREFIXES) or value in _ERROR_CODES
 
 
 def _style_header(cell: Cell) -> Cell:
