@@ -1,0 +1,203 @@
+"""The month-end surge's load, run by ``bench.sections.surge`` (locust, headless, loopback only).
+
+Each simulated user is one reporter of one unit, as the section lists them in the JSON file named
+by ``BENCH_SURGE_PLAN``. A user logs in once (``on_start``: the login is not measured), opens the
+unit's month grid, then loops like a person at month-end: reads the grid, changes a few figures
+for some seconds (``wait_time`` 2–5 s — a closed loop with no think time would measure a denial of
+service, not a month-end) and saves it as a draft. The browser posts the form exactly as the page
+rendered it (CSRF token, the return's version, every row's version) and follows the redirect back
+to the grid, which is the page the next edit starts from.
+
+The measured window opens once every user has logged in: the statistics are reset then, and the
+figures are written to ``BENCH_SURGE_RESULT`` after ``seconds`` (the plan's) and locust quits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import gevent
+from gevent.event import Event
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+
+SAVE = "保存填报表 POST"
+GRID = "打开填报表 GET"
+LOGIN = "登录（不计入）"
+CENT = Decimal("0.01")
+# Behind the production TLS proxy: the app sees HTTPS (SECURE_PROXY_SSL_HEADER), so no redirect
+# to https://, and the browser sends its Origin with every POST as Django's CSRF check expects.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+with open(os.environ["BENCH_SURGE_PLAN"], encoding="utf-8") as plan_file:
+    PLAN = json.load(plan_file)
+
+_free = list(PLAN["reporters"])
+_arrived = 0
+_all_in = Event()
+_lost = {"logins": 0, "bad_pages": 0}
+
+
+class _GridForm(HTMLParser):
+    """The fields a browser would post from a page's form (the grid: the one with submission_version)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, str]] = []
+        self._form: dict[str, str] | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {}
+            self.forms.append(self._form)
+        elif self._form is None or "name" not in attrs:
+            return
+        elif tag == "input" and attrs.get("type") not in ("checkbox", "submit"):
+            self._form[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self._form[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._form[self._textarea] += data
+
+    @classmethod
+    def fields(cls, html: str, *, marker: str = "submission_version") -> dict[str, str] | None:
+        parser = cls()
+        parser.feed(html)
+        return next((form for form in parser.forms if marker in form), None)
+
+
+def _arrive(runner) -> None:
+    """One more user is logged in (or gave up); the last one opens the measured window."""
+    global _arrived
+    _arrived += 1
+    if _arrived == len(PLAN["reporters"]) and not _all_in.is_set():
+        _all_in.set()
+        runner.stats.reset_all()
+        runner.exceptions.clear()
+        gevent.spawn_later(PLAN["seconds"], _finish, runner)
+
+
+def _finish(runner) -> None:
+    stats = runner.stats
+    save, grid = stats.get(SAVE, "POST"), stats.get(GRID, "GET")
+    measured = (save, grid)
+    result = {
+        "saves": save.num_requests,
+        "save_p95_ms": save.get_response_time_percentile(0.95) if save.num_requests else None,
+        "grids": grid.num_requests,
+        "grid_p95_ms": grid.get_response_time_percentile(0.95) if grid.num_requests else None,
+        "failures": sum(entry.num_failures for entry in measured),
+        "exceptions": sum(error["occurrences"] for error in runner.exceptions.values()),
+        "failed_logins": _lost["logins"],
+        "unreadable_pages": _lost["bad_pages"],
+        "errors": {str(key): error.occurrences for key, error in stats.errors.items()},
+    }
+    with open(os.environ["BENCH_SURGE_RESULT"], "w", encoding="utf-8") as out:
+        json.dump(result, out, ensure_ascii=False)
+    runner.quit()
+
+
+class Reporter(HttpUser):
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        self.reporter = _free.pop()
+        self.client.headers.update(PROXY_HEADERS | {"Origin": self.host.replace("http://", "https://")})
+        self.fields: dict[str, str] | None = None
+        self.original: dict[str, str] = {}
+        try:
+            if self._log_in():
+                self._open_grid(name=LOGIN)
+        finally:
+            _arrive(self.environment.runner)
+        if self.fields is None:
+            raise StopUser()
+        _all_in.wait()
+        gevent.sleep(random.uniform(0, 5))  # people do not all press 保存 in the same second
+
+    def _received(self) -> None:
+        """The cookies are Secure (production) and the browser's HTTPS ends at the proxy, which is
+        not here: keep sending them over the loopback's plain HTTP."""
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+    def _log_in(self) -> bool:
+        page = self.client.get("/login/", name=LOGIN)
+        self._received()
+        form = _GridForm.fields(page.text, marker="username") or {}
+        with self.client.post(
+            "/login/",
+            data=form | {"username": self.reporter["username"], "password": PLAN["password"]},
+            headers={"Referer": page.url},
+            name=LOGIN,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "password" in response.headers.get("Location", ""):
+                response.failure(f"登录失败：{response.status_code} {response.headers.get('Location')}")
+                _lost["logins"] += 1
+                return False
+        self._received()
+        return True
+
+    def _open_grid(self, *, name: str = GRID) -> None:
+        with self.client.get(self.reporter["grid"], name=name, catch_response=True) as response:
+            fields = _GridForm.fields(response.text) if response.status_code == 200 else None
+            if fields is None:
+                response.failure(f"填报表无法编辑：{response.status_code}")
+                _lost["bad_pages"] += 1
+            self.fields = fields
+        self._received()
+
+    def _edited(self) -> dict[str, str]:
+        """Two or three lines changed by a cent, then back: the figures never drift."""
+        data = dict(self.fields)
+        amounts = [name for name, value in data.items() if name.startswith("amount_") and value]
+        for name in random.sample(amounts, min(len(amounts), random.randint(2, 3))):
+            original = self.original.setdefault(name, data[name])
+            if data[name] == original and Decimal(original) >= CENT:
+                data[name] = str(Decimal(original) - CENT)
+            else:
+                data[name] = original
+        data["action"] = "save"
+        return data
+
+    @task
+    def save_the_grid(self):
+        if self.fields is None:
+            self._open_grid()
+            return
+        with self.client.post(
+            self.reporter["grid"],
+            data=self._edited(),
+            headers={"Referer": self.host + self.reporter["grid"]},
+            name=SAVE,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"保存未成功：{response.status_code}")
+        self._received()
+        self._open_grid()
+
+
+@events.quitting.add_listener
+def _never_measured(environment, **kwargs):
+    if not _all_in.is_set():
+        with open(os.environ["BENCH_SURGE_RESULT"], "w", encoding="utf-8") as out:
+            json.dump({"never_started": True, "failed_logins": _lost["logins"]}, out)
