@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from common.periods import FIRST_PERIOD_MONTH
 from common.spreadsheets import MIB
@@ -55,6 +57,45 @@ def amount_field(
     )
 
 
+def _tag_attrs(attrs: dict) -> str:
+    # Django's attrs.html: a True attribute is written bare, a False or None one left out.
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+class _GridInput(forms.widgets.Input):
+    """An <input> written in Python rather than rendered from Django's widget template: the same
+    markup, and a province unit's grid carries some two hundred of them (the template was most of
+    the page's time)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+        return mark_safe(
+            f'<input type="{self.input_type}" name="{escape(name)}"{shown}{_tag_attrs(widget["attrs"])}>'
+        )
+
+
+class GridNumberInput(_GridInput, forms.NumberInput):
+    pass
+
+
+class GridHiddenInput(_GridInput, forms.HiddenInput):
+    pass
+
+
+class GridTextarea(forms.Textarea):
+    """A <textarea> written in Python, as ``_GridInput``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = escape(str(widget["value"])) if widget["value"] else ""
+        return mark_safe(f'<textarea name="{escape(name)}"{_tag_attrs(widget["attrs"])}>\n{text}</textarea>')
+
+
 @dataclass(frozen=True)
 class GridLine:
     """A grid row with its bound fields, for the template."""
@@ -80,21 +121,23 @@ class MonthEntriesForm(forms.Form):
         self.rows = rows
         self.fields["submission_version"].initial = submission_version
         text = {"class": "form-control form-control-sm", "rows": 1}
+        number = {"step": "0.01", "min": "0", "class": "form-control form-control-sm"}
         for row in rows:
             pid, report = row.project.pk, row.report
             # The sign is the service's rule, so a negative amount is reported with the other rules.
             self.fields[f"amount_{pid}"] = amount_field("本月完成投资(万元)", min_value=None)
+            self.fields[f"amount_{pid}"].widget = GridNumberInput(attrs=number)
             self.fields[f"amount_{pid}"].initial = report.amount if report else None
             self.fields[f"progress_{pid}"] = forms.CharField(
-                label="形象进度", required=False, widget=forms.Textarea(attrs=text)
+                label="形象进度", required=False, widget=GridTextarea(attrs=text)
             )
             self.fields[f"progress_{pid}"].initial = report.progress if report else ""
             self.fields[f"problems_{pid}"] = forms.CharField(
-                label="存在问题", required=False, widget=forms.Textarea(attrs=text)
+                label="存在问题", required=False, widget=GridTextarea(attrs=text)
             )
             self.fields[f"problems_{pid}"].initial = report.problems if report else ""
             self.fields[f"version_{pid}"] = forms.IntegerField(
-                required=False, widget=forms.HiddenInput, initial=report.version if report else None
+                required=False, widget=GridHiddenInput, initial=report.version if report else None
             )
             # A checkbox shown only next to a warning (see the template); it carries the amount
             # confirmed, so changing the amount afterwards asks again.

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.urls import reverse
 from projects.choices import Stage
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from reporting.choices import SubmissionStatus
-from reporting.forms import MonthEntriesForm
+from reporting.forms import GridHiddenInput, GridNumberInput, GridTextarea, MonthEntriesForm
 from reporting.models import Submission
 from reporting.selectors.monthly import month_grid_lines, month_listing
 from reporting.services import monthly
@@ -386,3 +387,23 @@ def test_month_grid_lines_are_the_grids_lines_for_projects_of_any_units():
             expected.annual_plan,
         )
         assert line.usual_month == pytest.approx(expected.usual_month)
+
+
+@pytest.mark.parametrize(
+    ("grid_widget", "django_widget", "value"),
+    [
+        (GridNumberInput, forms.NumberInput, Decimal("715.91")),
+        (GridNumberInput, forms.NumberInput, None),
+        (GridNumberInput, forms.NumberInput, '1,2"<'),
+        (GridHiddenInput, forms.HiddenInput, 3),
+        (GridHiddenInput, forms.HiddenInput, None),
+        (GridTextarea, forms.Textarea, "主体封顶 <b>\"'&"),
+        (GridTextarea, forms.Textarea, ""),
+    ],
+)
+def test_the_grid_widgets_write_the_markup_of_djangos_own(grid_widget, django_widget, value):
+    attrs = {"class": "form-control form-control-sm", "step": "0.01", "min": "0"}
+    extra = {"id": "id_amount_7", "aria-invalid": "true", "required": True, "disabled": False}
+    ours = grid_widget(attrs=attrs).render("amount_7", value, attrs=extra)
+    django = django_widget(attrs=attrs).render("amount_7", value, attrs=extra)
+    assert ours == django
