@@ -252,6 +252,7 @@ def locust_run(base_url: str, *, plan: Path, result: Path, users: int, seconds: 
     if not result.exists():
         raise RuntimeError(f"locust 未写出结果：\n{log.read_text(errors='replace')[-3000:]}")
     figures = json.loads(result.read_text(encoding="utf-8"))
+    print(f"月末高峰 locust: {figures}", file=sys.stderr)  # the errors by kind, for whoever reads the log
     if figures.get("never_started") or not figures.get("saves"):
         raise RuntimeError(f"月末高峰没有完成任何保存：{figures}\n{log.read_text(errors='replace')[-3000:]}")
     return figures
