@@ -22,7 +22,11 @@ drafts, and puts under way any of them that the libraries would not list for tha
 times the import, checks what it wrote, and rolls everything back. Both sides therefore write
 into the same rows and the same indexes, neither pays a commit (the same for both), and the
 profile's database is left as it was. The runs go ours, limit, limit, ours, … so neither side
-always runs on the other's freshly rolled-back pages.
+always runs on the other's freshly rolled-back pages. The import runs confirmed (as
+``import_reports --confirm``): the profile's figures may be unusual, and a file waiting for
+confirmation writes nothing. A run holds the month's returns of those units until it rolls back,
+so the section runs alone, as ``python -m bench`` runs its sections (one writing the same month
+meanwhile, like ``surge``, deadlocks with it).
 """
 
 from __future__ import annotations
