@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ def amount_field(
     required: bool = False,
     initial: Decimal | None = None,
     min_value: Decimal | None = Decimal(0),
+    widget: forms.Widget | None = None,
 ) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -53,7 +55,8 @@ def amount_field(
         decimal_places=2,
         min_value=min_value,
         error_messages=AMOUNT_ERRORS,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
+        widget=widget
+        or forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
     )
 
 
@@ -107,6 +110,25 @@ class GridLine:
     version: forms.BoundField
 
 
+_GRID_TEXT = {"class": "form-control form-control-sm", "rows": 1}
+# Each project's fields, copied for every grid: a copy costs a fraction of building a field, and
+# a province unit's grid has some four hundred of them. Nothing in a field changes once built.
+_GRID_FIELDS = {
+    # The sign is the service's rule, so a negative amount is reported with the other rules.
+    "amount": amount_field(
+        "本月完成投资(万元)",
+        min_value=None,
+        widget=GridNumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"}),
+    ),
+    "progress": forms.CharField(label="形象进度", required=False, widget=GridTextarea(attrs=_GRID_TEXT)),
+    "problems": forms.CharField(label="存在问题", required=False, widget=GridTextarea(attrs=_GRID_TEXT)),
+    "version": forms.IntegerField(required=False, widget=GridHiddenInput),
+    # A checkbox shown only next to a warning (see the template); it carries the amount
+    # confirmed, so changing the amount afterwards asks again.
+    "confirm": forms.DecimalField(required=False),
+}
+
+
 class MonthEntriesForm(forms.Form):
     """The whole unit's month: per project 本月完成投资, 形象进度, 存在问题 and the version shown.
 
@@ -120,28 +142,18 @@ class MonthEntriesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.fields["submission_version"].initial = submission_version
-        text = {"class": "form-control form-control-sm", "rows": 1}
-        number = {"step": "0.01", "min": "0", "class": "form-control form-control-sm"}
         for row in rows:
             pid, report = row.project.pk, row.report
-            # The sign is the service's rule, so a negative amount is reported with the other rules.
-            self.fields[f"amount_{pid}"] = amount_field("本月完成投资(万元)", min_value=None)
-            self.fields[f"amount_{pid}"].widget = GridNumberInput(attrs=number)
-            self.fields[f"amount_{pid}"].initial = report.amount if report else None
-            self.fields[f"progress_{pid}"] = forms.CharField(
-                label="形象进度", required=False, widget=GridTextarea(attrs=text)
-            )
-            self.fields[f"progress_{pid}"].initial = report.progress if report else ""
-            self.fields[f"problems_{pid}"] = forms.CharField(
-                label="存在问题", required=False, widget=GridTextarea(attrs=text)
-            )
-            self.fields[f"problems_{pid}"].initial = report.problems if report else ""
-            self.fields[f"version_{pid}"] = forms.IntegerField(
-                required=False, widget=GridHiddenInput, initial=report.version if report else None
-            )
-            # A checkbox shown only next to a warning (see the template); it carries the amount
-            # confirmed, so changing the amount afterwards asks again.
-            self.fields[f"confirm_{pid}"] = forms.DecimalField(required=False)
+            fields = {
+                "amount": report.amount if report else None,
+                "progress": report.progress if report else "",
+                "problems": report.problems if report else "",
+                "version": report.version if report else None,
+                "confirm": None,
+            }
+            for kind, initial in fields.items():
+                field = self.fields[f"{kind}_{pid}"] = copy.copy(_GRID_FIELDS[kind])
+                field.initial = initial
 
     def lines(self) -> list[GridLine]:
         return [
