@@ -10,6 +10,8 @@ report; the key projects, read from the database as they are written, fit the fi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -104,12 +106,12 @@ def group_columns(group: GroupTable) -> list[OutColumn]:
     return columns
 
 
-def line_values(line: Line) -> dict[str, object]:
-    values = dict(vars(line))
+def line_values(line: Line) -> Mapping[str, object]:
+    """The line's fields by name, read-only: the line's own, so a province's ranking is not copied."""
     # A unit whose growth is undefined has no place: the ranking shows it as "—".
     if line.serial is not None and line.rank is None:
-        values["rank"] = "—"
-    return values
+        return {**vars(line), "rank": "—"}
+    return MappingProxyType(vars(line))
 
 
 def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: GroupTable) -> None:

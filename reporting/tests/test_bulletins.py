@@ -12,13 +12,14 @@ import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import docx
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.test import override_settings
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
@@ -460,6 +461,12 @@ class BulletinPublicationTests(DemoTestCase):
         assert "草稿" in self.export("2022-10", "--docx", str(self.folder / "b.docx"))
         assert load_workbook(self.folder / "b.xlsx")["局办"]["A1"].value == DRAFT_TITLE
         assert docx.Document(self.folder / "b.docx").paragraphs[0].text == DRAFT_TITLE
+
+    def test_export_bulletin_saves_a_draft_straight_to_its_file_not_to_bytes_first(self):
+        with mock.patch.object(Workbook, "save", autospec=True, side_effect=Workbook.save) as save:
+            self.export("2022-10")
+        assert save.call_args.args[1] == self.folder / "b.xlsx"
+        assert load_workbook(self.folder / "b.xlsx")["局办"]["A1"].value == DRAFT_TITLE
 
     def test_export_bulletin_refuses_a_bad_period_in_chinese(self):
         with self.assertRaisesMessage(CommandError, "统计期格式应为 YYYY-MM"):

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models.fields.files import FieldFile
 
 from common.periods import Period
-from common.spreadsheets import workbook_response_bytes
 from reporting.services.bulletins import bulletin_document, bulletin_workbook, published_bulletin
 from reporting.services.rankings import RankingError
 
@@ -22,16 +21,17 @@ class Command(BaseCommand):
             period = Period.parse(options["period"])
             bulletin = published_bulletin(period=period)
             if bulletin is not None:
-                workbook, document = _read(bulletin.workbook), _read(bulletin.document)
+                options["output"].write_bytes(_read(bulletin.workbook))
+                document = _read(bulletin.document)
                 state = "已发布，存档文件"
             else:
-                workbook = workbook_response_bytes(bulletin_workbook(period=period))
+                # Saved straight to the file: a province's workbook is never held in memory whole.
+                bulletin_workbook(period=period).save(options["output"])
                 document = bulletin_document(period=period) if options["docx"] else b""
                 state = "草稿"
         except (ValueError, RankingError) as error:
             raise CommandError(str(error)) from error
         written = [options["output"]]
-        options["output"].write_bytes(workbook)
         if options["docx"]:
             options["docx"].write_bytes(document)
             written.append(options["docx"])
