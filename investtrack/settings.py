@@ -89,6 +89,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Production keeps each worker's connection for a minute rather than opening one per request (the
+# month-end surge, bench/sections/surge.py); a connection broken meanwhile is checked and replaced.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any query it estimates as costly — the cockpit's and the boards'
     # aggregates over every project — and spends longer compiling than running it (bench/RESULTS.md).
