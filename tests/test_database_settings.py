@@ -22,7 +22,7 @@ def test_postgresql_connections_run_without_jit():
 
 def _production_setting(expression: str, **env: str) -> str:
     environment = {key: value for key, value in os.environ.items() if key != "CONN_MAX_AGE"}
-    environment.update(DEBUG="false", SECRET_KEY="x" * 50, **env)
+    environment.update({"DEBUG": "false", "SECRET_KEY": "x" * 50, **env})
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
