@@ -18,8 +18,9 @@ from projects.choices import Level, Stage
 from targets.choices import TERRITORIAL_KINDS
 
 from .choices import Metric, RowStatus
-from .models import Escalation, RankingRow, RankingRun
+from .models import Escalation, RankingRun
 from .rules import completion_rate_pct, growth_pct
+from .selectors.bulletins import bulletin_rows
 from .services.rankings import RATE_PRECISION
 
 
@@ -149,30 +150,41 @@ class BulletinContent:
 def group_table(run: RankingRun, period: Period) -> GroupTable:
     scheme = run.scheme
     time_progress = rate(period.time_progress_pct)
-    rows = list(run.rows.all())
-    lines = tuple(
-        _line(
-            serial=serial,
-            unit=row.unit.name,
-            target=row.target,
-            ytd=row.ytd_completed,
-            baseline=row.baseline,
-            time_progress=time_progress,
-            score=row.value if scheme.metric == Metric.COMPOSITE else None,
-            rank=row.rank,
-            note=row.note,
-            is_bottom=row.is_bottom,
+    composite = scheme.metric == Metric.COMPOSITE
+    lines, first, last, kinds = [], [], [], set()
+    targets, ytds, baselines = [], [], []
+    for serial, row in enumerate(bulletin_rows(run), start=1):
+        name, kind, target, ytd, baseline, value, rank, note, is_bottom, status = row
+        lines.append(
+            _line(
+                serial=serial,
+                unit=name,
+                target=target,
+                ytd=ytd,
+                baseline=baseline,
+                time_progress=time_progress,
+                score=value if composite else None,
+                rank=rank,
+                note=note,
+                is_bottom=is_bottom,
+            )
         )
-        for serial, row in enumerate(rows, start=1)
-    )
-    reported = [row for row in rows if row.ytd_completed is not None]
+        kinds.add(kind)
+        targets.append(target)
+        if ytd is not None:
+            ytds.append(ytd)
+            # Growth compares like with like: only the baselines of units that reported this period.
+            baselines.append(baseline)
+        if rank == 1 and status == RowStatus.REPORTED:
+            first.append(Placing(name, value, status))
+        if is_bottom:
+            last.append(Placing(name, value, status))
     total = _line(
         serial=None,
         unit="合计",
-        target=_sum(row.target for row in rows),
-        ytd=_sum(row.ytd_completed for row in reported),
-        # Growth compares like with like: only the baselines of units that reported this period.
-        baseline=_sum(row.baseline for row in reported),
+        target=_sum(targets),
+        ytd=_sum(ytds),
+        baseline=_sum(baselines),
         time_progress=time_progress,
         score=None,
         rank=None,
@@ -184,11 +196,11 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
         metric=scheme.metric,
         metric_label=scheme.get_metric_display(),
         ladder=scheme.ladder.name if scheme.ladder else "",
-        kinds=frozenset(row.unit.kind for row in rows),
-        lines=lines,
+        kinds=frozenset(kinds),
+        lines=tuple(lines),
         total=total,
-        first=_placings(row for row in rows if row.rank == 1 and row.status == RowStatus.REPORTED),
-        last=_placings(row for row in rows if row.is_bottom),
+        first=tuple(first),
+        last=tuple(last),
     )
 
 
@@ -226,10 +238,6 @@ def _line(
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [value for value in values if value is not None]
     return sum(present, Decimal(0)) if present else None
-
-
-def _placings(rows: Iterable[RankingRow]) -> tuple[Placing, ...]:
-    return tuple(Placing(row.unit.name, row.value, row.status) for row in rows)
 
 
 def escalation_lines(escalations: Sequence[Escalation]) -> tuple[EscalationLine, ...]:

@@ -10,7 +10,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -30,15 +29,35 @@ KEY_LEVELS = (Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT)
 
 
 def bulletin_runs(*, period: Period) -> list[RankingRun]:
-    """Every active scheme's run for the period with its rows, in the order ``rank`` prints them."""
-    rows = RankingRow.objects.select_related("unit").order_by(
-        F("rank").asc(nulls_last=True), "unit__sort_order"
-    )
+    """Every active scheme's run for the period; ``bulletin_rows`` reads each one's rows."""
     return list(
         RankingRun.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
         .select_related("scheme", "scheme__group", "scheme__ladder")
-        .prefetch_related(Prefetch("rows", queryset=rows))
         .order_by("scheme__sort_order", "scheme__name")
+    )
+
+
+BULLETIN_ROW_FIELDS = (
+    "unit__name",
+    "unit__kind",
+    "target",
+    "ytd_completed",
+    "baseline",
+    "value",
+    "rank",
+    "note",
+    "is_bottom",
+    "status",
+)
+
+
+def bulletin_rows(run: RankingRun):
+    """The run's rows as tuples of ``BULLETIN_ROW_FIELDS``, in the order ``rank`` prints them: plain
+    values, since a province's 2,000 rows as model instances weighed more than the whole workbook."""
+    return (
+        RankingRow.objects.filter(run=run)
+        .order_by(F("rank").asc(nulls_last=True), "unit__sort_order")
+        .values_list(*BULLETIN_ROW_FIELDS)
     )
 
 
