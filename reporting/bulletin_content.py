@@ -28,7 +28,7 @@ def rate(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(RATE_PRECISION, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One row of a ranking table: a unit, or the group's 合计 (``serial`` and ``rank`` None)."""
 
@@ -47,7 +47,7 @@ class Line:
     is_bottom: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placing:
     unit: str
     value: Decimal | None
@@ -147,13 +147,16 @@ class BulletinContent:
         )
 
 
+ROW_CHUNK = 500  # a ranking is read in chunks: its rows are not held beside their lines
+
+
 def group_table(run: RankingRun, period: Period) -> GroupTable:
     scheme = run.scheme
     time_progress = rate(period.time_progress_pct)
     composite = scheme.metric == Metric.COMPOSITE
     lines, first, last, kinds = [], [], [], set()
     targets, ytds, baselines = [], [], []
-    for serial, row in enumerate(bulletin_rows(run), start=1):
+    for serial, row in enumerate(bulletin_rows(run).iterator(chunk_size=ROW_CHUNK), start=1):
         name, kind, target, ytd, baseline, value, rank, note, is_bottom, status = row
         lines.append(
             _line(

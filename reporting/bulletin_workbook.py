@@ -10,8 +10,8 @@ report; the key projects, read from the database as they are written, fit the fi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from types import MappingProxyType
+from dataclasses import fields
+from operator import attrgetter
 
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -25,6 +25,7 @@ UNIT_LINE = "单位：万元、%"
 ESCALATION_SHEET = "末位约谈"
 KEY_PROJECT_SHEET = "重点项目"
 KEY_PROJECT_FIT_ROWS = 1000
+GROUP_FIT_ROWS = 1000  # a ranking sheet's columns fit its first thousand units
 # Characters Excel refuses in a sheet name, and its length limit.
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
@@ -106,12 +107,18 @@ def group_columns(group: GroupTable) -> list[OutColumn]:
     return columns
 
 
-def line_values(line: Line) -> Mapping[str, object]:
-    """The line's fields by name, read-only: the line's own, so a province's ranking is not copied."""
+LINE_FIELDS = tuple(field.name for field in fields(Line))
+_line_fields = attrgetter(*LINE_FIELDS)
+
+
+def line_values(line: Line) -> dict[str, object]:
+    """The line's fields by name. Lines are slotted (a province ranks 2,000 units), so each sheet row
+    gets its dict as it is written and lets it go."""
+    values = dict(zip(LINE_FIELDS, _line_fields(line), strict=True))
     # A unit whose growth is undefined has no place: the ranking shows it as "—".
     if line.serial is not None and line.rank is None:
-        return {**vars(line), "rank": "—"}
-    return MappingProxyType(vars(line))
+        values["rank"] = "—"
+    return values
 
 
 def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: GroupTable) -> None:
@@ -125,8 +132,8 @@ def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: Gro
         sheet,
         title=content.title,
         columns=group_columns(group),
-        rows=[line_values(line) for line in group.lines],
-        fit_rows=len(group.lines),
+        rows=(line_values(line) for line in group.lines),
+        fit_rows=min(len(group.lines), GROUP_FIT_ROWS),
         unit_line=UNIT_LINE,
         total_row=line_values(group.total),
         note=note,
