@@ -84,9 +84,19 @@ def warning_badges(project: Project) -> str:
     return format_html_join(" ", '<span class="badge bg-{}">{}</span>', badges)
 
 
+class WarningsColumn(tables.Column):
+    """A project row's warning badges (``warning_badges``); blank when it has none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(verbose_name="预警", accessor="pk", orderable=False, **kwargs)
+
+    def render(self, record: Project) -> str:
+        return warning_badges(record) or ""
+
+
 class ProjectBoardTable(BaseTable):
     name = _project_link()
-    warnings = tables.Column(verbose_name="预警", accessor="pk", orderable=False)
+    warnings = WarningsColumn()
     reporting_unit = _unit("属地单位", "reporting_unit")
     responsible_unit = _unit("责任局办", "responsible_unit")
     level = tables.Column(verbose_name="项目级别")
@@ -100,9 +110,6 @@ class ProjectBoardTable(BaseTable):
         self.user = user
         self.movable = movable
         super().__init__(*args, **kwargs)
-
-    def render_warnings(self, record: Project) -> str:
-        return warning_badges(record) or ""
 
     def render_actions(self, record: Project) -> str:
         if not self.movable or not can_edit_project(self.user, record):
@@ -136,15 +143,12 @@ class StewardProjectTable(BaseTable):
     """项目管家's projects and the 周调度 list: what needs following up this week."""
 
     name = _project_link()
-    warnings = tables.Column(verbose_name="预警", accessor="pk", orderable=False)
+    warnings = WarningsColumn()
     reporting_unit = _unit("属地单位", "reporting_unit")
     stage = tables.Column(verbose_name="所在库")
     total_investment = WanColumn("总投资(万元)")
     steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
     reported_this_month = tables.BooleanColumn(verbose_name="本月已报", yesno="✓,✗")
-
-    def render_warnings(self, record: Project) -> str:
-        return warning_badges(record) or ""
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -296,7 +300,7 @@ class ProjectListTable(BaseTable):
 
     name = _project_link()
     code = tables.Column(verbose_name="项目代码")
-    warnings = tables.Column(verbose_name="预警", accessor="pk", orderable=False)
+    warnings = WarningsColumn()
     stage = tables.Column(verbose_name="所在库")
     reporting_unit = _unit("属地单位", "reporting_unit")
     responsible_unit = _unit("责任局办", "responsible_unit")
@@ -306,9 +310,6 @@ class ProjectListTable(BaseTable):
     total_investment = WanColumn("总投资(万元)")
     annual_plan = WanColumn("年度计划投资(万元)")
     is_registered = tables.BooleanColumn(verbose_name="入库纳统", yesno="已入库,未入库")
-
-    def render_warnings(self, record: Project) -> str:
-        return warning_badges(record) or ""
 
     class Meta(BaseTable.Meta):
         model = Project
