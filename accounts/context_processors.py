@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils import timezone
+
+from common import clock
 
 from .permissions import UNIT_EDITORS, has_any_role
 from .roles import Role
@@ -12,8 +15,11 @@ def navigation(request) -> dict:
     user = request.user
     unit_user = has_any_role(user, UNIT_EDITORS) and user.unit_id is not None
     admin = has_any_role(user, (Role.ADMIN,))
+    today = clock.today()
     return {
         "deployment_name": settings.DEPLOYMENT_NAME,
+        # Shown in the header when the business date is fixed (the demo), so nobody mistakes it.
+        "business_date": today if today != timezone.localdate() else None,
         "nav": {
             "unit_user": unit_user,
             "imports_reports": unit_user or admin,

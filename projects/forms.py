@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from accounts.models import User
+from common import clock
 from targets.models import Unit
 
 from .choices import ExitReason, MilestoneKind, ProblemStatus, Stage
@@ -167,7 +167,7 @@ class ProblemCloseForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["closed_on"].initial = timezone.localdate()
+        self.fields["closed_on"].initial = clock.today()
 
 
 class YearPlanForm(BootstrapForm):

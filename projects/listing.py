@@ -9,9 +9,10 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django_filters import FilterSet
 from django_tables2 import RequestConfig, Table
+
+from common import clock
 
 PER_PAGE = 50
 
@@ -40,4 +41,4 @@ def reference_date(request: HttpRequest) -> date:
     try:
         return date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()

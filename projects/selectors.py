@@ -26,8 +26,8 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, ExtractMonth
-from django.utils import timezone
 
+from common import clock
 from targets.models import MonthlyIntakeTarget, PlanYear, Unit
 
 from .choices import LIBRARY_STAGES, Stage
@@ -62,7 +62,7 @@ def library_year() -> int:
     last_rollover = YearRollover.objects.aggregate(year=Max("year"))["year"]
     if last_rollover is not None:
         return last_rollover + 1
-    return PlanYear.objects.aggregate(year=Max("year"))["year"] or timezone.localdate().year
+    return PlanYear.objects.aggregate(year=Max("year"))["year"] or clock.today().year
 
 
 def stage_at_year_end(year: int) -> Coalesce:

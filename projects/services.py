@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import User
 from accounts.permissions import has_any_role
 from accounts.roles import Role
+from common import clock
 from targets.models import Unit
 
 from .choices import LIBRARY_STAGES, ExitReason, ExitRequestStatus, MilestoneKind, ProblemStatus, Stage
@@ -51,7 +52,7 @@ def _save(instance: models.Model, *, by: User | None) -> None:
 
 
 def _not_in_future(value: date | None, label: str) -> None:
-    if value is not None and value > timezone.localdate():
+    if value is not None and value > clock.today():
         raise ValidationError(f"{label}不能晚于今天。")
 
 
@@ -84,7 +85,7 @@ def project_stage_change(
         procedures={label: getattr(project, field) for field, label in PROCEDURES},
         actual_start=start,
         actual_completion=completion,
-        today=timezone.localdate(),
+        today=clock.today(),
     )
     if refusal:
         raise ValidationError(refusal)
@@ -92,7 +93,7 @@ def project_stage_change(
         project=project,
         from_stage=project.stage,
         to_stage=to_stage,
-        changed_on=timezone.localdate(),
+        changed_on=clock.today(),
         changed_by=by,
         reason=reason,
     )
@@ -163,7 +164,7 @@ def exit_request_approve(*, exit_request: ExitRequest, by: User, note: str = "")
         project=project,
         from_stage=project.stage,
         to_stage=Stage.EXITED,
-        changed_on=timezone.localdate(),
+        changed_on=clock.today(),
         changed_by=exit_request.requested_by,
         reason=exit_request.note[:300],
         exit_reason=exit_request.reason,

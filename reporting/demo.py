@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.roles import Role
+from common.clock import clock_set
 from common.periods import FIRST_PERIOD_MONTH, Period, periods_of_year
 from projects.choices import Field, Level, ProblemCategory, ProblemStatus, Stage
 from projects.models import Problem, Project, ProjectReport, ProjectYearPlan, StageChange, Tag
@@ -45,6 +46,9 @@ from .services.rankings import period_publish, period_rank
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "zhengzhou_jingkai_2022.json"
 DEMO_YEAR = 2022
 LAST_REPORTED_MONTH = 10
+# The demo's data stands as on this day: October was due on 5 November, 京航 sent it late on the
+# 8th, and 1-10月 is drafted. The product's clock (``common.clock``) is set to it by ``demo_load``.
+DEMO_TODAY = date(DEMO_YEAR, 11, 9)
 RANDOM_SEED = 20220516  # the plan's date of issue
 CENT = Decimal("0.01")
 
@@ -178,6 +182,7 @@ def demo_load() -> DemoSummary:
     """Load the demo jurisdiction. Idempotent: rows are keyed by their natural keys."""
     data = json.loads(Path(DEMO_FILE).read_text(encoding="utf-8"))
     with transaction.atomic():
+        clock_set(on=DEMO_TODAY, reason="演示数据所在日期")
         units = _load_units(data)
         plan_year = _load_plan(data, units)
         created_users = _load_users(units)

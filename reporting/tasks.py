@@ -1,9 +1,9 @@
 """Celery tasks: each takes plain values, calls one service and is safe to run twice."""
 
 from celery import shared_task
-from django.utils import timezone
 
 from accounts.models import User
+from common import clock
 from common.periods import Period
 
 from .services import exports, rankings, schedule
@@ -22,17 +22,17 @@ def publish_period(year: int, month: int, user_id: int | None = None) -> int:
 
 @shared_task(acks_late=True)
 def send_reminders() -> int:
-    return schedule.reminders_send(today=timezone.localdate())
+    return schedule.reminders_send(today=clock.today())
 
 
 @shared_task(acks_late=True)
 def draft_due_rankings() -> int:
-    return len(schedule.rankings_draft_due(today=timezone.localdate()))
+    return len(schedule.rankings_draft_due(today=clock.today()))
 
 
 @shared_task(acks_late=True)
 def run_due_assessments() -> int:
-    return len(schedule.assessments_due(today=timezone.localdate()))
+    return len(schedule.assessments_due(today=clock.today()))
 
 
 @shared_task(acks_late=True)
@@ -42,4 +42,4 @@ def run_export(export_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def send_weekly_dispatch() -> int:
-    return schedule.weekly_dispatch_send(today=timezone.localdate())
+    return schedule.weekly_dispatch_send(today=clock.today())

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
@@ -11,6 +10,7 @@ from accounts.permissions import ALL_UNITS_READERS, has_any_role, roles_required
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
+from common import clock
 from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
 
 from .forms import AllocationGridForm, TargetImportForm
@@ -121,7 +121,7 @@ def table_import(request: HttpRequest) -> HttpResponse:
     form = TargetImportForm(
         request.POST or None,
         request.FILES or None,
-        initial={"year": latest.year if latest else timezone.localdate().year},
+        initial={"year": latest.year if latest else clock.today().year},
     )
     errors: list[str] = []
     unknown_units = False

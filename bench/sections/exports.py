@@ -39,11 +39,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
 from bench.harness import Line, alternate
+from common import clock
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from projects.choices import Field, Level, Stage
@@ -254,7 +254,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
     }
-    projects = listed_projects(user=request.user, year=library_year(), on=timezone.localdate())
+    projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
     rows = projects.prefetch_related(None).values_list(*LEDGER_FIELDS)
     for (
         name,
@@ -315,7 +315,7 @@ def bare_ledger(request) -> int:
 
 
 def check_same_cells(request) -> None:
-    projects = listed_projects(user=request.user, year=library_year(), on=timezone.localdate())
+    projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
     ours = board_rows(projects)
     for index, theirs in enumerate(bare_ledger_rows(request)):
         if index == CHECKED_ROWS:
@@ -329,7 +329,7 @@ def check_same_cells(request) -> None:
 def ledger_line(profile: str) -> Line:
     request = ledger_request()
     check_same_cells(request)
-    count = listed_projects(user=request.user, year=library_year(), on=timezone.localdate()).count()
+    count = listed_projects(user=request.user, year=library_year(), on=clock.today()).count()
     mine, limit = alternate(
         lambda: ledger_export(request), lambda: bare_ledger(request), repeat=REPEAT[profile]
     )

@@ -7,12 +7,12 @@ from datetime import date
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
+from common import clock
 from common.spreadsheets import OutColumn
 
 from ..access import readable_projects
@@ -45,7 +45,7 @@ def listed_projects(*, user, year: int, on: date) -> QuerySet[Project]:
 
 
 def _filterset(request: HttpRequest) -> ProjectListFilterSet:
-    projects = listed_projects(user=request.user, year=library_year(), on=timezone.localdate())
+    projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
     return filtered(request, queryset=projects, filterset_class=ProjectListFilterSet)
 
 

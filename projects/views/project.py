@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_any_role, roles_required, unit_member_view
 from accounts.roles import Role
+from common import clock
 
 from ..access import can_edit_project, check_project_edit, check_project_read
 from ..choices import ExitRequestStatus, MilestoneKind
@@ -134,9 +134,9 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
         from_stage=project.stage,
         to_stage=to_stage,
         procedures={label: getattr(project, field) for field, label in PROCEDURES},
-        actual_start=project.actual_start or timezone.localdate(),
-        actual_completion=project.actual_completion or timezone.localdate(),
-        today=timezone.localdate(),
+        actual_start=project.actual_start or clock.today(),
+        actual_completion=project.actual_completion or clock.today(),
+        today=clock.today(),
     )
     return form_page(
         request,

@@ -6,7 +6,6 @@ for display only, and each chart's numbers are also given to the page as a table
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,9 +23,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.permissions import readable_units
+from common import clock
 from common.periods import Period
 from projects.access import readable_problems, readable_projects
 from projects.choices import Stage
@@ -49,6 +48,7 @@ from ..choices import EscalationStatus, RunStatus
 from ..models import Escalation, RankingRow, RankingRun, Submission
 from ..rules import WarningColour, completion_rate_pct, warning_colour
 from .jurisdiction import JurisdictionPoint, jurisdiction_series
+from .periods import period_as_of
 from .rankings import can_see_drafts, period_runs, visible_escalations
 
 WORST_PROJECTS = 10
@@ -60,12 +60,6 @@ MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 def _display(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 1))
-
-
-def period_end(period: Period) -> date:
-    """The day a period's warnings are judged on: its last day, or today while it is running."""
-    last = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
-    return min(last, timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -209,7 +203,7 @@ def cockpit(*, period: Period, user) -> Cockpit:
     plan_year = PlanYear.objects.filter(year=period.year).first()
     yellow_gap = plan_year.warning_yellow_gap if plan_year else Decimal(0)
     trend = jurisdiction_series(year=period.year, through=period.month)
-    on = period_end(period)
+    on = period_as_of(period)
     open_year = library_year()
     board = board_projects(projects=readable_projects(user), year=open_year, open_year=open_year, on=on)
     libraries = library_totals(board)
@@ -388,9 +382,7 @@ def unit_page(*, unit: Unit, year: int, through: int, user) -> UnitPage:
         if period
         else [],
         libraries=library_totals(
-            board_projects(
-                projects=unit_projects, year=open_year, open_year=open_year, on=timezone.localdate()
-            )
+            board_projects(projects=unit_projects, year=open_year, open_year=open_year, on=clock.today())
         ),
         reserve_ratio=unit_reserve_ratios(units=Unit.objects.filter(pk=unit.pk))[0][1],
     )

@@ -349,7 +349,7 @@ class TestGridPage:
 
 # session, user, groups, plan year, unit, return, projects, this month's reports, the user's unit
 # in the navigation, and the session's save (three statements)
-GRID_QUERIES = 12
+GRID_QUERIES = 13
 # the same reads, the return created, the projects read again inside the transaction, one insert
 # of all reports and one of all their history rows, the session's save, and their savepoints
 SAVE_QUERIES = 21

@@ -247,9 +247,34 @@ def test_an_admin_locks_a_corrected_return_again_once_it_is_verified():
 def test_within_the_plan_year_the_open_month_is_the_earliest_whose_deadline_has_not_passed():
     PlanYear.objects.create(year=2023, fai_target=1, growth_target_pct=1)
     PlanYear.objects.create(year=2024, fai_target=1, growth_target_pct=1)
+    UnitFactory()
+    # 1-4月 is published by 3 June; 1-5月 by 6 June, the day after May's deadline.
+    submissions_lock_period(year=2024, month=4, actor=None)
     assert open_reporting_month(today=date(2024, 6, 3)).param == "2024-05"
+    submissions_lock_period(year=2024, month=5, actor=None)
     assert open_reporting_month(today=date(2024, 6, 6)).param == "2024-06"
+    # On 4 January December is still open (due 5 January), once 1-11月 is out.
+    submissions_lock_period(year=2023, month=11, actor=None)
     assert open_reporting_month(today=date(2024, 1, 4)).param == "2023-12"
+
+
+def test_a_month_past_its_deadline_stays_open_on_the_board_until_its_period_is_published():
+    PlanYear.objects.create(year=2024, fai_target=1, growth_target_pct=1)
+    UnitFactory()
+    # 9 June: May's deadline (5 June) has passed, but 1-5月 is not published yet.
+    assert open_reporting_month(today=date(2024, 6, 9)).param == "2024-05"
+    submissions_lock_period(year=2024, month=5, actor=None)
+    assert open_reporting_month(today=date(2024, 6, 9)).param == "2024-06"
+
+
+def test_a_unit_that_has_not_submitted_a_month_past_its_deadline_still_sees_that_month():
+    unit = MonthlyUnit()
+    other = MonthlyUnit()
+    # 9 November 2022: October was due on 5 November (the default deadline day). One unit submitted
+    # it, the other did not.
+    submitted(other)
+    assert open_reporting_month(today=date(2022, 11, 9), unit=unit.unit).param == "2022-10"
+    assert open_reporting_month(today=date(2022, 11, 9), unit=other.unit).param == "2022-11"
 
 
 def test_in_a_past_year_the_open_month_follows_the_last_locked_one():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from accounts.permissions import check_unit_read, roles_required, unit_member_view
 from accounts.roles import Role
+from common import clock
 from common.periods import Period
 from targets.models import Unit
 
@@ -33,7 +33,7 @@ def _unit_period(request: HttpRequest) -> tuple[int, int]:
     try:
         year = int(request.GET["year"])
     except (KeyError, ValueError):
-        year = latest.year if latest else timezone.localdate().year
+        year = latest.year if latest else clock.today().year
     period = unit_period(year=year, user=request.user)
     return year, period.month if period else 12
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from accounts.permissions import has_any_role, readable_units, roles_required, unit_member_view
 from accounts.roles import Role
+from common import clock
 from common.periods import FIRST_PERIOD_MONTH, Period
 from targets.models import Unit
 
@@ -31,7 +31,7 @@ def _period_or_404(year: int, month: int) -> Period:
 @unit_member_view
 def figures_latest(request: HttpRequest) -> HttpResponse:
     """The period that ends with the month being reported now."""
-    month = open_reporting_month(today=timezone.localdate())
+    month = open_reporting_month(today=clock.today())
     return redirect("reporting:figures", year=month.year, month=max(month.month, FIRST_PERIOD_MONTH))
 
 

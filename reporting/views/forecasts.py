@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.permissions import can_edit_unit, readable_units, unit_for_edit, unit_for_read, unit_member_view
+from common import clock
 
 from ..forms import ForecastForm
 from ..models import Forecast
@@ -57,5 +57,5 @@ def forecasts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/forecasts.html",
-        {"month": month, "rows": rows, "today": timezone.localdate()},
+        {"month": month, "rows": rows, "today": clock.today()},
     )

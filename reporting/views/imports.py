@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
@@ -14,6 +13,7 @@ from accounts.permissions import UNIT_EDITORS, check_unit_edit, has_any_role, ro
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
+from common import clock
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 from targets.models import Unit
@@ -65,7 +65,7 @@ def _saved(request: HttpRequest, outcome: ImportOutcome, what: str) -> None:
 @roles_required(*PROJECT_IMPORTERS)
 def import_reports(request: HttpRequest) -> HttpResponse:
     unit = _own_unit(request.user)
-    open_month = open_reporting_month(today=timezone.localdate(), unit=unit)
+    open_month = open_reporting_month(today=clock.today(), unit=unit)
     form = ReportsUploadForm(request.POST or None, request.FILES or None, initial={"month": open_month.param})
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -97,14 +97,14 @@ def import_reports(request: HttpRequest) -> HttpResponse:
 @audited(AuditAction.DOWNLOAD)
 def import_reports_template(request: HttpRequest) -> HttpResponse:
     unit = _own_unit(request.user)
-    month = open_reporting_month(today=timezone.localdate(), unit=unit)
+    month = open_reporting_month(today=clock.today(), unit=unit)
     workbook = reports_template(unit=unit, year=month.year, month=month.month)
     return _xlsx(workbook, f"项目月报导入模板_{month.param}.xlsx")
 
 
 @roles_required(*FIGURE_IMPORTERS)
 def import_figures(request: HttpRequest) -> HttpResponse:
-    open_month = open_reporting_month(today=timezone.localdate())
+    open_month = open_reporting_month(today=clock.today())
     form = FiguresUploadForm(
         request.POST or None, request.FILES or None, initial={"period": open_month.param}
     )
@@ -138,7 +138,7 @@ def import_projects(request: HttpRequest) -> HttpResponse:
     form = ProjectsUploadForm(
         request.POST or None,
         request.FILES or None,
-        initial={"year": open_reporting_month(today=timezone.localdate()).year},
+        initial={"year": open_reporting_month(today=clock.today()).year},
     )
     outcome = None
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.permissions import (
     UNIT_EDITORS,
@@ -21,6 +20,7 @@ from accounts.permissions import (
     unit_member_view,
 )
 from accounts.roles import Role
+from common import clock
 from targets.models import Unit
 
 from ..choices import SubmissionStatus
@@ -45,7 +45,7 @@ def chosen_month(request: HttpRequest, *, unit: Unit | None = None) -> Reporting
     """The month named by ``?month=YYYY-MM``, else the month being reported now."""
     parsed = parse_month(request.GET.get("month"))
     if parsed is None:
-        return open_reporting_month(today=timezone.localdate(), unit=unit)
+        return open_reporting_month(today=clock.today(), unit=unit)
     return reporting_month(year=parsed[0], month=parsed[1])
 
 
@@ -65,7 +65,10 @@ def my_unit(request: HttpRequest) -> HttpResponse:
     month = chosen_month(request, unit=unit)
     rows = month_grid_rows(unit=unit, year=month.year, month=month.month, missing_first=True)
     year_forecasts = forecast_rows(units=[unit], year=month.year, months=range(1, month.month + 1))
-    days_left = month.days_left(timezone.localdate())
+    submission = unit_submission(unit=unit, year=month.year, month=month.month)
+    # Days are counted only while the return is owed; a sent return shows when it went and if late.
+    owed = submission is None or submission.status == SubmissionStatus.DRAFT
+    days_left = month.days_left(clock.today()) if owed else None
     return render(
         request,
         "reporting/my_unit.html",
@@ -73,10 +76,10 @@ def my_unit(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "month": month,
             "days_left": days_left,
-            "days_overdue": -days_left,
+            "days_overdue": -days_left if owed else None,
             "rows": rows,
             "missing": sum(1 for row in rows if row.report is None),
-            "submission": unit_submission(unit=unit, year=month.year, month=month.month),
+            "submission": submission,
             "year_forecasts": year_forecasts,
         },
     )
@@ -105,7 +108,7 @@ def _grid_context(unit: Unit, month: ReportingMonth, user, form=None, confirmati
         "can_approve": can_approve_unit(user, unit),
         "is_reviewer": has_any_role(user, (Role.REVIEWER,)),
         "is_admin": has_any_role(user, (Role.ADMIN,)),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
 
 
@@ -255,7 +258,7 @@ def submissions(request: HttpRequest) -> HttpResponse:
     """报送情况: every readable unit's return for a month, late ones marked, with the next move."""
     month = chosen_month(request)
     rows = submission_board(units=readable_units(request.user), year=month.year, month=month.month)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "reporting/submissions.html",

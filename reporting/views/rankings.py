@@ -19,6 +19,7 @@ from accounts.permissions import (
     unit_member_view,
 )
 from accounts.roles import Role
+from common import clock
 from common.periods import Period
 
 from ..choices import EscalationStatus
@@ -112,7 +113,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
     forms = {
         "meeting": MeetingForm(prefix="meeting"),
         "measures": MeasuresForm(prefix="measures", initial={"measures": escalation.measures}),
-        "close": CloseForm(prefix="close", initial={"closed_on": timezone.localdate()}),
+        "close": CloseForm(prefix="close", initial={"closed_on": clock.today()}),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -155,9 +156,9 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
 @unit_member_view
 def assessment_list(request: HttpRequest) -> HttpResponse:
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or clock.today().year)
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     if not request.GET.get("year") and (period := latest_period()):
         year = period.year
     return render(

@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+
+from common import clock
 
 from ...imports import projects_import
 from ...selectors.periods import open_reporting_month
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         add_user_argument(parser)
 
     def handle(self, *args, **options) -> None:
-        year = options["year"] or open_reporting_month(today=timezone.localdate()).year
+        year = options["year"] or open_reporting_month(today=clock.today()).year
         outcome = projects_import(
             source=options["file"],
             year=year,

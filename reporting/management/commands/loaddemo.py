@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from reporting.demo import DEMO_PASSWORD, DEMO_TODAY, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
@@ -26,6 +26,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示数据就绪：责任单位 {summary.units} 个，项目 {summary.projects} 个，"
             f"项目月报 {summary.reports} 条，单位统计数 {summary.figures} 条。"
+        )
+        self.stdout.write(
+            f"业务日期已设为演示数据所在日期 {DEMO_TODAY:%Y年%-m月%-d日}"
+            "（页面、定时任务和导出都按这一天计算；manage.py clock --real 恢复真实日期）。"
         )
         if settings.PRODUCTION:
             self.stdout.write("演示账号已创建；密码不在生产环境显示，首次登录须修改密码。")
