@@ -37,7 +37,12 @@ ALSO_NEEDS = {"pages": ("district",), "exports": ("city",)}
 
 
 def generator_stamp() -> str:
-    return "bench:" + hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+    """The generator and the schema it writes into: a new migration rebuilds the profiles too."""
+    digest = hashlib.sha256((HERE / "generate.py").read_bytes())
+    for migration in sorted(HERE.parent.glob("*/migrations/0*.py")):
+        digest.update(migration.name.encode())
+        digest.update(migration.read_bytes())
+    return "bench:" + digest.hexdigest()[:16]
 
 
 def database_stamp(database: str) -> str | None:

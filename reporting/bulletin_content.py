@@ -112,11 +112,29 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
+class QuietGroup:
+    """An active scheme the period has no ranking for: 本期无数据 (rule 11), or not yet ranked."""
+
+    scheme: str
+    group: str
+    note: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.group}：{self.note}。"
+
+
+NO_DATA = "本期无数据"
+NOT_YET_RANKED = "尚未计算排名"
+
+
+@dataclass(frozen=True)
 class BulletinContent:
     period: Period
     deployment: str
     is_draft: bool
     groups: tuple[GroupTable, ...]
+    quiet_groups: tuple[QuietGroup, ...]
     escalations: tuple[EscalationLine, ...]
     key_projects: KeyProjectLines
     plan_target: Decimal | None

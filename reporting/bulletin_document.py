@@ -75,6 +75,8 @@ def narrative(content: BulletinContent) -> list[str]:
         paragraphs.append(text + "。")
     for group in content.groups:
         paragraphs.append(_group_sentence(content, group))
+    for quiet in content.quiet_groups:
+        paragraphs.append(quiet.sentence)
     paragraphs.append("各单位完成情况及排名见附表。")
     return paragraphs
 

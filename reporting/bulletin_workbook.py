@@ -18,7 +18,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from common.spreadsheets import OutColumn, stream_table, streamed_sheet
 
-from .bulletin_content import BulletinContent, GroupTable, Line
+from .bulletin_content import BulletinContent, GroupTable, Line, QuietGroup
 from .choices import Metric
 
 UNIT_LINE = "单位：万元、%"
@@ -80,6 +80,9 @@ def workbook_write(content: BulletinContent) -> Workbook:
     for group in content.groups:
         sheet = streamed_sheet(workbook, _sheet_name(group.group, group.scheme, used))
         _write_group(sheet, content, group)
+    for quiet in content.quiet_groups:
+        sheet = streamed_sheet(workbook, _sheet_name(quiet.group, quiet.scheme, used))
+        _write_quiet_group(sheet, content, quiet)
     _write_escalations(streamed_sheet(workbook, ESCALATION_SHEET), content)
     _write_key_projects(streamed_sheet(workbook, KEY_PROJECT_SHEET), content)
     for sheet in workbook.worksheets:
@@ -100,9 +103,13 @@ def _sheet_name(group: str, scheme: str, used: set[str]) -> str:
 
 
 def group_columns(group: GroupTable) -> list[OutColumn]:
+    return group_columns_for_metric(group.metric)
+
+
+def group_columns_for_metric(metric: str | None) -> list[OutColumn]:
     """The bulletin's columns, with the score a composite scheme ranks on before 排名."""
     columns = list(GROUP_COLUMNS)
-    if group.metric == Metric.COMPOSITE:
+    if metric == Metric.COMPOSITE:
         columns.insert(-2, SCORE_COLUMN)
     return columns
 
@@ -137,6 +144,19 @@ def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: Gro
         unit_line=UNIT_LINE,
         total_row=line_values(group.total),
         note=note,
+    )
+
+
+def _write_quiet_group(sheet: WriteOnlyWorksheet, content: BulletinContent, quiet: QuietGroup) -> None:
+    """A group the period has no ranking for keeps its sheet, which says why (rule 11)."""
+    stream_table(
+        sheet,
+        title=content.title,
+        columns=group_columns_for_metric(None),
+        rows=[],
+        fit_rows=0,
+        unit_line=UNIT_LINE,
+        note=f"注：{quiet.scheme}：{quiet.group}{content.period.label}{quiet.note}，本期不排名。",
     )
 
 

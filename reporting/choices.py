@@ -38,6 +38,8 @@ class EscalationStatus(models.TextChoices):
     INTERVIEWED = "interviewed", "已约谈"
     RECTIFYING = "rectifying", "整改中"
     CLOSED = "closed", "已销号"
+    # A proposal a later recompute of the draft no longer makes: kept, so its address stays valid.
+    WITHDRAWN = "withdrawn", "已撤销（重新计算后不再末位）"
 
 
 class AssessmentKind(models.TextChoices):

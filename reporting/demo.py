@@ -39,7 +39,7 @@ from targets.models import (
 
 from .choices import EscalationStatus, Metric
 from .models import CompositeWeight, Escalation, Ladder, OfficialFigure, RankingRun, RankingScheme
-from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001
+from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001, LADDER_SEED_003
 from .services.escalations import escalation_close, escalation_record_meeting, escalation_submit_measures
 from .services.rankings import period_publish, period_rank
 
@@ -526,7 +526,8 @@ def _load_problems(rng: random.Random, projects: list[Project]) -> None:
 
 
 def _load_schemes(plan_year: PlanYear) -> None:
-    """The demo's schemes: 办事处 by growth with seed 001's ladder, 局办 by completion rate.
+    """The demo's schemes: 办事处 by growth with seed 001's ladder, 局办 by completion rate with
+    seed 003's ladder (表态发言 at the key-project meeting, then 分管区领导约谈主要负责人).
 
     A composite (seed 004) scheme for the sub-districts ships inactive, to show how one is set up.
     """
@@ -543,6 +544,7 @@ def _load_schemes(plan_year: PlanYear) -> None:
             "group": bureaus,
             "metric": Metric.COMPLETION_RATE,
             "allocation_table": AllocationTable.objects.get(plan_year=plan_year, ranking_group=bureaus),
+            "ladder": Ladder.objects.get(name=LADDER_SEED_003.name),
             "sort_order": 2,
         },
     )

@@ -11,13 +11,13 @@ from .services import exports, rankings, schedule
 
 @shared_task(acks_late=True)
 def rank_period(year: int, month: int) -> int:
-    return len(rankings.period_rank(period=Period(year, month)))
+    return len(rankings.period_rank(period=Period(year, month)).runs)
 
 
 @shared_task(acks_late=True)
 def publish_period(year: int, month: int, user_id: int | None = None) -> int:
     actor = User.objects.filter(pk=user_id).first() if user_id else None
-    return len(rankings.period_publish(period=Period(year, month), actor=actor))
+    return len(rankings.period_publish(period=Period(year, month), actor=actor).runs)
 
 
 @shared_task(acks_late=True)

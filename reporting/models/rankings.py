@@ -141,6 +141,13 @@ class RankingRun(models.Model):
     status = models.CharField("状态", max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
     figure_source = models.CharField("数据来源", max_length=20, choices=FigureSource.choices)
     computed_at = models.DateTimeField("计算时间")
+    inputs_digest = models.CharField(
+        "输入摘要",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="计算时的数据、目标和方案的摘要；与当前不符时草稿显示为已过期",
+    )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL

@@ -21,7 +21,7 @@ from common.periods import Period
 from projects.choices import LIBRARY_STAGES, Level
 from projects.models import Project, ProjectReport, ProjectYearPlan
 
-from ..choices import RunStatus
+from ..choices import EscalationStatus, RunStatus
 from ..models import Bulletin, Escalation, RankingRow, RankingRun
 
 # 省重点, 市重点, 区重点 in the order a bulletin lists them.
@@ -64,6 +64,7 @@ def bulletin_rows(run: RankingRun):
 def bulletin_escalations(*, period: Period) -> QuerySet[Escalation]:
     return (
         Escalation.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
+        .exclude(status=EscalationStatus.WITHDRAWN)
         .select_related("unit", "scheme", "scheme__group", "scheme__ladder")
         .order_by("scheme__sort_order", "-level", "unit__sort_order")
     )

@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Rank, Round
 
 from common.periods import Period
-from targets.models import AllocationTable, Unit
+from targets.models import Unit
 
 from ..choices import Metric, RowStatus
 from ..models import RankingScheme
@@ -37,20 +37,6 @@ RATE = DecimalField(max_digits=20, decimal_places=4)
 DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
 # The columns of ``ranked_entries``, in the order ``ranking_rows_insert`` writes them.
 COLUMNS = ("unit_ref", "ytd", "base", "goal", "metric", "state", "place")
-
-
-def target_table_id(scheme: RankingScheme, year: int) -> int | None:
-    """The allocation table a completion rate is measured against: the scheme's, else the year's
-    FAI table for the scheme's group."""
-    if scheme.allocation_table_id:
-        return scheme.allocation_table_id
-    return (
-        AllocationTable.objects.filter(
-            plan_year__year=year, indicator__code="fai", ranking_group_id=scheme.group_id
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
 
 
 class Percent(Func):

@@ -9,6 +9,7 @@ from common.periods import Period
 
 from ..choices import EscalationStatus, RunStatus
 from ..models import Assessment, AssessmentRow, Escalation, RankingRow, RankingRun
+from .staleness import stale_run_ids
 
 
 def can_see_drafts(user) -> bool:
@@ -23,11 +24,15 @@ def period_runs(*, period: Period, user) -> list[RankingRun]:
     rows = RankingRow.objects.select_related("unit").order_by(
         F("rank").asc(nulls_last=True), "unit__sort_order"
     )
-    return list(
+    runs = list(
         runs.select_related("scheme", "scheme__group", "scheme__ladder", "published_by")
         .prefetch_related(Prefetch("rows", queryset=rows))
         .order_by("scheme__sort_order", "scheme__name")
     )
+    stale = stale_run_ids(runs)
+    for run in runs:
+        run.is_stale = run.pk in stale
+    return runs
 
 
 def latest_period() -> Period | None:
@@ -35,10 +40,14 @@ def latest_period() -> Period | None:
     return run.period if run else None
 
 
-def visible_escalations(user) -> QuerySet[Escalation]:
+def visible_escalations(user, *, include_withdrawn: bool = False) -> QuerySet[Escalation]:
+    """The escalations of the user's units; proposals only for the lead office's readers, and
+    withdrawn proposals only where asked for (an escalation's own page keeps its address valid)."""
     escalations = Escalation.objects.filter(unit__in=readable_units(user)).select_related("unit", "scheme")
     if not can_see_drafts(user):
-        escalations = escalations.exclude(status=EscalationStatus.PROPOSED)
+        escalations = escalations.exclude(status__in=[EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN])
+    elif not include_withdrawn:
+        escalations = escalations.exclude(status=EscalationStatus.WITHDRAWN)
     return escalations.order_by("-year", "-month", "-level", "unit__sort_order")
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q, Sum
 from common.periods import Period
 from projects.models import ProjectReport
 from targets.choices import UnitKind
-from targets.models import PlanYear, Target, Unit
+from targets.models import AllocationTable, PlanYear, Target, Unit
 
 from ..choices import FigureSource
 from ..models import OfficialFigure
@@ -70,10 +70,29 @@ def _project_sums(*, units: list[Unit], period: Period) -> dict[int, UnitFigure]
     return figures
 
 
-def unit_targets(*, units: list[Unit], year: int, table_id: int | None, group_id: int) -> dict[int, Decimal]:
-    """The annual FAI targets of a ranking: the scheme's table, else the year's table for the group."""
-    targets = Target.objects.filter(unit__in=units, table__plan_year__year=year, table__indicator__code="fai")
-    targets = (
-        targets.filter(table_id=table_id) if table_id else targets.filter(table__ranking_group_id=group_id)
+def year_target_table(*, scheme, year: int) -> AllocationTable | None:
+    """DESIGN.md rule 10, the year's own targets: the allocation table a scheme measures completion
+    rates against in ``year``.
+
+    The scheme's own table when it belongs to that year, else the year's FAI table for the scheme's
+    group; never another year's, so a year without one has none (and cannot rank by completion
+    rate). A scheme set up with 2022's table ranks 2023 against 2023's table of its group.
+    """
+    if scheme.allocation_table_id:
+        pinned = AllocationTable.objects.filter(pk=scheme.allocation_table_id, plan_year__year=year).first()
+        if pinned is not None:
+            return pinned
+    return (
+        AllocationTable.objects.filter(
+            plan_year__year=year, indicator__code="fai", ranking_group_id=scheme.group_id
+        )
+        .order_by("sort_order", "pk")
+        .first()
     )
-    return dict(targets.values_list("unit_id", "value"))
+
+
+def unit_targets(*, units: list[Unit], table: AllocationTable | None) -> dict[int, Decimal]:
+    """The annual FAI targets of a ranking: each unit's row in the table rule 10 chose."""
+    if table is None:
+        return {}
+    return dict(Target.objects.filter(unit__in=units, table=table).values_list("unit_id", "value"))

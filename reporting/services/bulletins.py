@@ -17,13 +17,21 @@ from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from targets.models import PlanYear
 
-from ..bulletin_content import BulletinContent, escalation_lines, group_table, key_project_lines
+from ..bulletin_content import (
+    NO_DATA,
+    NOT_YET_RANKED,
+    BulletinContent,
+    QuietGroup,
+    escalation_lines,
+    group_table,
+    key_project_lines,
+)
 from ..bulletin_document import document_write
 from ..bulletin_workbook import workbook_write
 from ..choices import RunStatus
-from ..models import Bulletin, RankingRun
+from ..models import Bulletin
 from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
-from .rankings import active_schemes, period_rank
+from .rankings import active_schemes, scheme_without_figures
 
 
 class BulletinError(ValueError):
@@ -31,19 +39,28 @@ class BulletinError(ValueError):
 
 
 def bulletin_content(*, period: Period) -> BulletinContent:
-    """Everything the bulletin says about the period; ranks the period first when it has no runs yet.
+    """Everything the bulletin says about the period, read from its rankings; it ranks nothing.
 
-    Raises ``RankingError`` when the period has no figures to rank.
+    An active scheme without a run says 本期无数据 when none of its units has a figure (rule 11),
+    and 尚未计算排名 on a draft whose period has not been ranked yet.
     """
     runs = bulletin_runs(period=period)
-    if len(runs) < active_schemes().count():
-        period_rank(period=period)
-        runs = bulletin_runs(period=period)
+    ranked = {run.scheme_id for run in runs}
+    quiet = tuple(
+        QuietGroup(
+            scheme=scheme.name,
+            group=scheme.group.name,
+            note=NO_DATA if scheme_without_figures(scheme=scheme, period=period) else NOT_YET_RANKED,
+        )
+        for scheme in active_schemes()
+        if scheme.pk not in ranked
+    )
     return BulletinContent(
         period=period,
         deployment=settings.DEPLOYMENT_NAME,
         is_draft=not runs or not all(run.is_published for run in runs),
         groups=tuple(group_table(run, period) for run in runs),
+        quiet_groups=quiet,
         escalations=escalation_lines(bulletin_escalations(period=period)),
         key_projects=key_project_lines(key_projects(period=period)),
         plan_target=PlanYear.objects.filter(year=period.year).values_list("fai_target", flat=True).first(),
@@ -75,12 +92,9 @@ def bulletin_publish(*, period: Period, actor=None) -> bool:
     """
     if published_bulletin(period=period) is not None:
         return False
-    published_runs = RankingRun.objects.filter(
-        year=period.year, month=period.month, scheme__is_active=True, status=RunStatus.PUBLISHED
-    )
-    if published_runs.count() < active_schemes().count():
-        raise BulletinError(f"{period.label}排名尚未全部发布，不能发布通报。")
     content = bulletin_content(period=period)
+    if content.is_draft or any(quiet.note != NO_DATA for quiet in content.quiet_groups):
+        raise BulletinError(f"{period.label}排名尚未全部发布，不能发布通报。")
     workbook = workbook_response_bytes(workbook_write(content))
     document = document_write(content)
     with transaction.atomic():

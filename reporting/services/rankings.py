@@ -18,14 +18,21 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audited
 from common.periods import Period
-from targets.models import Unit
+from targets.models import PlanYear, Unit
 
 from .. import rules
 from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
-from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
+from ..models import Bulletin, Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
 from ..selectors.indicators import indicator_completion_rates
-from ..selectors.ranked import DATABASE_METRICS, ranked_entries, target_table_id
-from ..selectors.unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets
+from ..selectors.ranked import DATABASE_METRICS, ranked_entries
+from ..selectors.staleness import ranking_inputs_digest
+from ..selectors.unit_figures import (
+    UnitFigure,
+    figure_source_for,
+    unit_figures,
+    unit_targets,
+    year_target_table,
+)
 from .notifications import Message, notification_send, notifications_send, units_users, users_with_role
 from .submissions import submissions_lock_period
 
@@ -37,6 +44,23 @@ AMOUNT_PRECISION = Decimal("0.01")
 
 class RankingError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class SkippedScheme:
+    """A scheme left out of a period's ranking (rule 11), with the notice that says why."""
+
+    scheme: RankingScheme
+    notice: str
+
+
+@dataclass(frozen=True)
+class PeriodRanking:
+    """What ranking a period did: the runs of the schemes that ranked, and those it skipped."""
+
+    period: Period
+    runs: list[RankingRun]
+    skipped: list[SkippedScheme]
 
 
 @dataclass(frozen=True)
@@ -62,9 +86,7 @@ def scheme_metric_inputs(
 ) -> list[MetricInput]:
     """Each unit's metric value and status: reported, 未报送 (no figure) or undefined ("—")."""
     figures = unit_figures(units=units, period=period, source=source)
-    targets = unit_targets(
-        units=units, year=period.year, table_id=scheme.allocation_table_id, group_id=scheme.group_id
-    )
+    targets = unit_targets(units=units, table=year_target_table(scheme=scheme, year=period.year))
     composite = _composite_scores(scheme, units, period, source) if scheme.metric == Metric.COMPOSITE else {}
     inputs = []
     for unit in units:
@@ -159,13 +181,43 @@ def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive:
     return "；".join(parts)
 
 
+def scheme_without_figures(*, scheme: RankingScheme, period: Period) -> str | None:
+    """DESIGN.md rule 11, a scheme with no figures: when none of the scheme's units has a figure for
+    the period, the notice that says so (the scheme is skipped); None when it has figures to rank.
+
+    Every January–February looks like this for some group: the statistics bureau's figures come in
+    for one group before the other has reported anything.
+    """
+    source = figure_source_for(period.year)
+    if unit_figures(units=ranked_units(scheme, period), period=period, source=source):
+        return None
+    return f"{period.label}「{scheme.group}」尚无任何单位的数据，本期不排名（通报中注明本期无数据）。"
+
+
+def scheme_target_table_required(*, scheme: RankingScheme, period: Period) -> None:
+    """Rule 10: a completion-rate scheme needs its group's allocation table of the period's year."""
+    if scheme.metric == Metric.COMPLETION_RATE and year_target_table(scheme=scheme, year=period.year) is None:
+        raise RankingError(
+            f"{period.year}年没有「{scheme.group}」的投资目标分解表，"
+            f"「{scheme.name}」无法按完成率排名{period.label}；请先导入{period.year}年的分解表。"
+        )
+
+
+def period_plan_year_required(period: Period) -> None:
+    if not PlanYear.objects.filter(year=period.year).exists():
+        raise RankingError(
+            f"{period.year}年尚未建立年度计划，无法对{period.label}排名；请先导入该年度的目标分解表。"
+        )
+
+
 @transaction.atomic
 def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     """Compute (or recompute) the scheme's draft for the period; a published run is returned as is.
 
     The statistics bureau's figures are ranked by the database (``selectors.ranked``) and written
     in one INSERT … SELECT; composite scores and project sums are ranked by ``rules.rank_units``.
-    Either way the ladder then looks at the bottom units only.
+    Either way the ladder then looks at the bottom units only. The run remembers a digest of its
+    inputs, so a draft whose figures, targets or scheme have changed since shows as 已过期.
     """
     run = (
         RankingRun.objects.select_for_update()
@@ -174,31 +226,29 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     )
     if run is not None and run.is_published:
         return run
+    notice = scheme_without_figures(scheme=scheme, period=period)
+    if notice is not None:
+        # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
+        raise RankingError(notice)
+    scheme_target_table_required(scheme=scheme, period=period)
     source = figure_source_for(period.year)
+    fields = {
+        "figure_source": source,
+        "computed_at": timezone.now(),
+        "inputs_digest": ranking_inputs_digest(scheme=scheme, period=period),
+    }
     if run is None:
-        run = RankingRun.objects.create(
-            scheme=scheme,
-            year=period.year,
-            month=period.month,
-            figure_source=source,
-            computed_at=timezone.now(),
-        )
+        run = RankingRun.objects.create(scheme=scheme, year=period.year, month=period.month, **fields)
     else:
-        run.figure_source = source
-        run.computed_at = timezone.now()
-        run.save(update_fields=["figure_source", "computed_at"])
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.save(update_fields=list(fields))
         run.rows.all().delete()
-    Escalation.objects.filter(
-        scheme=scheme, year=period.year, month=period.month, status=EscalationStatus.PROPOSED
-    ).delete()
 
     if source == FigureSource.OFFICIAL and scheme.metric in DATABASE_METRICS:
         ranking_rows_insert(run=run, scheme=scheme, period=period)
     else:
         _rows_ranked_in_python(run=run, scheme=scheme, period=period, source=source)
-    if not run.rows.exclude(status=RowStatus.MISSING).exists():
-        # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
-        raise RankingError(f"{period.label}「{scheme.group}」尚无任何单位的数据，无法排名。")
     _apply_ladder(run=run, scheme=scheme, period=period)
     return run
 
@@ -208,7 +258,8 @@ def ranking_rows_insert(*, run: RankingRun, scheme: RankingScheme, period: Perio
 
     Bottom is every unit holding the largest rank; the ladder's columns start at nought.
     """
-    entries = ranked_entries(scheme=scheme, period=period, table_id=target_table_id(scheme, period.year))
+    table = year_target_table(scheme=scheme, year=period.year)
+    entries = ranked_entries(scheme=scheme, period=period, table_id=table.pk if table else None)
     select, params = entries.query.sql_with_params()
     table = connection.ops.quote_name(RankingRow._meta.db_table)
     with connection.cursor() as cursor:
@@ -261,7 +312,7 @@ def _apply_ladder(*, run: RankingRun, scheme: RankingScheme, period: Period) -> 
         if steps
         else None
     )
-    escalations = []
+    proposed = []
     for row in rows:
         row.consecutive_bottom = rules.consecutive_bottom_count(
             bottom_now=row.is_bottom, previous_bottoms=history.get(row.unit_id, [])
@@ -277,7 +328,7 @@ def _apply_ladder(*, run: RankingRun, scheme: RankingScheme, period: Period) -> 
         row.escalation_level = step.level if step else 0
         row.note = row_note(row.status, row.is_bottom, step, row.consecutive_bottom)
         if step is not None:
-            escalations.append(
+            proposed.append(
                 Escalation(
                     scheme=scheme,
                     unit=row.unit,
@@ -292,7 +343,54 @@ def _apply_ladder(*, run: RankingRun, scheme: RankingScheme, period: Period) -> 
                 )
             )
     RankingRow.objects.bulk_update(rows, ["consecutive_bottom", "escalation_level", "note"])
-    Escalation.objects.bulk_create(escalations)
+    escalations_propose(scheme=scheme, period=period, proposed=proposed)
+
+
+ESCALATION_PROPOSAL_FIELDS = (
+    "level",
+    "consecutive_bottom",
+    "action",
+    "interviewer_role",
+    "interviewee_role",
+    "status",
+)
+
+
+def escalations_propose(*, scheme: RankingScheme, period: Period, proposed: list[Escalation]) -> None:
+    """Bring the draft's proposed escalations up to date in place, so their addresses stay valid.
+
+    A unit still proposed keeps its row (updated); a new one gets a row; one no longer at the bottom
+    is marked 已撤销 rather than deleted, and comes back to life if a later recompute proposes it again.
+    """
+    existing = {
+        escalation.unit_id: escalation
+        for escalation in Escalation.objects.select_for_update().filter(
+            scheme=scheme,
+            year=period.year,
+            month=period.month,
+            status__in=[EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN],
+        )
+    }
+    updated, created = [], []
+    for escalation in proposed:
+        current = existing.pop(escalation.unit_id, None)
+        if current is None:
+            created.append(escalation)
+            continue
+        for field in ESCALATION_PROPOSAL_FIELDS:
+            setattr(current, field, getattr(escalation, field))
+        updated.append(current)
+    for withdrawn in existing.values():
+        withdrawn.status = EscalationStatus.WITHDRAWN
+        updated.append(withdrawn)
+    Escalation.objects.bulk_update(updated, [*ESCALATION_PROPOSAL_FIELDS, "updated_at"])
+    Escalation.objects.bulk_create(created)
+
+
+def escalations_withdraw(*, scheme: RankingScheme, period: Period) -> None:
+    Escalation.objects.filter(
+        scheme=scheme, year=period.year, month=period.month, status=EscalationStatus.PROPOSED
+    ).update(status=EscalationStatus.WITHDRAWN)
 
 
 @transaction.atomic
@@ -338,32 +436,94 @@ def active_schemes():
     )
 
 
-def period_rank(*, period: Period) -> list[RankingRun]:
-    """Draft (or re-draft) every active scheme for the period and tell the admins once."""
-    runs = [ranking_compute(scheme=scheme, period=period) for scheme in active_schemes()]
-    notification_send(
-        users=users_with_role("管理员"),
-        key=f"ranking-draft:{period}",
-        title=f"{period.label}排名草稿已生成",
-        body="请核对排名和拟约谈单位后发布通报。",
-    )
-    return runs
+def period_publish_refusal(*, period: Period) -> str | None:
+    """Why the period cannot be published now, in the words the lead office is shown; None when it can.
+
+    The same checks ``period_rank`` and ``period_publish`` make, asked before a publication is queued
+    as a job, so the admin hears of a refusal on the page rather than never.
+    """
+    if period_is_published(period):
+        return f"{period.label}已发布，排名、约谈和通报不再改变。"
+    try:
+        period_plan_year_required(period)
+        quiet = 0
+        schemes = list(active_schemes())
+        for scheme in schemes:
+            if scheme_without_figures(scheme=scheme, period=period) is not None:
+                quiet += 1
+                continue
+            scheme_target_table_required(scheme=scheme, period=period)
+    except RankingError as error:
+        return str(error)
+    if quiet == len(schemes):
+        return f"{period.label}所有排名组均无数据，无法发布。"
+    return None
+
+
+@transaction.atomic
+def period_rank(*, period: Period) -> PeriodRanking:
+    """Draft (or re-draft) every active scheme for the period and tell the admins once.
+
+    A scheme with no figures is skipped with a notice (rule 11), and a draft it had is removed; every
+    other scheme ranks as usual. A period of a year with no plan, or a completion-rate scheme with no
+    table of the year (rule 10), is refused with nothing saved.
+    """
+    period_plan_year_required(period)
+    if period_is_published(period):
+        return _period_as_ranked(period)
+    runs, skipped = [], []
+    for scheme in active_schemes():
+        notice = scheme_without_figures(scheme=scheme, period=period)
+        if notice is None:
+            runs.append(ranking_compute(scheme=scheme, period=period))
+            continue
+        skipped.append(SkippedScheme(scheme, notice))
+        RankingRun.objects.filter(
+            scheme=scheme, year=period.year, month=period.month, status=RunStatus.DRAFT
+        ).delete()
+        escalations_withdraw(scheme=scheme, period=period)
+    if runs:
+        notification_send(
+            users=users_with_role("管理员"),
+            key=f"ranking-draft:{period}",
+            title=f"{period.label}排名草稿已生成",
+            body="请核对排名和拟约谈单位后发布通报。",
+        )
+    return PeriodRanking(period=period, runs=runs, skipped=skipped)
 
 
 @transaction.atomic
 @audited(AuditAction.PUBLISH, obj_kwarg="period")
-def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
-    """Publish every active scheme's run for the period (drafting it first if need be)."""
-    runs = []
-    for scheme in active_schemes():
-        run = ranking_compute(scheme=scheme, period=period)
+def period_publish(*, period: Period, actor=None) -> PeriodRanking:
+    """Publish the period: every scheme that has figures is drafted if need be and frozen, the
+    returns are locked and the bulletin stored; a scheme without figures stays out (rule 11).
+
+    Refused when no scheme has any figure: there would be nothing to publish.
+    """
+    ranking = period_rank(period=period)
+    if not ranking.runs:
+        raise RankingError(f"{period.label}所有排名组均无数据，无法发布。")
+    for run in ranking.runs:
         ranking_publish(run=run, actor=actor)
-        runs.append(run)
     submissions_lock_period(year=period.year, month=period.month, actor=actor)
     from .bulletins import bulletin_publish  # bulletins builds on this module, so import it late
 
     bulletin_publish(period=period, actor=actor)
-    return runs
+    return ranking
+
+
+def period_is_published(period: Period) -> bool:
+    """Whether the period's bulletin is out: from then on nothing about the period changes (rule 9)."""
+    return Bulletin.objects.filter(year=period.year, month=period.month, status=RunStatus.PUBLISHED).exists()
+
+
+def _period_as_ranked(period: Period) -> PeriodRanking:
+    runs = list(
+        RankingRun.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
+        .select_related("scheme", "scheme__group")
+        .order_by("scheme__sort_order", "scheme__name")
+    )
+    return PeriodRanking(period=period, runs=runs, skipped=[])
 
 
 def period_rows(*, period: Period):

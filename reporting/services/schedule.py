@@ -18,9 +18,10 @@ from targets.models import PlanYear, Unit
 
 from ..choices import AssessmentKind, RunStatus, SubmissionStatus
 from ..models import Assessment, RankingRun, Submission
+from ..selectors.staleness import stale_run_ids
 from .assessments import AssessmentError, annual_awards_compute, assessment_compute, group_scheme
 from .notifications import Message, notification_send, notifications_send, units_users
-from .rankings import RankingError, active_schemes, period_rank
+from .rankings import RankingError, active_schemes, period_is_published, period_rank
 
 DONE = [
     SubmissionStatus.SUBMITTED,
@@ -65,17 +66,21 @@ def reminders_send(*, today: date) -> int:
 
 
 def rankings_draft_due(*, today: date) -> list[RankingRun]:
-    """After the deadline, draft last month's period once for every scheme that has no run yet."""
+    """After the deadline, draft last month's period: once for every scheme that has no run yet, and
+    again whenever a draft has gone stale (its figures, targets or scheme changed since)."""
     year, month = reported_month(today)
     plan_year = PlanYear.objects.filter(year=year).first()
     if plan_year is None or month < FIRST_PERIOD_MONTH or today.day <= plan_year.report_deadline_day:
         return []
     period = Period(year, month)
-    drafted = set(RankingRun.objects.filter(year=year, month=month).values_list("scheme_id", flat=True))
-    if all(scheme.pk in drafted for scheme in active_schemes()):
+    if period_is_published(period):
+        return []
+    runs = list(RankingRun.objects.filter(year=year, month=month).select_related("scheme"))
+    drafted = {run.scheme_id for run in runs}
+    if all(scheme.pk in drafted for scheme in active_schemes()) and not stale_run_ids(runs):
         return []
     try:
-        return period_rank(period=period)
+        return period_rank(period=period).runs
     except RankingError:
         return []
 

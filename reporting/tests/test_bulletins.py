@@ -27,7 +27,7 @@ from common.periods import Period
 from common.spreadsheets import display_width, workbook_response_bytes
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from reporting.choices import RunStatus
-from reporting.models import Bulletin, Escalation, OfficialFigure, RankingRun
+from reporting.models import Bulletin, Escalation, OfficialFigure, RankingRow, RankingRun
 from reporting.selectors.bulletins import KEY_LEVELS, key_projects
 from reporting.services.bulletins import (
     BulletinError,
@@ -36,7 +36,7 @@ from reporting.services.bulletins import (
     bulletin_publish,
     bulletin_workbook,
 )
-from reporting.services.rankings import RankingError, period_publish
+from reporting.services.rankings import period_publish
 from targets.models import PlanYear
 from tests.base import DemoTestCase
 
@@ -198,7 +198,25 @@ class BulletinFileTests(DemoTestCase):
             "处理方式",
         ]
         assert [cell.value for cell in sheet[3]][:6] == [1, "办事处", "京航办事处", 1, 1, "通报批评"]
-        assert sheet["A4"].value is None
+        # The bureaus follow seed 003's ladder: bottom once → 表态发言 at the key-project meeting,
+        # twice running → 分管区领导约谈单位主要负责人.
+        bottom = RankingRow.objects.select_related("unit").get(
+            run__year=2022, run__month=5, run__scheme__group__name="局办", is_bottom=True
+        )
+        level, action = (
+            (1, "在全区重点项目推进会议上表态发言")
+            if bottom.consecutive_bottom == 1
+            else (2, "分管区领导约谈单位主要负责人")
+        )
+        assert [cell.value for cell in sheet[4]][:6] == [
+            2,
+            "局办",
+            bottom.unit.name,
+            bottom.consecutive_bottom,
+            level,
+            action,
+        ]
+        assert sheet["A5"].value is None
 
     def test_the_published_april_bulletin_names_the_third_interview_in_a_row(self):
         bulletin = Bulletin.objects.get(year=2022, month=4)
@@ -283,19 +301,19 @@ class BulletinFileTests(DemoTestCase):
             sheet = read(bulletin_workbook(period=MAY))["办事处"]
         assert sheet["A1"].value == "二七区固定资产投资完成情况通报（2022年1-5月）"
 
-    def test_a_period_nobody_ranked_yet_is_ranked_as_a_draft_first(self):
+    def test_a_period_nobody_ranked_yet_is_a_draft_that_ranks_nothing(self):
         RankingRun.objects.filter(year=2022, month=10).delete()
         Escalation.objects.filter(year=2022, month=10).delete()
         sheet = read(bulletin_workbook(period=OCTOBER))["办事处"]
         assert sheet["A1"].value == DRAFT_TITLE
-        assert list(RankingRun.objects.filter(year=2022, month=10).values_list("status", flat=True)) == [
-            RunStatus.DRAFT,
-            RunStatus.DRAFT,
-        ]
+        assert "尚未计算排名" in sheet["A4"].value
+        assert not RankingRun.objects.filter(year=2022, month=10).exists(), "a read writes nothing"
 
-    def test_a_period_without_figures_has_no_bulletin(self):
-        with self.assertRaises(RankingError):
-            bulletin_workbook(period=Period(2022, 12))
+    def test_a_period_without_figures_says_so_for_every_group(self):
+        workbook = read(bulletin_workbook(period=Period(2022, 12)))
+        for group in ("办事处", "局办"):
+            assert "本期无数据" in workbook[group]["A4"].value, group
+        assert not RankingRun.objects.filter(year=2022, month=12).exists()
 
     def test_it_opens_with_the_jurisdictions_total_against_target_time_progress_and_last_year(self):
         figures = OfficialFigure.objects.filter(
@@ -426,8 +444,10 @@ class BulletinPublicationTests(DemoTestCase):
 
     def test_a_draft_of_a_period_without_figures_explains_why_there_is_none(self):
         self.login("leader")
-        response = self.client.get(self.url(12), follow=True)
-        assert "尚无任何单位的数据" in response.content.decode()
+        response = self.client.get(self.url(12))
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content))["办事处"]
+        assert "本期无数据" in sheet["A4"].value
 
     def test_a_month_that_is_no_period_is_not_found(self):
         self.login("leader")

@@ -190,9 +190,28 @@ def test_a_correction_before_publication_recomputes_the_draft_and_its_escalation
     result = rows(again)
     assert result["甲"].rank == 1
     assert result["乙"].is_bottom
-    assert list(Escalation.objects.values_list("unit__short_name", "status")) == [
-        ("乙", EscalationStatus.PROPOSED)
+    # 甲's proposal is withdrawn, not deleted, so a link to it still answers.
+    assert sorted(Escalation.objects.values_list("unit__short_name", "status")) == [
+        ("乙", EscalationStatus.PROPOSED),
+        ("甲", EscalationStatus.WITHDRAWN),
     ]
+
+
+def test_a_recompute_updates_the_proposed_escalations_in_place(scheme):
+    growth_figures(FEB, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
+    ranking_compute(scheme=scheme, period=FEB)
+    proposal = Escalation.objects.get(unit=unit("甲"))
+    from reporting.models import OfficialFigure
+
+    # 甲 climbs to 20% (乙 is bottom), then falls back to 0%: its proposal is withdrawn, then revived.
+    OfficialFigure.objects.filter(unit=unit("甲")).update(ytd_completed=Decimal("1200"))
+    ranking_compute(scheme=scheme, period=FEB)
+    assert Escalation.objects.get(pk=proposal.pk).status == EscalationStatus.WITHDRAWN
+    OfficialFigure.objects.filter(unit=unit("甲")).update(ytd_completed=Decimal("1000"))
+    ranking_compute(scheme=scheme, period=FEB)
+    assert Escalation.objects.get(pk=proposal.pk).status == EscalationStatus.PROPOSED
+    assert Escalation.objects.get(unit=unit("乙")).status == EscalationStatus.WITHDRAWN
+    assert Escalation.objects.count() == 2
 
 
 def test_a_rerun_after_publication_changes_nothing(scheme):

@@ -33,7 +33,7 @@ from ..selectors.rankings import (
     year_assessments,
 )
 from ..services import escalations as escalation_services
-from ..services.rankings import RankingError, period_rank
+from ..services.rankings import RankingError, period_publish_refusal, period_rank
 from ..tasks import publish_period
 
 
@@ -69,11 +69,14 @@ def ranking_compute_view(request: HttpRequest) -> HttpResponse:
         return redirect("reporting:rankings")
     period = form.cleaned_data["period"]
     try:
-        period_rank(period=period)
+        ranking = period_rank(period=period)
     except RankingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"已计算{period.label}排名草稿及拟约谈单位。")
+        for skipped in ranking.skipped:
+            messages.warning(request, skipped.notice)
+        if ranking.runs:
+            messages.success(request, f"已计算{period.label}排名草稿及拟约谈单位。")
     return redirect(f"{reverse('reporting:rankings')}?period={period}")
 
 
@@ -85,6 +88,10 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(form.errors.get("period", ["统计期无效"])))
         return redirect("reporting:rankings")
     period = form.cleaned_data["period"]
+    refusal = period_publish_refusal(period=period)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect(f"{reverse('reporting:rankings')}?period={period}")
     # Publishing also writes the bulletin: it runs as a job once this request's transaction commits.
     transaction.on_commit(lambda: publish_period.delay(period.year, period.month, request.user.pk))
     messages.success(request, f"{period.label}排名已提交发布；发布后排名和约谈将冻结，该期报送锁定。")
@@ -106,7 +113,9 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 
 @unit_member_view
 def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
-    escalation = get_object_or_404(visible_escalations(request.user), pk=escalation_id)
+    escalation = get_object_or_404(
+        visible_escalations(request.user, include_withdrawn=True), pk=escalation_id
+    )
     check_unit_read(request.user, escalation.unit)
     is_admin = request.user.has_role(Role.ADMIN) or request.user.is_superuser
     can_answer = can_edit_unit(request.user, escalation.unit)

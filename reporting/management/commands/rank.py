@@ -18,9 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             period = Period.parse(options["period"])
-            period_publish(period=period) if options["publish"] else period_rank(period=period)
+            ranking = period_publish(period=period) if options["publish"] else period_rank(period=period)
         except (ValueError, RankingError) as error:
             raise CommandError(str(error)) from error
+        for skipped in ranking.skipped:
+            self.stderr.write(skipped.notice)
         rows = list(period_rows(period=period))
         if options["format"] == "json":
             self.stdout.write(json.dumps([row_as_json(row) for row in rows], ensure_ascii=False, indent=2))
