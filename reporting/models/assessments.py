@@ -80,6 +80,12 @@ class AssessmentRow(models.Model):
     rank = models.PositiveIntegerField("名次", null=True, blank=True)
     is_bottom = models.BooleanField("末位", default=False)
     reward = models.DecimalField("奖励(万元)", max_digits=10, decimal_places=2, default=0)
+    reward_note = models.CharField(
+        "奖励说明",
+        max_length=100,
+        blank=True,
+        help_text="名次在奖励范围内却不予奖励时的原因（规则4：季末未报送、未参与排名或倒数第一）",
+    )
 
     class Meta:
         verbose_name = "考评明细"

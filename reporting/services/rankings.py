@@ -26,6 +26,7 @@ from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingSche
 from ..selectors.indicators import indicator_completion_rates
 from ..selectors.ranked import DATABASE_METRICS, ranked_entries, target_table_id
 from ..selectors.unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets
+from .assessments import assessments_after_publish
 from .notifications import Message, notification_send, notifications_send, units_users, users_with_role
 from .submissions import submissions_lock_period
 
@@ -360,6 +361,7 @@ def period_publish(*, period: Period, actor=None) -> list[RankingRun]:
         ranking_publish(run=run, actor=actor)
         runs.append(run)
     submissions_lock_period(year=period.year, month=period.month, actor=actor)
+    assessments_after_publish(period=period)  # before the 通报, so 1-12月's names the year's awards
     from .bulletins import bulletin_publish  # bulletins builds on this module, so import it late
 
     bulletin_publish(period=period, actor=actor)
