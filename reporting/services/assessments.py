@@ -337,12 +337,17 @@ def _single_item_awards(year: int) -> list[Award]:
     ]
 
 
+@transaction.atomic
 def assessment_publish(*, assessment: Assessment) -> bool:
-    return bool(
-        Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
-            status=RunStatus.PUBLISHED, published_at=timezone.now()
-        )
+    """Freeze the assessment (a 年总评 with its awards, placed first). False when already published."""
+    if assessment.kind == AssessmentKind.ANNUAL and assessment.status == RunStatus.DRAFT:
+        annual_awards_compute(year=assessment.year)
+    claimed = Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
+        status=RunStatus.PUBLISHED, published_at=timezone.now()
     )
+    if claimed:
+        assessment.refresh_from_db(fields=["status", "published_at"])
+    return bool(claimed)
 
 
 @dataclass
