@@ -5,13 +5,16 @@ Growth g% is written as a year-to-date figure of 1000 + 10g over a baseline of 1
 the default scale: 100 for first place and 5 fewer per place below it.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from accounts.roles import Role
 from common.periods import Period
-from reporting.choices import AssessmentKind, AwardKind, Metric, RunStatus
-from reporting.models import Assessment, AssessmentAdjustment, AssessmentRow, Award, RankingRun, RankingScheme
+from reporting.choices import AssessmentKind, AwardKind, RunStatus
+from reporting.models import Assessment, AssessmentAdjustment, AssessmentRow, Award, RankingRun
 from reporting.services.assessments import (
     AssessmentError,
     annual_awards_compute,
@@ -19,32 +22,13 @@ from reporting.services.assessments import (
     assessment_publish,
     assessments_after_publish,
 )
-from reporting.services.rankings import period_publish, ranking_compute, ranking_publish
-from tests.factories import OfficialFigureFactory, PlanYearFactory, RankingGroupFactory, UnitFactory
+from reporting.services.rankings import period_publish
+from reporting.tests.assessment_setup import ranked_group
+from tests.factories import OfficialFigureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NAMES = "一二三四五六七八"
 D = Decimal
-
-
-def ranked_group(name, growths, *, months=range(2, 13), missing=None, sort_order=0):
-    """A group whose unit 第一区, 第二区 … grows growths[0], growths[1] … % in every month, each month
-    ranked and published; ``missing`` maps a month to the indexes of units with no figure in it."""
-    PlanYearFactory(year=2022)
-    group = RankingGroupFactory(name=name, sort_order=sort_order)
-    units = [UnitFactory(name=f"{name}第{NAMES[index]}区") for index in range(len(growths))]
-    group.units.add(*units)
-    scheme = RankingScheme.objects.create(name=f"{name}增速", group=group, metric=Metric.GROWTH)
-    for month in months:
-        for index, (unit, growth) in enumerate(zip(units, growths, strict=True)):
-            if index in (missing or {}).get(month, ()):
-                continue
-            OfficialFigureFactory(
-                unit=unit, year=2022, month=month, ytd_completed=1000 + D(growth) * 10, baseline=D(1000)
-            )
-        ranking_publish(run=ranking_compute(scheme=scheme, period=Period(2022, month)))
-    return scheme, units
 
 
 @pytest.fixture
@@ -270,3 +254,33 @@ def test_the_half_year_waits_for_1_6_and_the_quarters_ranking_runs_stay_as_publi
     assessments_after_publish(period=Period(2022, 3))
     assert set(RankingRun.objects.values_list("pk", "status")) == published
     assert not Assessment.objects.filter(kind=AssessmentKind.HALF_YEAR).exists()
+
+
+# --- The page ------------------------------------------------------------------------------------
+
+
+def test_the_leader_sees_the_year_s_awards_and_a_unit_sees_them_once_the_year_is_published(
+    eight_units_scheme, client
+):
+    _, units = eight_units_scheme
+    assessments_after_publish(period=Period(2022, 12))
+    leader = UserFactory(role=Role.LEADER)
+    reporter = UserFactory(role=Role.REPORTER, unit=units[0])
+    url = reverse("reporting:assessments")
+
+    client.force_login(leader)
+    html = client.get(url, {"year": 2022}).content.decode()
+    assert "2022年度奖项" in html and "综合奖（区县）" in html
+    # 第一区 … 第五区 win 第1名 … 第5名, 5万元 each (seed 004).
+    assert re.search(r"第1名</td><td>区县第一区</td><td[^>]*>5</td>", html)
+    assert re.search(r"第5名</td><td>区县第五区</td>", html)
+    assert "区县第六区</td><td" not in html.split("2022年度奖项")[1].split("</table>")[0]
+
+    client.force_login(reporter)
+    html = client.get(url, {"year": 2022}).content.decode()
+    assert "综合奖" not in html and "年度总评" not in html
+
+    assessment_publish(assessment=Assessment.objects.get(kind=AssessmentKind.ANNUAL))
+    html = client.get(url, {"year": 2022}).content.decode()
+    assert "综合奖（区县）" in html and "2022年度总评：区县" in html
+    assert "第4季度考评" not in html, "still a draft"
