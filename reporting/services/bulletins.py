@@ -17,11 +17,18 @@ from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from targets.models import PlanYear
 
-from ..bulletin_content import BulletinContent, escalation_lines, group_table, key_project_lines
+from ..bulletin_content import (
+    BulletinContent,
+    award_lines,
+    escalation_lines,
+    group_table,
+    key_project_lines,
+)
 from ..bulletin_document import document_write
 from ..bulletin_workbook import workbook_write
 from ..choices import RunStatus
 from ..models import Bulletin, RankingRun
+from ..selectors.assessments import award_tables, year_awards
 from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
 from .rankings import active_schemes, period_rank
 
@@ -47,6 +54,7 @@ def bulletin_content(*, period: Period) -> BulletinContent:
         escalations=escalation_lines(bulletin_escalations(period=period)),
         key_projects=key_project_lines(key_projects(period=period)),
         plan_target=PlanYear.objects.filter(year=period.year).values_list("fai_target", flat=True).first(),
+        awards=award_lines(award_tables(year_awards(year=period.year))) if period.month == 12 else (),
     )
 
 

@@ -5,14 +5,19 @@ Growth g% is written as a year-to-date figure of 1000 + 10g over a baseline of 1
 the default scale: 100 for first place and 5 fewer per place below it.
 """
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.roles import Role
 from common.periods import Period
+from common.spreadsheets import workbook_response_bytes
+from reporting.bulletin_document import narrative
+from reporting.bulletin_workbook import workbook_write
 from reporting.choices import AssessmentKind, AwardKind, RunStatus
 from reporting.models import Assessment, AssessmentAdjustment, AssessmentRow, Award, RankingRun
 from reporting.services.assessments import (
@@ -22,6 +27,7 @@ from reporting.services.assessments import (
     assessment_publish,
     assessments_after_publish,
 )
+from reporting.services.bulletins import bulletin_content
 from reporting.services.rankings import period_publish
 from reporting.tests.assessment_setup import ranked_group
 from tests.factories import OfficialFigureFactory, UserFactory
@@ -284,3 +290,25 @@ def test_the_leader_sees_the_year_s_awards_and_a_unit_sees_them_once_the_year_is
     html = client.get(url, {"year": 2022}).content.decode()
     assert "综合奖（区县）" in html and "2022年度总评：区县" in html
     assert "第4季度考评" not in html, "still a draft"
+
+
+# --- The year-end 通报 ---------------------------------------------------------------------------
+
+
+def test_the_1_12_bulletin_names_the_year_s_awards_and_1_11_does_not(eight_units_scheme):
+    assessments_after_publish(period=Period(2022, 12))
+    december = bulletin_content(period=Period(2022, 12))
+    # 综合奖 第1名 … 第5名 of 区县, 5万元 each; these units carry no 单项奖 targets.
+    assert [(line.award, line.scope, line.place, line.unit[-3:], line.prize) for line in december.awards] == [
+        ("综合奖", "区县", place, f"第{n}区", D(5)) for place, n in enumerate("一二三四五", 1)
+    ]
+    workbook = load_workbook(io.BytesIO(workbook_response_bytes(workbook_write(december))))
+    sheet = workbook["年度奖项"]
+    cells = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+    assert [1, "综合奖", "区县", 1, "区县第一区", 5] in cells
+    assert "经2022年度总评，综合奖（区县）：第1名区县第一区、第2名区县第二区" in "".join(narrative(december))
+
+    november = bulletin_content(period=Period(2022, 11))
+    assert november.awards == ()
+    names = load_workbook(io.BytesIO(workbook_response_bytes(workbook_write(november)))).sheetnames
+    assert "年度奖项" not in names
