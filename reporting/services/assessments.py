@@ -35,8 +35,6 @@ from ..selectors.unit_figures import figure_source_for
 
 QUARTERLY_REWARD_TIERS = "季度考评奖励"
 SINGLE_ITEM_INDICATORS = ["fai", "intake_count", "intake_amount", "new_starts", "completions"]
-
-
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 
 
@@ -339,8 +337,17 @@ def _single_item_awards(year: int) -> list[Award]:
 
 @transaction.atomic
 def assessment_publish(*, assessment: Assessment) -> bool:
-    """Freeze the assessment (a 年总评 with its awards, placed first). False when already published."""
+    """Freeze the assessment (a 年总评 with its awards, placed first). False when already published.
+
+    A 年总评 is published only once 1-12月 is (rule 5), whenever its draft was made.
+    """
     if assessment.kind == AssessmentKind.ANNUAL and assessment.status == RunStatus.DRAFT:
+        what = f"{assessment.year}年度总评"
+        try:
+            scheme = group_scheme(assessment.group)
+            _require_published(scheme=scheme, year=assessment.year, month=12, what=what)
+        except GroupNotRanked as error:
+            raise AssessmentError(str(error)) from error
         annual_awards_compute(year=assessment.year)
     claimed = Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
         status=RunStatus.PUBLISHED, published_at=timezone.now()

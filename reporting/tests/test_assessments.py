@@ -137,6 +137,16 @@ def test_rule_5_the_year_is_not_evaluated_before_1_12_is_published(eight_units_s
     assert not Assessment.objects.filter(kind=AssessmentKind.ANNUAL).exists()
 
 
+def test_rule_5_a_year_drafted_earlier_is_not_published_before_1_12_is(eight_units_scheme):
+    scheme, _ = eight_units_scheme
+    evaluation = annual(scheme.group)
+    scheme.runs.filter(month=12).update(status=RunStatus.DRAFT)
+    with pytest.raises(AssessmentError, match="无法进行2022年度总评"):
+        assessment_publish(assessment=evaluation)
+    evaluation.refresh_from_db()
+    assert evaluation.status == RunStatus.DRAFT
+
+
 def test_rule_5_missing_quarterly_assessments_are_computed_first_and_never_counted_as_0(
     eight_units_scheme,
 ):

@@ -32,7 +32,7 @@ from ..selectors.rankings import (
     visible_escalations,
 )
 from ..services import escalations as escalation_services
-from ..services.assessments import assessment_publish
+from ..services.assessments import AssessmentError, assessment_publish
 from ..services.rankings import RankingError, period_rank
 from ..tasks import publish_period
 
@@ -184,10 +184,15 @@ def assessment_publish_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     assessment = get_object_or_404(Assessment, pk=assessment_id)
-    if assessment_publish(assessment=assessment):
-        messages.success(request, f"已发布{assessment.title}（{assessment.group}），各单位可见。")
+    try:
+        published = assessment_publish(assessment=assessment)
+    except AssessmentError as error:
+        messages.error(request, str(error))
     else:
-        messages.info(request, f"{assessment.title}（{assessment.group}）此前已发布。")
+        if published:
+            messages.success(request, f"已发布{assessment.title}（{assessment.group}），各单位可见。")
+        else:
+            messages.info(request, f"{assessment.title}（{assessment.group}）此前已发布。")
     return redirect(f"{reverse('reporting:assessments')}?year={assessment.year}")
 
 
