@@ -8,6 +8,7 @@ assessment is never recomputed. Publishing a quarter-end period computes that qu
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +37,8 @@ from ..selectors.unit_figures import figure_source_for
 QUARTERLY_REWARD_TIERS = "季度考评奖励"
 SINGLE_ITEM_INDICATORS = ["fai", "intake_count", "intake_amount", "new_starts", "completions"]
 QUARTER_END_MONTHS = (3, 6, 9, 12)
+
+logger = logging.getLogger(__name__)
 
 
 class AssessmentError(ValueError):
@@ -393,6 +396,7 @@ def assessments_after_publish(*, period: Period, missing_only: bool = False) -> 
                     assessment_compute(kind=kind, year=period.year, number=number, group=group)
                 )
             except AssessmentError as error:
+                logger.info("assessment skipped: %s", error)
                 done.skipped.append(str(error))
     if any(assessment.kind == AssessmentKind.ANNUAL for assessment in done.assessments):
         annual_awards_compute(year=period.year)
