@@ -101,6 +101,17 @@ class KeyProjectLine:
 
 
 @dataclass(frozen=True)
+class AwardLine:
+    """One winner of the year's 综合奖 (``scope`` is the group) or 单项奖 (``scope`` the indicator)."""
+
+    award: str
+    scope: str
+    place: int
+    unit: str
+    prize: Decimal
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """全区: the territorial group's 合计 against the plan year's target."""
 
@@ -138,6 +149,7 @@ class BulletinContent:
     escalations: tuple[EscalationLine, ...]
     key_projects: KeyProjectLines
     plan_target: Decimal | None
+    awards: tuple[AwardLine, ...] = ()  # 1-12月 only: the year's 综合奖 and 单项奖 (rule 5)
 
     @property
     def title(self) -> str:
@@ -322,3 +334,18 @@ class KeyProjectLines:
 def key_project_lines(projects: QuerySet) -> KeyProjectLines:
     """``projects`` as ``selectors.bulletins.key_projects`` annotates them."""
     return KeyProjectLines(projects)
+
+
+def award_lines(tables) -> tuple[AwardLine, ...]:
+    """The year's awards as ``selectors.assessments.award_tables`` orders them."""
+    return tuple(
+        AwardLine(
+            award=award.get_kind_display(),
+            scope=award.group.name if award.group_id else award.indicator.name,
+            place=award.place,
+            unit=award.unit.name,
+            prize=award.prize,
+        )
+        for table in tables
+        for award in table.awards
+    )

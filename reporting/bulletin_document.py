@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import groupby
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -77,8 +78,19 @@ def narrative(content: BulletinContent) -> list[str]:
         paragraphs.append(_group_sentence(content, group))
     for quiet in content.quiet_groups:
         paragraphs.append(quiet.sentence)
+    if content.awards:
+        paragraphs.append(_awards_sentence(content))
     paragraphs.append("各单位完成情况及排名见附表。")
     return paragraphs
+
+
+def _awards_sentence(content: BulletinContent) -> str:
+    """经年度总评，综合奖（办事处）：第1名明湖办事处、…；单项奖（固定资产投资）：…。"""
+    parts = []
+    for (award, scope), lines in groupby(content.awards, key=lambda line: (line.award, line.scope)):
+        winners = "、".join(f"第{line.place}名{line.unit}" for line in lines)
+        parts.append(f"{award}（{scope}）：{winners}")
+    return f"经{content.period.year}年度总评，" + "；".join(parts) + "。"
 
 
 def _against_time_progress(completion: Decimal, time_progress: Decimal) -> str:

@@ -23,6 +23,7 @@ from .choices import Metric
 
 UNIT_LINE = "单位：万元、%"
 ESCALATION_SHEET = "末位约谈"
+AWARD_SHEET = "年度奖项"
 KEY_PROJECT_SHEET = "重点项目"
 KEY_PROJECT_FIT_ROWS = 1000
 GROUP_FIT_ROWS = 1000  # a ranking sheet's columns fit its first thousand units
@@ -57,6 +58,15 @@ ESCALATION_COLUMNS = (
     OutColumn("依据", "ladder"),
 )
 
+AWARD_COLUMNS = (
+    OutColumn("序号", "serial", "int", width=6),
+    OutColumn("奖项", "award"),
+    OutColumn("排名组/指标", "scope"),
+    OutColumn("名次", "place", "int", width=6),
+    OutColumn("获奖单位", "unit"),
+    OutColumn("奖金", "prize", "money"),
+)
+
 KEY_PROJECT_COLUMNS = (
     OutColumn("序号", "serial", "int", width=6),
     OutColumn("项目名称", "name", width=36),
@@ -76,7 +86,7 @@ KEY_PROJECT_COLUMNS = (
 def workbook_write(content: BulletinContent) -> Workbook:
     """The bulletin as a write-only workbook: save it once (``workbook_response_bytes``)."""
     workbook = Workbook(write_only=True)
-    used = {ESCALATION_SHEET, KEY_PROJECT_SHEET}
+    used = {ESCALATION_SHEET, AWARD_SHEET, KEY_PROJECT_SHEET}
     for group in content.groups:
         sheet = streamed_sheet(workbook, _sheet_name(group.group, group.scheme, used))
         _write_group(sheet, content, group)
@@ -84,6 +94,8 @@ def workbook_write(content: BulletinContent) -> Workbook:
         sheet = streamed_sheet(workbook, _sheet_name(quiet.group, quiet.scheme, used))
         _write_quiet_group(sheet, content, quiet)
     _write_escalations(streamed_sheet(workbook, ESCALATION_SHEET), content)
+    if content.awards:
+        _write_awards(streamed_sheet(workbook, AWARD_SHEET), content)
     _write_key_projects(streamed_sheet(workbook, KEY_PROJECT_SHEET), content)
     for sheet in workbook.worksheets:
         # Printed pages are handed round one by one: each names its sheet and, before publication, says 草稿.
@@ -170,6 +182,19 @@ def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> N
         fit_rows=len(rows),
         unit_line=None,
         note=None if rows else f"{content.period.label}无倒数第一需约谈的单位。",
+    )
+
+
+def _write_awards(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
+    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(content.awards, start=1)]
+    stream_table(
+        sheet,
+        title=content.title,
+        columns=AWARD_COLUMNS,
+        rows=rows,
+        fit_rows=len(rows),
+        unit_line=UNIT_LINE,
+        note=f"注：{content.period.year}年度总评综合奖、单项奖；并列的单位名次相同。",
     )
 
 

@@ -243,6 +243,11 @@ class QuarterlyInput:
     quarter_end_rank: int | None
     observation: Decimal = ZERO
     review: Decimal = ZERO
+    quarter_end_status: EntryStatus = EntryStatus.REPORTED
+    quarter_end_bottom: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quarter_end_status", EntryStatus(self.quarter_end_status))
 
 
 @dataclass(frozen=True)
@@ -255,6 +260,41 @@ class QuarterlyResult:
     rank: int | None
     bottom: bool
     reward_wan: Decimal
+    reward_note: str = ""
+
+
+@dataclass(frozen=True)
+class QuarterlyReward:
+    amount_wan: Decimal
+    withheld_because: str = ""
+
+
+def quarterly_reward(
+    place: int | None,
+    *,
+    quarter_end_status: EntryStatus,
+    quarter_end_bottom: bool,
+    tiers: Iterable[RewardTier],
+) -> QuarterlyReward:
+    """Rule 4: the reward for a place in the quarter's assessment, unless the quarter-end period
+    bars the unit from any.
+
+    A unit that was 未报送, unranked (growth undefined, "—") or bottom in the quarter-end month gets
+    nothing: seed 002 rewards 成绩优秀, seed 004 rates no unit that reports late or not at all as
+    先进. It keeps its place and nobody moves up into it: the tier for that place is simply not paid.
+    ``withheld_because`` says why, in the words a bulletin would use.
+    """
+    status = EntryStatus(quarter_end_status)
+    amount = reward_for_rank(place, tiers)
+    if status is EntryStatus.MISSING:
+        reason = "季末未报送"
+    elif status is EntryStatus.UNDEFINED:
+        reason = "季末增速无法计算、未参与排名"
+    elif quarter_end_bottom:
+        reason = "季末排名倒数第一"
+    else:
+        return QuarterlyReward(amount)
+    return QuarterlyReward(ZERO, f"{reason}，不予奖励" if amount else "")
 
 
 def quarterly_assessment(
@@ -263,26 +303,38 @@ def quarterly_assessment(
     """季考核: score = rank points of the quarter-end rank + observation + review, ranked high first.
 
     A unit unranked in the quarter-end month (undefined growth) gets no score and no place, as in
-    the monthly ranking. The final place earns the reward of ``tiers`` (seed 002's per-quarter prizes).
+    the monthly ranking. The final place earns the reward of ``tiers`` (seed 002's per-quarter prizes)
+    as rule 4 (``quarterly_reward``) allows.
     """
     tiers = tuple(tiers)
+    inputs = {}
     results = {}
     for unit in units:
         _check_new_key(unit.key, results)
+        inputs[unit.key] = unit
         points = rank_points(unit.quarter_end_rank, scale=scale)
         score = None if points is None else points + unit.observation + unit.review
         results[unit.key] = QuarterlyResult(
             unit.key, points, unit.observation, unit.review, score, rank=None, bottom=False, reward_wan=ZERO
         )
-    return [
-        replace(
-            results[entry.key],
-            rank=entry.rank,
-            bottom=entry.bottom,
-            reward_wan=reward_for_rank(entry.rank, tiers),
+    ranked = []
+    for entry in rank_units(_score_entries({key: result.score for key, result in results.items()})):
+        reward = quarterly_reward(
+            entry.rank,
+            quarter_end_status=inputs[entry.key].quarter_end_status,
+            quarter_end_bottom=inputs[entry.key].quarter_end_bottom,
+            tiers=tiers,
         )
-        for entry in rank_units(_score_entries({key: result.score for key, result in results.items()}))
-    ]
+        ranked.append(
+            replace(
+                results[entry.key],
+                rank=entry.rank,
+                bottom=entry.bottom,
+                reward_wan=reward.amount_wan,
+                reward_note=reward.withheld_because,
+            )
+        )
+    return ranked
 
 
 # --- Annual evaluation (rule 5) ------------------------------------------------------------------
@@ -418,18 +470,25 @@ class AwardRule:
             raise ValueError(f"{self.name}: bad place range {self.min_places}–{self.max_places}")
 
 
-def award_winners(
-    scores: Mapping[UnitKey, Decimal | None], *, places: int, barred: Collection[UnitKey] = ()
-) -> tuple[UnitKey, ...]:
-    """The units ranked within ``places``, highest score first.
+@dataclass(frozen=True)
+class AwardPlace:
+    key: UnitKey
+    place: int
 
-    Barred units are removed before ranking, so the next unit moves up (seed 004: a unit that
-    延误上报、虚报、漏报数据 "不允许评为先进单位"). Units tied on the last awarded place all win,
-    so ties can award more than ``places`` units. A unit without a score cannot win.
+
+def award_places(
+    scores: Mapping[UnitKey, Decimal | None], *, places: int, barred: Collection[UnitKey] = ()
+) -> tuple[AwardPlace, ...]:
+    """Rule 5: the units an award goes to and their places, highest score first.
+
+    Places follow the evaluation's ranks: tied units share a place (1, 1, 3), and units tied on the
+    last awarded place all win, so a tie can award more than ``places`` units. A unit without a
+    score cannot win. Barred units are removed before ranking, so the next unit moves up (seed 004:
+    a unit that 延误上报、虚报、漏报数据 "不允许评为先进单位").
     """
     eligible = {key: score for key, score in scores.items() if key not in barred}
     return tuple(
-        entry.key
+        AwardPlace(entry.key, entry.rank)
         for entry in rank_units(_score_entries(eligible))
         if entry.rank is not None and entry.rank <= places
     )
@@ -440,12 +499,12 @@ def comprehensive_awards(
     *,
     rule: AwardRule,
     barred: Collection[UnitKey] = (),
-) -> dict[str, tuple[UnitKey, ...]]:
+) -> dict[str, tuple[AwardPlace, ...]]:
     """综合奖: the top ``rule.max_places`` of each group, each group ranked on its own (seed 004:
     "分别进行测算和排名，对排名靠前的5个镇、街和5个区直部门授予优胜单位综合奖").
     """
     return {
-        group: award_winners(scores, places=rule.max_places, barred=barred)
+        group: award_places(scores, places=rule.max_places, barred=barred)
         for group, scores in scores_by_group.items()
     }
 
@@ -456,7 +515,7 @@ def single_item_awards(
     rule: AwardRule,
     places: Mapping[str, int],
     barred: Collection[UnitKey] = (),
-) -> dict[str, tuple[UnitKey, ...]]:
+) -> dict[str, tuple[AwardPlace, ...]]:
     """单项奖: per indicator, the top ``places[indicator]`` units, a number the rule's range allows
     (seed 004: 2–3). Scores are usually the indicator's completion rate ("按完成情况"); units that do
     not take part in an indicator (e.g. 区发改局、区财政局 for 争取资金) are simply left out of it.
@@ -467,7 +526,7 @@ def single_item_awards(
                 f"{rule.name}: {indicator} may have {rule.min_places}–{rule.max_places} places, not {count}"
             )
     return {
-        indicator: award_winners(scores, places=places[indicator], barred=barred)
+        indicator: award_places(scores, places=places[indicator], barred=barred)
         for indicator, scores in scores_by_indicator.items()
     }
 

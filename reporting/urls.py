@@ -13,6 +13,7 @@ urlpatterns += [
     path("escalations/", rankings.escalation_list, name="escalations"),
     path("escalations/<int:escalation_id>/", rankings.escalation_detail, name="escalation_detail"),
     path("assessments/", rankings.assessment_list, name="assessments"),
+    path("assessments/publish/", rankings.assessment_publish_view, name="assessment_publish"),
     path("notifications/", rankings.notification_list, name="notifications"),
 ]
 

@@ -164,3 +164,16 @@ def test_loaddemo_prints_the_demo_logins(db, capsys):
     for username in ("admin", "leader", "reviewer", "minghu_reporter", "minghu_head"):
         assert username in out
     assert DEMO_PASSWORD in out
+
+
+class DemoAssessmentTests(DemoTestCase):
+    def test_the_published_quarter_ends_brought_their_assessments_as_drafts(self):
+        # 1-3月, 1-6月 and 1-9月 are published: quarters 1–3 and the half-year, for both groups.
+        from reporting.models import Assessment
+
+        drafted = set(Assessment.objects.values_list("kind", "number", "group__name", "status"))
+        assert drafted == {
+            (kind, number, group, "draft")
+            for kind, number in [("quarter", 1), ("quarter", 2), ("half_year", 1), ("quarter", 3)]
+            for group in ("办事处", "局办")
+        }

@@ -67,6 +67,19 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年{self.get_kind_display()}（{self.number}）{self.group}"
 
+    @property
+    def title(self) -> str:
+        """2022年第1季度考评, 2022年半年考核, 2022年度总评."""
+        if self.kind == AssessmentKind.QUARTER:
+            return f"{self.year}年第{self.number}季度考评"
+        if self.kind == AssessmentKind.ANNUAL:
+            return f"{self.year}年度总评"
+        return f"{self.year}年{self.get_kind_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RunStatus.PUBLISHED
+
 
 class AssessmentRow(models.Model):
     assessment = models.ForeignKey(
@@ -80,6 +93,12 @@ class AssessmentRow(models.Model):
     rank = models.PositiveIntegerField("名次", null=True, blank=True)
     is_bottom = models.BooleanField("末位", default=False)
     reward = models.DecimalField("奖励(万元)", max_digits=10, decimal_places=2, default=0)
+    reward_note = models.CharField(
+        "奖励说明",
+        max_length=100,
+        blank=True,
+        help_text="名次在奖励范围内却不予奖励时的原因（规则4：季末未报送、未参与排名或倒数第一）",
+    )
 
     class Meta:
         verbose_name = "考评明细"
@@ -120,3 +139,9 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.get_kind_display()}：{self.unit}"
+
+    @property
+    def title(self) -> str:
+        """综合奖第1名, 单项奖（固定资产投资）第2名."""
+        scope = f"（{self.indicator.name}）" if self.indicator_id else ""
+        return f"{self.get_kind_display()}{scope}第{self.place}名"

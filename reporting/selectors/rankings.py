@@ -1,4 +1,4 @@
-"""Reads behind the ranking, escalation and assessment pages."""
+"""Reads behind the ranking and escalation pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units
 from common.periods import Period
 
 from ..choices import EscalationStatus, RunStatus
-from ..models import Assessment, AssessmentRow, Escalation, RankingRow, RankingRun
+from ..models import Escalation, RankingRow, RankingRun
 from .staleness import stale_run_ids
 
 
@@ -49,15 +49,3 @@ def visible_escalations(user, *, include_withdrawn: bool = False) -> QuerySet[Es
     elif not include_withdrawn:
         escalations = escalations.exclude(status=EscalationStatus.WITHDRAWN)
     return escalations.order_by("-year", "-month", "-level", "unit__sort_order")
-
-
-def year_assessments(*, year: int) -> list[Assessment]:
-    rows = AssessmentRow.objects.select_related("unit").order_by(
-        F("rank").asc(nulls_last=True), "unit__sort_order"
-    )
-    return list(
-        Assessment.objects.filter(year=year)
-        .select_related("group")
-        .prefetch_related(Prefetch("rows", queryset=rows))
-        .order_by("kind", "number", "group__sort_order")
-    )

@@ -2,12 +2,15 @@
 
 Each assessment reads the published monthly rankings of its group's scheme, adds the
 admin-entered points (AssessmentAdjustment) and is stored as a draft until published; a published
-assessment is never recomputed.
+assessment is never recomputed. Publishing a quarter-end period computes that quarter's drafts
+(``assessments_after_publish``), the half-year's at 1-6月 and the year's with its awards at 1-12月.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,6 +27,7 @@ from ..models import (
     AssessmentRow,
     Award,
     RankingRow,
+    RankingRun,
     RankingScheme,
     RewardTier,
 )
@@ -32,10 +36,17 @@ from ..selectors.unit_figures import figure_source_for
 
 QUARTERLY_REWARD_TIERS = "季度考评奖励"
 SINGLE_ITEM_INDICATORS = ["fai", "intake_count", "intake_amount", "new_starts", "completions"]
+QUARTER_END_MONTHS = (3, 6, 9, 12)
+
+logger = logging.getLogger(__name__)
 
 
 class AssessmentError(ValueError):
     pass
+
+
+class GroupNotRanked(AssessmentError):
+    """The period is published but the group has no ranking in it (rule 11: it had no figures)."""
 
 
 def group_scheme(group: RankingGroup) -> RankingScheme:
@@ -132,12 +143,25 @@ def assessment_compute(*, kind: AssessmentKind, year: int, number: int, group: R
     return assessment
 
 
+def _require_published(*, scheme: RankingScheme, year: int, month: int, what: str) -> None:
+    """Refuse unless the scheme's ranking of 1-``month``月 is published, saying which case it is."""
+    runs = RankingRun.objects.filter(year=year, month=month, status=RunStatus.PUBLISHED)
+    if runs.filter(scheme=scheme).exists():
+        return
+    label = Period(year, month).label
+    if runs.exists() and not RankingRun.objects.filter(scheme=scheme, year=year, month=month).exists():
+        raise GroupNotRanked(f"{label}「{scheme.group}」无数据、未排名，不进行{what}。")
+    raise AssessmentError(f"{label}「{scheme.group}」排名尚未发布，无法进行{what}。")
+
+
 def _quarter_rows(*, scheme: RankingScheme, year: int, number: int) -> list[AssessmentRow]:
-    """季考评: the quarter-end month's rank points plus 观摩 and other points; seed 002's tiers."""
+    """季考评: the quarter-end month's rank points plus 观摩 and other points; seed 002's tiers paid
+    as rule 4 allows (nothing for a unit 未报送, unranked or bottom at quarter end)."""
     month = 3 * number
-    ranks = published_ranks(scheme=scheme, year=year, months=range(month, month + 1)).get(month)
-    if not ranks:
-        raise AssessmentError(f"{Period(year, month).label}排名尚未发布，无法进行第{number}季度考评。")
+    _require_published(scheme=scheme, year=year, month=month, what=f"{year}年第{number}季度考评")
+    quarter_end = RankingRow.objects.filter(
+        run__scheme=scheme, run__year=year, run__month=month, run__status=RunStatus.PUBLISHED
+    ).values_list("unit_id", "rank", "status", "is_bottom")
     adjustments = _adjustments(AssessmentKind.QUARTER, year, number)
     inputs = [
         rules.QuarterlyInput(
@@ -145,8 +169,10 @@ def _quarter_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asse
             quarter_end_rank=rank,
             observation=adjustments[unit_id].observation_score if unit_id in adjustments else Decimal(0),
             review=adjustments[unit_id].review_score if unit_id in adjustments else Decimal(0),
+            quarter_end_status=status,
+            quarter_end_bottom=is_bottom,
         )
-        for unit_id, rank in ranks.items()
+        for unit_id, rank, status, is_bottom in quarter_end
     ]
     results = rules.quarterly_assessment(inputs, scale=presets.DEFAULT_RANK_SCALE, tiers=_reward_tiers())
     return [
@@ -159,14 +185,14 @@ def _quarter_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asse
             rank=result.rank,
             is_bottom=result.bottom,
             reward=result.reward_wan,
+            reward_note=result.reward_note,
         )
         for result in results
     ]
 
 
 def _half_year_rows(*, scheme: RankingScheme, year: int, number: int) -> list[AssessmentRow]:
-    if not published_ranks(scheme=scheme, year=year, months=range(6, 7)):
-        raise AssessmentError(f"{Period(year, 6).label}排名尚未发布，无法进行半年考核。")
+    _require_published(scheme=scheme, year=year, month=6, what=f"{year}年半年考核")
     adjustments = _adjustments(AssessmentKind.HALF_YEAR, year, 1)
     rows = []
     for entry in half_year_results(scheme=scheme, year=year):
@@ -185,15 +211,28 @@ def _half_year_rows(*, scheme: RankingScheme, year: int, number: int) -> list[As
 
 
 def _annual_rows(*, scheme: RankingScheme, year: int, number: int) -> list[AssessmentRow]:
-    """年总评: monthly rank points and quarterly scores, weighted, plus the year's adjustments."""
+    """年总评 (rule 5): monthly rank points and the four quarterly scores, weighted, plus the year's
+    adjustments. Only once 1-12月 is published; a quarter not yet assessed is assessed first, so
+    its half of the score is never counted as 0. A quarter in which the group had no ranking at all
+    (rule 11) is left out of the mean, as an undefined month is."""
+    what = f"{year}年度总评"
+    try:
+        _require_published(scheme=scheme, year=year, month=12, what=what)
+    except GroupNotRanked as error:
+        raise AssessmentError(str(error)) from error
     ranks = published_ranks(scheme=scheme, year=year, months=range(2, 13))
-    if not ranks:
-        raise AssessmentError(f"{year}年尚无已发布的月度排名，无法进行年度总评。")
     quarterly: dict[int, list[Decimal | None]] = defaultdict(list)
-    for unit_id, score in AssessmentRow.objects.filter(
-        assessment__kind=AssessmentKind.QUARTER, assessment__year=year, assessment__group=scheme.group
-    ).values_list("unit_id", "score"):
-        quarterly[unit_id].append(score)
+    for quarter in range(1, 5):
+        try:
+            assessment = assessment_compute(
+                kind=AssessmentKind.QUARTER, year=year, number=quarter, group=scheme.group
+            )
+        except GroupNotRanked:
+            continue
+        except AssessmentError as error:
+            raise AssessmentError(f"{error}（{what}须先完成全部四个季度的考评）") from error
+        for unit_id, score in assessment.rows.values_list("unit_id", "score"):
+            quarterly[unit_id].append(score)
     adjustments = _adjustments(AssessmentKind.ANNUAL, year, 1)
     unit_ids = {unit_id for month_ranks in ranks.values() for unit_id in month_ranks}
     inputs = [
@@ -227,31 +266,38 @@ def _annual_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asses
 
 @transaction.atomic
 def annual_awards_compute(*, year: int) -> list[Award]:
-    """综合奖 for the top five of each group's 年总评 and 单项奖 per indicator (seed 004)."""
-    annual = Assessment.objects.filter(kind=AssessmentKind.ANNUAL, year=year).select_related("group")
-    if not annual.exists():
+    """综合奖 for the top five of each group's 年总评 and 单项奖 per indicator (seed 004), placed as
+    rule 5 says: by the evaluation's ranks, ties sharing a place.
+
+    The awards of a group whose 年总评 is published stay as they are; the 单项奖 stay once every
+    group's is published.
+    """
+    annual = list(Assessment.objects.filter(kind=AssessmentKind.ANNUAL, year=year).select_related("group"))
+    if not annual:
         raise AssessmentError(f"请先完成{year}年度总评，再评定奖项。")
-    Award.objects.filter(year=year).delete()
-    awards = []
     comprehensive = presets.COMPREHENSIVE_AWARD_SEED_004
+    awards = []
     for assessment in annual:
+        if assessment.status == RunStatus.PUBLISHED:
+            continue
+        Award.objects.filter(year=year, kind=AwardKind.COMPREHENSIVE, group=assessment.group).delete()
         scores = dict(assessment.rows.values_list("unit_id", "score"))
-        winners = rules.comprehensive_awards({assessment.group.pk: scores}, rule=comprehensive)[
-            assessment.group.pk
-        ]
         awards += [
             Award(
                 year=year,
                 kind=AwardKind.COMPREHENSIVE,
                 group=assessment.group,
-                unit_id=unit_id,
-                place=place,
+                unit_id=winner.key,
+                place=winner.place,
                 prize=comprehensive.prize_wan,
             )
-            for place, unit_id in enumerate(winners, start=1)
+            for winner in rules.award_places(scores, places=comprehensive.max_places)
         ]
-    awards += _single_item_awards(year)
-    return Award.objects.bulk_create(awards)
+    if any(assessment.status != RunStatus.PUBLISHED for assessment in annual):
+        Award.objects.filter(year=year, kind=AwardKind.SINGLE_ITEM).delete()
+        awards += _single_item_awards(year)
+    Award.objects.bulk_create(awards)
+    return list(Award.objects.filter(year=year))
 
 
 def _single_item_awards(year: int) -> list[Award]:
@@ -283,18 +329,75 @@ def _single_item_awards(year: int) -> list[Award]:
             year=year,
             kind=AwardKind.SINGLE_ITEM,
             indicator=indicators[code],
-            unit_id=unit_id,
-            place=place,
+            unit_id=winner.key,
+            place=winner.place,
             prize=rule.prize_wan,
         )
-        for code, unit_ids in winners.items()
-        for place, unit_id in enumerate(unit_ids, start=1)
+        for code, places in winners.items()
+        for winner in places
     ]
 
 
+@transaction.atomic
 def assessment_publish(*, assessment: Assessment) -> bool:
-    return bool(
-        Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
-            status=RunStatus.PUBLISHED, published_at=timezone.now()
-        )
+    """Freeze the assessment (a 年总评 with its awards, placed first). False when already published.
+
+    A 年总评 is published only once 1-12月 is (rule 5), whenever its draft was made.
+    """
+    if assessment.kind == AssessmentKind.ANNUAL and assessment.status == RunStatus.DRAFT:
+        what = f"{assessment.year}年度总评"
+        try:
+            scheme = group_scheme(assessment.group)
+            _require_published(scheme=scheme, year=assessment.year, month=12, what=what)
+        except GroupNotRanked as error:
+            raise AssessmentError(str(error)) from error
+        annual_awards_compute(year=assessment.year)
+    claimed = Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
+        status=RunStatus.PUBLISHED, published_at=timezone.now()
     )
+    if claimed:
+        assessment.refresh_from_db(fields=["status", "published_at"])
+    return bool(claimed)
+
+
+@dataclass
+class AssessmentsDone:
+    """What ``assessments_after_publish`` computed, and each assessment it skipped with its reason."""
+
+    assessments: list[Assessment] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def assessments_after_publish(*, period: Period, missing_only: bool = False) -> AssessmentsDone:
+    """A quarter-end period has just been published: draft its quarter's assessment for every group
+    (and the half-year's at 1-6月, the year's with its awards at 1-12月).
+
+    Safe to run any number of times: drafts are recomputed in place, published ones left alone, and
+    ``missing_only`` leaves existing drafts alone too. A group that cannot be assessed (no ranking in
+    the period under rule 11, or an earlier quarter unpublished for the year) is skipped with the
+    reason; the other groups are assessed as usual.
+    """
+    done = AssessmentsDone()
+    if period.month not in QUARTER_END_MONTHS:
+        return done
+    wanted = [(AssessmentKind.QUARTER, period.month // 3)]
+    if period.month == 6:
+        wanted.append((AssessmentKind.HALF_YEAR, 1))
+    if period.month == 12:
+        wanted.append((AssessmentKind.ANNUAL, 1))
+    groups = RankingGroup.objects.filter(schemes__is_active=True).distinct().order_by("sort_order", "name")
+    existing = set(Assessment.objects.filter(year=period.year).values_list("kind", "number", "group_id"))
+    for kind, number in wanted:
+        for group in groups:
+            if missing_only and (kind, number, group.pk) in existing:
+                continue
+            try:
+                done.assessments.append(
+                    assessment_compute(kind=kind, year=period.year, number=number, group=group)
+                )
+            except AssessmentError as error:
+                logger.info("assessment skipped: %s", error)
+                done.skipped.append(str(error))
+    if any(assessment.kind == AssessmentKind.ANNUAL for assessment in done.assessments):
+        annual_awards_compute(year=period.year)
+    return done

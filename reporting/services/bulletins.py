@@ -22,6 +22,7 @@ from ..bulletin_content import (
     NOT_YET_RANKED,
     BulletinContent,
     QuietGroup,
+    award_lines,
     escalation_lines,
     group_table,
     key_project_lines,
@@ -30,6 +31,7 @@ from ..bulletin_document import document_write
 from ..bulletin_workbook import workbook_write
 from ..choices import RunStatus
 from ..models import Bulletin
+from ..selectors.assessments import award_tables, year_awards
 from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
 from .rankings import active_schemes, scheme_without_figures
 
@@ -64,6 +66,7 @@ def bulletin_content(*, period: Period) -> BulletinContent:
         escalations=escalation_lines(bulletin_escalations(period=period)),
         key_projects=key_project_lines(key_projects(period=period)),
         plan_target=PlanYear.objects.filter(year=period.year).values_list("fai_target", flat=True).first(),
+        awards=award_lines(award_tables(year_awards(year=period.year))) if period.month == 12 else (),
     )
 
 

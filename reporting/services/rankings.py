@@ -33,6 +33,7 @@ from ..selectors.unit_figures import (
     unit_targets,
     year_target_table,
 )
+from .assessments import assessments_after_publish
 from .notifications import Message, notification_send, notifications_send, units_users, users_with_role
 from .submissions import submissions_lock_period
 
@@ -506,6 +507,7 @@ def period_publish(*, period: Period, actor=None) -> PeriodRanking:
     for run in ranking.runs:
         ranking_publish(run=run, actor=actor)
     submissions_lock_period(year=period.year, month=period.month, actor=actor)
+    assessments_after_publish(period=period)  # before the 通报, so 1-12月's names the year's awards
     from .bulletins import bulletin_publish  # bulletins builds on this module, so import it late
 
     bulletin_publish(period=period, actor=actor)

@@ -16,10 +16,10 @@ from projects.models import Project
 from projects.selectors import dispatch_projects
 from targets.models import PlanYear, Unit
 
-from ..choices import AssessmentKind, RunStatus, SubmissionStatus
+from ..choices import RunStatus, SubmissionStatus
 from ..models import Assessment, RankingRun, Submission
 from ..selectors.staleness import stale_run_ids
-from .assessments import AssessmentError, annual_awards_compute, assessment_compute, group_scheme
+from .assessments import QUARTER_END_MONTHS, assessments_after_publish
 from .notifications import Message, notification_send, notifications_send, units_users
 from .rankings import RankingError, active_schemes, period_is_published, period_rank
 
@@ -86,30 +86,15 @@ def rankings_draft_due(*, today: date) -> list[RankingRun]:
 
 
 def assessments_due(*, today: date) -> list[Assessment]:
-    """Quarter-end and year-end: assess every group whose quarter-end ranking is published."""
+    """Quarter-end and year-end: any assessment a published quarter-end period should have had and
+    has not (publication drafts them; this catches up on one that could not be drafted then)."""
     done = []
     for year in (today.year - 1, today.year):
-        published = set(
-            RankingRun.objects.filter(year=year, status=RunStatus.PUBLISHED).values_list("scheme_id", "month")
-        )
-        for scheme in active_schemes():
-            wanted = [(AssessmentKind.QUARTER, q) for q in range(1, 5) if (scheme.pk, 3 * q) in published]
-            if (scheme.pk, 6) in published:
-                wanted.append((AssessmentKind.HALF_YEAR, 1))
-            if (scheme.pk, 12) in published:
-                wanted.append((AssessmentKind.ANNUAL, 1))
-            for kind, number in wanted:
-                if group_scheme(scheme.group) != scheme:
-                    continue
-                exists = Assessment.objects.filter(kind=kind, year=year, number=number, group=scheme.group)
-                if exists.exists():
-                    continue
-                try:
-                    done.append(assessment_compute(kind=kind, year=year, number=number, group=scheme.group))
-                except AssessmentError:
-                    continue
-                if kind == AssessmentKind.ANNUAL:
-                    annual_awards_compute(year=year)
+        published = RankingRun.objects.filter(
+            year=year, month__in=QUARTER_END_MONTHS, status=RunStatus.PUBLISHED
+        ).values_list("month", flat=True)
+        for month in sorted(set(published)):
+            done += assessments_after_publish(period=Period(year, month), missing_only=True).assessments
     return done
 
 

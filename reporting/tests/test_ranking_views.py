@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from reporting.choices import EscalationStatus
-from reporting.models import Escalation, RankingRun
+from reporting.models import Assessment, Escalation, RankingRun
 from tests.base import DemoTestCase
 
 
@@ -93,3 +93,64 @@ class EscalationPageTests(DemoTestCase):
         url = reverse("reporting:escalation_detail", args=[self.escalation.pk])
         response = self.client.post(url, {"action": "meeting", "meeting-meeting_date": "2022-04-10"})
         assert response.status_code == 403
+
+
+class AssessmentPageTests(DemoTestCase):
+    """Publishing 1-3月, 1-6月 and 1-9月 in the demo drafted the first three quarters and the
+    half-year for both groups: eight drafts, none published."""
+
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def page(self, year: int = 2022) -> str:
+        return self.client.get(reverse("reporting:assessments"), {"year": year}).content.decode()
+
+    def test_the_leader_sees_the_quarters_drafted_when_their_periods_were_published(self):
+        self.login("leader")
+        html = self.page()
+        for title in ("2022年第1季度考评：办事处", "2022年第3季度考评：局办", "2022年半年考核：办事处"):
+            assert title in html
+        assert "草稿" in html
+        assert "2022年第4季度考评" not in html, "1-12月 is not published"
+        assert "assess 命令" not in html and "命令" not in html and "manage.py" not in html
+
+    def test_an_empty_year_tells_the_leader_when_results_come_not_which_command_to_run(self):
+        self.login("leader")
+        html = self.page(2021)
+        assert "2021年尚无考评结果。季度考评在季末统计期" in html
+        assert "assess 命令" not in html and "命令" not in html and "manage.py" not in html
+
+    def test_a_reporter_sees_published_assessments_only(self):
+        self.login("minghu_reporter")
+        html = self.page()
+        assert "第1季度考评" not in html and "草稿" not in html
+        assert "2022年尚无已发布的考评结果。" in html
+        first_quarter = Assessment.objects.get(kind="quarter", number=1, group__name="办事处")
+        self.login("admin")
+        response = self.client.post(reverse("reporting:assessment_publish"), {"assessment": first_quarter.pk})
+        assert response.status_code == 302
+        self.login("minghu_reporter")
+        html = self.page()
+        assert "2022年第1季度考评：办事处" in html and "明湖办事处" in html
+        assert "第2季度考评" not in html and "局办" not in html
+
+    def test_only_the_admin_publishes_an_assessment(self):
+        first_quarter = Assessment.objects.get(kind="quarter", number=1, group__name="办事处")
+        for username in ("leader", "minghu_head"):
+            self.login(username)
+            response = self.client.post(
+                reverse("reporting:assessment_publish"), {"assessment": first_quarter.pk}
+            )
+            assert response.status_code == 403
+        first_quarter.refresh_from_db()
+        assert first_quarter.status == "draft"
+
+    def test_the_page_runs_the_same_number_of_queries_however_many_assessments_the_year_has(self):
+        self.login("leader")
+        url = reverse("reporting:assessments")
+        # session, user, roles, assessments, their rows, awards, the clock; the session's save (3)
+        with self.assertNumQueries(10):
+            self.client.get(url, {"year": 2022})
+        Assessment.objects.exclude(kind="quarter", number=1).delete()
+        with self.assertNumQueries(10):
+            self.client.get(url, {"year": 2022})

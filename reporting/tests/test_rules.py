@@ -15,6 +15,7 @@ from reporting.presets import (
 from reporting.rules import (
     AnnualInput,
     AnnualWeights,
+    AwardPlace,
     EntryStatus,
     Ladder,
     LadderStep,
@@ -23,7 +24,7 @@ from reporting.rules import (
     RankScale,
     WarningColour,
     annual_evaluation,
-    award_winners,
+    award_places,
     completion_rate_pct,
     composite_score,
     comprehensive_awards,
@@ -31,6 +32,7 @@ from reporting.rules import (
     escalation_step,
     growth_pct,
     quarterly_assessment,
+    quarterly_reward,
     rank_points,
     rank_units,
     reward_for_rank,
@@ -282,13 +284,15 @@ def test_rank_points_drop_one_step_per_place_and_never_below_zero():
 
 
 def test_quarterly_assessment_adds_observation_and_review_to_the_quarter_end_rank_points():
-    # 甲 100+0+0=100, 乙 95+8=103, 丙 90+2−1=91; 丁 was unranked at quarter end.
+    # 甲 100+0+0=100, 乙 95+8=103, 丙 90+2−1=91, 戊 85; 丁 was unranked at quarter end.
+    # Places 乙 1 (150), 甲 2 (100), 丙 3 (100), 戊 4 (50).
     result = quarterly_assessment(
         [
             QuarterlyInput("甲", quarter_end_rank=1),
             QuarterlyInput("乙", quarter_end_rank=2, observation=D(8)),
             QuarterlyInput("丙", quarter_end_rank=3, observation=D(2), review=D(-1)),
-            QuarterlyInput("丁", quarter_end_rank=None, observation=D(10)),
+            QuarterlyInput("戊", quarter_end_rank=4),
+            QuarterlyInput("丁", quarter_end_rank=None, observation=D(10), quarter_end_status="undefined"),
         ],
         scale=SCALE,
         tiers=REWARD_TIERS_SEED_002,
@@ -296,9 +300,68 @@ def test_quarterly_assessment_adds_observation_and_review_to_the_quarter_end_ran
     assert [(r.key, r.score, r.rank, r.bottom, r.reward_wan) for r in result] == [
         ("乙", D(103), 1, False, D(150)),
         ("甲", D(100), 2, False, D(100)),
-        ("丙", D(91), 3, True, D(100)),
+        ("丙", D(91), 3, False, D(100)),
+        ("戊", D(85), 4, True, D(50)),
         ("丁", None, None, False, D(0)),
     ]
+
+
+def test_rule_4_an_unreported_bottom_unit_keeps_its_place_but_gets_no_reward():
+    # Six 办事处 as in the demo: five reported (ranks 1–5), 祥云 sent nothing, so it is 未报送 at
+    # rank 6 and bottom. Rank points 100, 95, 90, 85, 80 and 75 for 祥云 at 6th: seed 002 would pay
+    # 6th place 50万, rule 4 pays nothing, and nobody else moves into 6th place.
+    units = [QuarterlyInput(name, quarter_end_rank=rank) for rank, name in enumerate("甲乙丙丁戊", start=1)]
+    units.append(
+        QuarterlyInput("祥云", quarter_end_rank=6, quarter_end_status="missing", quarter_end_bottom=True)
+    )
+    result = quarterly_assessment(units, scale=SCALE, tiers=REWARD_TIERS_SEED_002)
+    assert [(r.key, r.rank, r.reward_wan) for r in result] == [
+        ("甲", 1, D(150)),
+        ("乙", 2, D(100)),
+        ("丙", 3, D(100)),
+        ("丁", 4, D(50)),
+        ("戊", 5, D(50)),
+        ("祥云", 6, D(0)),
+    ]
+    assert result[-1].reward_note == "季末未报送，不予奖励"
+
+
+def test_rule_4_a_unit_bottom_at_quarter_end_gets_no_reward_even_when_its_points_lift_it():
+    # 丙 was bottom in the quarter-end month (rank 3, 90 points) but 20 观摩 points give it 110 and
+    # first place. First place's 150万 is not paid to anyone: 甲 stays 2nd with 100万.
+    result = quarterly_assessment(
+        [
+            QuarterlyInput("甲", quarter_end_rank=1),
+            QuarterlyInput("乙", quarter_end_rank=2),
+            QuarterlyInput("丙", quarter_end_rank=3, observation=D(20), quarter_end_bottom=True),
+        ],
+        scale=SCALE,
+        tiers=REWARD_TIERS_SEED_002,
+    )
+    assert [(r.key, r.rank, r.reward_wan, r.reward_note) for r in result] == [
+        ("丙", 1, D(0), "季末排名倒数第一，不予奖励"),
+        ("甲", 2, D(100), ""),
+        ("乙", 3, D(100), ""),
+    ]
+
+
+def test_rule_4_reward_is_withheld_for_unreported_unranked_and_bottom_units_only():
+    tiers = REWARD_TIERS_SEED_002
+    # 4th place pays 50万 to a unit that reported and was not bottom.
+    assert quarterly_reward(
+        4, quarter_end_status="reported", quarter_end_bottom=False, tiers=tiers
+    ).amount_wan == D(50)
+    for status, bottom, reason in [
+        ("missing", True, "季末未报送，不予奖励"),
+        ("undefined", False, "季末增速无法计算、未参与排名，不予奖励"),
+        ("reported", True, "季末排名倒数第一，不予奖励"),
+    ]:
+        reward = quarterly_reward(4, quarter_end_status=status, quarter_end_bottom=bottom, tiers=tiers)
+        assert (reward.amount_wan, reward.withheld_because) == (D(0), reason)
+    # Beyond the paid places nothing is withheld, so nothing needs saying.
+    assert quarterly_reward(7, quarter_end_status="missing", quarter_end_bottom=True, tiers=tiers) == (
+        quarterly_reward(7, quarter_end_status="reported", quarter_end_bottom=False, tiers=tiers)
+    )
 
 
 def test_units_tied_in_the_quarter_share_a_place_and_each_get_its_reward():
@@ -399,25 +462,55 @@ def test_bigger_new_starts_weigh_more_seed_004():
     assert weighted_project_count(investments, tiers=DEFAULT_NEW_START_WEIGHT_TIERS_SEED_004) == D(12)
 
 
+def places(awards):
+    return [(award.key, award.place) for award in awards]
+
+
 def test_comprehensive_awards_go_to_the_top_five_of_each_group():
     towns = {name: D(score) for name, score in zip("ABCDEFG", (70, 95, 60, 88, 91, 40, 77), strict=True)}
     bureaus = {name: D(score) for name, score in zip("UVWXYZ", (10, 20, 30, 40, 50, 60), strict=True)}
     awards = comprehensive_awards({"镇、街": towns, "区直部门": bureaus}, rule=COMPREHENSIVE_AWARD_SEED_004)
-    assert awards == {"镇、街": ("B", "E", "D", "G", "A"), "区直部门": ("Z", "Y", "X", "W", "V")}
+    assert places(awards["镇、街"]) == [("B", 1), ("E", 2), ("D", 3), ("G", 4), ("A", 5)]
+    assert places(awards["区直部门"]) == [("Z", 1), ("Y", 2), ("X", 3), ("W", 4), ("V", 5)]
 
 
-def test_units_tied_on_the_last_awarded_place_share_the_award():
+def test_rule_5_units_tied_first_share_first_place_and_the_next_is_third():
+    # 建设局 and 综合执法局 tie on 96: both 第1名; 92 is 第3名, not 第2名.
+    scores = {"建设局": D(96), "综合执法局": D(96), "财政局": D(92), "商务局": D(90)}
+    assert places(award_places(scores, places=5)) == [
+        ("建设局", 1),
+        ("综合执法局", 1),
+        ("财政局", 3),
+        ("商务局", 4),
+    ]
+
+
+def test_rule_5_a_tie_at_the_last_awarded_place_awards_every_tied_unit_at_that_place():
+    # 50 and 50 tie 5th: both win as 第5名 (not 第5名 and 第6名); 40 is 7th and wins nothing.
     scores = {name: D(score) for name, score in zip("ABCDEFG", (90, 80, 70, 60, 50, 50, 40), strict=True)}
-    assert award_winners(scores, places=5) == ("A", "B", "C", "D", "E", "F")
+    assert places(award_places(scores, places=5)) == [
+        ("A", 1),
+        ("B", 2),
+        ("C", 3),
+        ("D", 4),
+        ("E", 5),
+        ("F", 5),
+    ]
+
+
+def test_rule_5_a_tie_across_the_last_place_is_awarded_at_the_shared_place():
+    # 4th and 5th tie on 60: both 第4名; a 6th unit on 55 is outside the five places.
+    scores = {"A": D(90), "B": D(80), "C": D(70), "D": D(60), "E": D(60), "F": D(55)}
+    assert places(award_places(scores, places=5))[-2:] == [("D", 4), ("E", 4)]
 
 
 def test_barred_unit_gets_no_award_and_the_next_unit_moves_up():
     scores = {"A": D(90), "B": D(80), "C": D(70)}
-    assert award_winners(scores, places=2, barred={"A"}) == ("B", "C")
+    assert places(award_places(scores, places=2, barred={"A"})) == [("B", 1), ("C", 2)]
 
 
 def test_unit_without_a_score_gets_no_award():
-    assert award_winners({"A": None, "B": D(1)}, places=2) == ("B",)
+    assert award_places({"A": None, "B": D(1)}, places=2) == (AwardPlace("B", 1),)
 
 
 def test_single_item_awards_give_two_or_three_per_indicator():
@@ -426,7 +519,8 @@ def test_single_item_awards_give_two_or_three_per_indicator():
         "funds": {"A": D(50), "B": D(70), "C": D(60), "D": D(90)},
     }
     awards = single_item_awards(scores, rule=SINGLE_ITEM_AWARD_SEED_004, places={"fai": 3, "funds": 2})
-    assert awards == {"fai": ("A", "B", "C"), "funds": ("D", "B")}
+    assert places(awards["fai"]) == [("A", 1), ("B", 2), ("C", 3)]
+    assert places(awards["funds"]) == [("D", 1), ("B", 2)]
 
 
 def test_single_item_awards_reject_places_outside_two_to_three():

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 
 from accounts.roles import Role
+from common.periods import Period
 from reporting.choices import AssessmentKind, Metric, SubmissionStatus
 from reporting.models import Assessment, Notification, RankingRun, RankingScheme, Submission
+from reporting.services.rankings import period_publish
 from reporting.services.schedule import assessments_due, rankings_draft_due, reminders_send
 from reporting.tasks import rank_period
 from tests.factories import (
@@ -68,10 +70,18 @@ def test_assessments_wait_for_the_quarter_end_ranking_to_be_published(setup):
     for unit in scheme.group.units.all():
         OfficialFigureFactory(unit=unit, year=2022, month=3, ytd_completed=1100, baseline=1000)
     assert assessments_due(today=date(2022, 4, 10)) == []
-    from common.periods import Period
-    from reporting.services.rankings import period_publish
-
     period_publish(period=Period(2022, 3))
+    # Publication drafted the quarter's assessment itself; the daily job finds nothing left to do.
+    assert Assessment.objects.get().kind == AssessmentKind.QUARTER
+    assert assessments_due(today=date(2022, 4, 10)) == []
+
+
+def test_the_daily_job_catches_up_on_an_assessment_publication_did_not_make(setup):
+    _, scheme, _ = setup
+    for unit in scheme.group.units.all():
+        OfficialFigureFactory(unit=unit, year=2022, month=3, ytd_completed=1100, baseline=1000)
+    period_publish(period=Period(2022, 3))
+    Assessment.objects.all().delete()
     assert len(assessments_due(today=date(2022, 4, 10))) == 1
     assert assessments_due(today=date(2022, 4, 11)) == []
     assert Assessment.objects.get().kind == AssessmentKind.QUARTER

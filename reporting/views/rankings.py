@@ -24,15 +24,16 @@ from common.periods import Period
 
 from ..choices import EscalationStatus
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
-from ..models import Notification
+from ..models import Assessment, Notification
+from ..selectors.assessments import visible_year_assessments
 from ..selectors.rankings import (
     can_see_drafts,
     latest_period,
     period_runs,
     visible_escalations,
-    year_assessments,
 )
 from ..services import escalations as escalation_services
+from ..services.assessments import AssessmentError, assessment_publish
 from ..services.rankings import RankingError, period_publish_refusal, period_rank
 from ..tasks import publish_period
 
@@ -170,9 +171,39 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         year = clock.today().year
     if not request.GET.get("year") and (period := latest_period()):
         year = period.year
+    shown = visible_year_assessments(year=year, user=request.user)
     return render(
-        request, "reporting/assessments.html", {"year": year, "assessments": year_assessments(year=year)}
+        request,
+        "reporting/assessments.html",
+        {
+            "year": year,
+            "assessments": shown.assessments,
+            "award_tables": shown.award_tables,
+            "awards_published": shown.awards_published,
+            "shows_drafts": can_see_drafts(request.user),
+            "can_publish": request.user.has_role(Role.ADMIN) or request.user.is_superuser,
+        },
     )
+
+
+@require_POST
+@roles_required(Role.ADMIN)
+def assessment_publish_view(request: HttpRequest) -> HttpResponse:
+    try:
+        assessment_id = int(request.POST.get("assessment", ""))
+    except ValueError:
+        raise Http404 from None
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    try:
+        published = assessment_publish(assessment=assessment)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+    else:
+        if published:
+            messages.success(request, f"已发布{assessment.title}（{assessment.group}），各单位可见。")
+        else:
+            messages.info(request, f"{assessment.title}（{assessment.group}）此前已发布。")
+    return redirect(f"{reverse('reporting:assessments')}?year={assessment.year}")
 
 
 @authenticated_view
