@@ -347,6 +347,9 @@ class Problem(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
+    registered_on = models.DateField(
+        "登记日期", help_text="问题登记入台账的业务日期；办结时限和销号日期都不能早于它"
+    )
     closed_on = models.DateField("销号日期", null=True, blank=True)
     resolution = models.TextField("解决情况", blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
