@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from targets.models import MONEY, ZERO, Unit
@@ -348,7 +349,9 @@ class Problem(models.Model):
         "状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
     registered_on = models.DateField(
-        "登记日期", help_text="问题登记入台账的业务日期；办结时限和销号日期都不能早于它"
+        "登记日期",
+        default=timezone.localdate,
+        help_text="问题登记入台账的业务日期；办结时限和销号日期都不能早于它",
     )
     closed_on = models.DateField("销号日期", null=True, blank=True)
     resolution = models.TextField("解决情况", blank=True)

@@ -34,11 +34,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="problem",
             name="registered_on",
-            field=models.DateField("登记日期", help_text=HELP),
+            field=models.DateField("登记日期", default=timezone.localdate, help_text=HELP),
         ),
         migrations.AlterField(
             model_name="historicalproblem",
             name="registered_on",
-            field=models.DateField("登记日期", help_text=HELP),
+            field=models.DateField("登记日期", default=timezone.localdate, help_text=HELP),
         ),
     ]

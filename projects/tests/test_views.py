@@ -289,6 +289,7 @@ def test_a_close_date_before_the_problem_was_registered_is_a_field_error_and_sav
     assert response.status_code == 200
     field_error = '"text-danger small">销号日期（2001-01-01）不能早于问题的登记日期（2022-03-01）。'
     assert field_error in html
+    assert "该问题登记于2022-03-01，销号日期不能早于登记日期。" in html
     assert Problem.objects.get(pk=problem.pk).status != ProblemStatus.CLOSED
 
 
