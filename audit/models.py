@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", "下载"
     PUBLISH = "publish", "发布"
     UNLOCK = "unlock", "解锁报送"
+    PLAN_CHANGE = "plan_change", "修改年度计划总量"
     USER_CHANGE = "user_change", "用户或角色变更"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     AUDIT_PURGE = "audit_purge", "清理过期审计日志"

@@ -44,12 +44,14 @@ def style_fields(form: forms.BaseForm) -> None:
 
 
 class StageMoveForm(BootstrapForm):
+    changed_on = _date("变更日期", help_text="转入新库的日期（留空为今天），不能早于该项目上一次阶段变更")
     actual_start = _date("实际开工日期")
     actual_completion = _date("实际竣工日期")
     reason = forms.CharField(label="变更说明", max_length=300, required=False)
 
     def __init__(self, *args, project: Project, to_stage: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["changed_on"].initial = clock.today()
         # Only the date the move needs is asked for; the service says when it is missing.
         if to_stage != Stage.UNDER_CONSTRUCTION:
             del self.fields["actual_start"]

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common import clock
 from targets.models import MONEY, ZERO, Unit
 
 from .choices import (
@@ -346,6 +347,11 @@ class Problem(models.Model):
     deadline = models.DateField("办结时限")
     status = models.CharField(
         "状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    registered_on = models.DateField(
+        "登记日期",
+        default=clock.today,
+        help_text="问题登记入台账的业务日期；办结时限和销号日期都不能早于它",
     )
     closed_on = models.DateField("销号日期", null=True, blank=True)
     resolution = models.TextField("解决情况", blank=True)

@@ -86,6 +86,30 @@ def exit_refusal(*, stage: str, reason: str, output_reached_on: date | None) -> 
     return None
 
 
+def stage_change_date_refusal(*, changed_on: date, previous_on: date | None, today: date) -> str | None:
+    """Why a library move may not be dated ``changed_on``: not after today, nor before the project's
+    previous move (``previous_on``), so its stage log reads in the order things happened."""
+    if changed_on > today:
+        return f"变更日期（{changed_on:%Y-%m-%d}）不能晚于今天。"
+    if previous_on is not None and changed_on < previous_on:
+        return f"变更日期（{changed_on:%Y-%m-%d}）不能早于该项目上一次阶段变更（{previous_on:%Y-%m-%d}）。"
+    return None
+
+
+def problem_deadline_refusal(*, deadline: date, registered_on: date) -> str | None:
+    """Why a problem registered on ``registered_on`` may not be given ``deadline`` (办结时限)."""
+    if deadline < registered_on:
+        return f"办结时限（{deadline:%Y-%m-%d}）不能早于问题的登记日期（{registered_on:%Y-%m-%d}）。"
+    return None
+
+
+def problem_close_date_refusal(*, closed_on: date, registered_on: date) -> str | None:
+    """Why a problem registered on ``registered_on`` may not be closed (销号) on ``closed_on``."""
+    if closed_on < registered_on:
+        return f"销号日期（{closed_on:%Y-%m-%d}）不能早于问题的登记日期（{registered_on:%Y-%m-%d}）。"
+    return None
+
+
 def stewardship_missing(*, total_investment: Decimal, has_steward: bool, leader_in_charge: str) -> list[str]:
     """What a 亿元以上 project lacks of 项目管家 and 分包领导 (seed 003 四(一)1 and 四(三)5)."""
     if total_investment < LARGE_PROJECT_THRESHOLD:

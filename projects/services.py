@@ -33,7 +33,15 @@ from .models import (
     StageChange,
     YearRollover,
 )
-from .rules import REINVESTMENT_REASONS, exit_refusal, stage_move_refusal, stewardship_missing
+from .rules import (
+    REINVESTMENT_REASONS,
+    exit_refusal,
+    problem_close_date_refusal,
+    problem_deadline_refusal,
+    stage_change_date_refusal,
+    stage_move_refusal,
+    stewardship_missing,
+)
 from .selectors import library_year, rollover_completed, rollover_unstarted
 
 # 开工 and 竣工 are also the project's own start and completion dates, which imports, boards and the
@@ -61,6 +69,15 @@ def _locked(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
+def _check_stage_change_date(project: Project, changed_on: date, *, field: str | None = None) -> None:
+    """A move is dated no later than today and no earlier than the project's previous move; the
+    refusal belongs to ``field`` when the user typed the date."""
+    previous_on = project.stage_changes.aggregate(latest=models.Max("changed_on"))["latest"]
+    refusal = stage_change_date_refusal(changed_on=changed_on, previous_on=previous_on, today=clock.today())
+    if refusal:
+        raise ValidationError({field: refusal} if field else refusal)
+
+
 def _set_milestone_actual(project: Project, kind: MilestoneKind, actual_on: date | None) -> None:
     Milestone.objects.update_or_create(project=project, kind=kind, defaults={"actual_on": actual_on})
 
@@ -74,9 +91,18 @@ def project_stage_change(
     reason: str = "",
     actual_start: date | None = None,
     actual_completion: date | None = None,
+    changed_on: date | None = None,
 ) -> StageChange:
-    """Move a project one library on (储备→开工→在建→竣工), recording the dates the move needs."""
+    """Move a project one library on (储备→开工→在建→竣工), recording the dates the move needs.
+
+    The move is dated ``changed_on`` (today when not given).
+    """
     project = _locked(project)
+    if changed_on is None:
+        changed_on = clock.today()
+        _check_stage_change_date(project, changed_on)
+    else:
+        _check_stage_change_date(project, changed_on, field="changed_on")
     start = actual_start or project.actual_start
     completion = actual_completion or project.actual_completion
     refusal = stage_move_refusal(
@@ -93,7 +119,7 @@ def project_stage_change(
         project=project,
         from_stage=project.stage,
         to_stage=to_stage,
-        changed_on=clock.today(),
+        changed_on=changed_on,
         changed_by=by,
         reason=reason,
     )
@@ -159,12 +185,14 @@ def exit_request_approve(*, exit_request: ExitRequest, by: User, note: str = "")
     _check_admin(by)
     project = _locked(exit_request.project)
     _check_exit(project, exit_request.reason)
+    changed_on = clock.today()
+    _check_stage_change_date(project, changed_on)
     _decide(exit_request, status=ExitRequestStatus.APPROVED, by=by, note=note)
     change = StageChange(
         project=project,
         from_stage=project.stage,
         to_stage=Stage.EXITED,
-        changed_on=clock.today(),
+        changed_on=changed_on,
         changed_by=exit_request.requested_by,
         reason=exit_request.note[:300],
         exit_reason=exit_request.reason,
@@ -280,11 +308,23 @@ def problem_create(
     deadline: date,
     by: User,
 ) -> Problem:
+    registered_on = clock.today()
+    _check_problem_deadline(deadline, registered_on=registered_on)
     problem = Problem(
-        project=project, category=category, description=description, owner_unit=owner_unit, deadline=deadline
+        project=project,
+        category=category,
+        description=description,
+        owner_unit=owner_unit,
+        deadline=deadline,
+        registered_on=registered_on,
     )
     _save(problem, by=by)
     return problem
+
+
+def _check_problem_deadline(deadline: date, *, registered_on: date) -> None:
+    if refusal := problem_deadline_refusal(deadline=deadline, registered_on=registered_on):
+        raise ValidationError({"deadline": refusal})
 
 
 def problem_update(
@@ -301,6 +341,8 @@ def problem_update(
         raise ValidationError("已销号的问题不能再修改。")
     if status == ProblemStatus.CLOSED:
         raise ValidationError("销号请使用“销号”并填写解决情况。")
+    if deadline != problem.deadline:
+        _check_problem_deadline(deadline, registered_on=problem.registered_on)
     problem.category, problem.description = category, description
     problem.owner_unit, problem.deadline, problem.status = owner_unit, deadline, status
     _save(problem, by=by)
@@ -314,6 +356,8 @@ def problem_close(*, problem: Problem, resolution: str, closed_on: date, by: Use
     if not resolution.strip():
         raise ValidationError("销号须填写问题的解决情况。")
     _not_in_future(closed_on, "销号日期")
+    if refusal := problem_close_date_refusal(closed_on=closed_on, registered_on=problem.registered_on):
+        raise ValidationError({"closed_on": refusal})
     problem.status = ProblemStatus.CLOSED
     problem.resolution = resolution.strip()
     problem.closed_on = closed_on

@@ -209,6 +209,7 @@ class ProblemTable(BaseTable):
     category = tables.Column(verbose_name="问题类别")
     description = tables.Column(verbose_name="问题描述", orderable=False)
     owner_unit = _unit("责任单位", "owner_unit")
+    registered_on = tables.DateColumn(verbose_name="登记日期", format="Y-m-d")
     deadline = tables.DateColumn(verbose_name="办结时限", format="Y-m-d")
     status = tables.Column(verbose_name="状态")
     closed_on = tables.DateColumn(verbose_name="销号日期", format="Y-m-d")
@@ -244,6 +245,7 @@ class ProblemTable(BaseTable):
             "category",
             "description",
             "owner_unit",
+            "registered_on",
             "deadline",
             "status",
             "closed_on",

@@ -51,6 +51,8 @@ LAST_REPORTED_MONTH = 10
 DEMO_TODAY = date(DEMO_YEAR, 11, 9)
 RANDOM_SEED = 20220516  # the plan's date of issue
 CENT = Decimal("0.01")
+# A demo problem was registered this long before its 办结时限 (and so before any 销号, made on it).
+PROBLEM_TIME_TO_SOLVE = timedelta(days=60)
 
 DEMO_PASSWORD = "Jk@2022demo"
 
@@ -515,6 +517,7 @@ def _load_problems(rng: random.Random, projects: list[Project]) -> None:
                 description=descriptions[category],
                 owner_unit=project.responsible_unit,
                 deadline=deadline,
+                registered_on=deadline - PROBLEM_TIME_TO_SOLVE,
                 status=ProblemStatus.CLOSED
                 if closed
                 else rng.choice([ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS]),

@@ -1,11 +1,26 @@
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.templatetags.figures import wan
 
 from .models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
+from .rules import balanced_table_refusal
 from .selectors import allocation_balance
+
+
+def _check_balanced(table: AllocationTable, row_sum: Decimal) -> None:
+    """Rule 12 in the admin too: a table is saved only with rows adding up to the plan total."""
+    refusal = balanced_table_refusal(
+        year=table.plan_year.year, table_name=table.name, row_sum=row_sum, plan_total=table.plan_total
+    )
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @admin.register(Unit)
@@ -61,6 +76,10 @@ class PlanYearAdmin(SimpleHistoryAdmin):
     search_fields = ["year", "title"]
     inlines = [AllocationTableInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Changing a year's total is its own audited action (the 修改计划总量 page), never a side edit.
+        return ["fai_target"] if obj is not None else []
+
     @admin.display(description="投资目标(万元)", ordering="fai_target")
     def fai_target_display(self, obj) -> str:
         return wan(obj.fai_target)
@@ -70,8 +89,23 @@ class PlanYearAdmin(SimpleHistoryAdmin):
         return wan(obj.intake_investment_target)
 
 
+class BalancedTargetFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        table = self.instance
+        if any(self.errors) or not self.has_changed() or None in (table.plan_year_id, table.indicator_id):
+            return
+        kept = [
+            form.cleaned_data.get("value") or Decimal(0)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        _check_balanced(table, sum(kept, Decimal(0)))
+
+
 class TargetInline(admin.TabularInline):
     model = Target
+    formset = BalancedTargetFormSet
     extra = 0
     fields = ["sort_order", "unit", "value", "note"]
     autocomplete_fields = ["unit"]
@@ -135,13 +169,32 @@ class AllocationTableAdmin(admin.ModelAdmin):
         return f"{wan(balance.difference)}（{verdict}）"
 
 
+class TargetAdminForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["table", "unit", "value", "note", "sort_order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        table, value = cleaned.get("table"), cleaned.get("value")
+        if table is not None and value is not None:
+            others = table.targets.exclude(pk=self.instance.pk).aggregate(total=Sum("value"))["total"]
+            _check_balanced(table, (others or Decimal(0)) + value)
+        return cleaned
+
+
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
+    form = TargetAdminForm
     list_display = ["unit", "table", "value", "note"]
     list_filter = ["table__plan_year", "table", "unit__kind"]
     search_fields = ["unit__name", "table__name"]
     list_select_related = ["unit", "table", "table__plan_year"]
     autocomplete_fields = ["unit"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A unit leaves a table through the grid or an import, which keep the table balanced.
+        return False
 
 
 @admin.register(MonthlyIntakeTarget)

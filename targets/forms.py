@@ -108,3 +108,15 @@ class TargetImportForm(forms.Form):
             "不勾选时，系统中没有的单位会作为错误列出。"
         ),
     )
+
+
+class PlanTotalForm(forms.Form):
+    """A plan year's FAI total; its allocation tables must then be balanced against it (rule 12)."""
+
+    fai_target = AmountField(label="新的投资目标（万元）")
+    reason = forms.CharField(
+        label="修改原因",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：经管委会研究调整"}),
+        help_text="必填，记入年度计划的变更历史和审计日志。",
+    )

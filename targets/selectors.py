@@ -86,6 +86,14 @@ class PlanYearTables:
     lines: list[TableLine]
 
 
+def plan_year_table_lines(plan_year_id: int) -> list[TableLine]:
+    """One plan year's tables with their balance, in one query."""
+    return [
+        TableLine(table=table, balance=allocation_balance(table))
+        for table in allocation_tables_with_sums(plan_year_id).order_by("sort_order", "name")
+    ]
+
+
 def allocation_tables_by_year() -> list[PlanYearTables]:
     """Every plan year, newest first, with its tables and their balance, in two queries."""
     tables = (

@@ -20,13 +20,21 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditAction
-from audit.services import audited
-from common.spreadsheets import SpreadsheetError, Table, filled_sheet_names, normalise_header, read_table
+from audit.services import audit_record, audited
+from common.spreadsheets import (
+    SpreadsheetError,
+    Table,
+    filled_sheet_names,
+    format_amount,
+    normalise_header,
+    read_table,
+)
 from common.templatetags.figures import format_wan
 
 from .choices import IndicatorCode, UnitKind
 from .models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
-from .selectors import AllocationBalance, allocation_balance
+from .rules import balanced_table_refusal
+from .selectors import AllocationBalance, TableLine, allocation_balance, plan_year_table_lines
 from .workbooks import ALLOCATION_COLUMNS, UNIT_LINE_RE, IntakeGoal, intake_goal_parse
 
 REASON_MAX_LENGTH = 100  # simple-history's change reason column
@@ -59,11 +67,13 @@ def allocation_table_save(
 ) -> AllocationSaved:
     """Set the targets of ``table`` to ``values`` (unit id → 万元); units not named keep theirs.
 
-    A table that already had values needs a reason for any change. The table may be left
-    unbalanced (the lead office saves mid-work): the returned balance says by how much.
+    A table that already had values needs a reason for any change. Rule 12: a change that leaves
+    the rows not adding up to the plan total is refused, with nothing saved.
     """
     reason = reason.strip()
     with transaction.atomic():
+        # Locked, so the plan total cannot change while this save is checked against it.
+        plan_year = PlanYear.objects.select_for_update().get(pk=table.plan_year_id)
         # Locked, so a colleague saving the same table at the same moment waits for this save.
         existing = {
             target.unit_id: target for target in Target.objects.select_for_update().filter(table=table)
@@ -80,6 +90,18 @@ def allocation_table_save(
                 changed.append(target)
         if changed and existing and not reason:
             raise ValidationError({"reason": MSG_REASON_REQUIRED})
+        if changed:
+            row_sum = sum((target.value for target in existing.values()), Decimal(0)) + sum(
+                (target.value for target in changed if target.pk is None), Decimal(0)
+            )
+            refusal = balanced_table_refusal(
+                year=plan_year.year,
+                table_name=table.name,
+                row_sum=row_sum,
+                plan_total=plan_year.total_for(table.indicator.code),
+            )
+            if refusal:
+                raise ValidationError(refusal)
         now = timezone.now()
         for target in changed:
             target.full_clean()
@@ -97,6 +119,47 @@ def balance_summary(balance: AllocationBalance) -> str:
         f"，年度计划总量 {format_wan(balance.plan_total)} 万元，差额 {format_wan(balance.difference)} 万元"
     )
     return text + ("（平衡）。" if balance.is_balanced else "（不平衡）。")
+
+
+@dataclass(frozen=True)
+class PlanTotalChanged:
+    plan_year: PlanYear
+    old_total: Decimal
+    unbalanced: list[TableLine]  # the year's tables whose rows no longer add up to the new total
+
+
+def plan_year_total_change(
+    *, plan_year: PlanYear, fai_target: Decimal, reason: str, user=None
+) -> PlanTotalChanged:
+    """Change a year's FAI total: rule 12's separate, audited admin action.
+
+    The year's tables are left as they are: those that no longer add up show their difference, and
+    their next save (grid or import) must match the new total.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "修改年度计划总量须填写原因"})
+    with transaction.atomic():
+        plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+        old_total = plan_year.fai_target
+        if fai_target == old_total:
+            unchanged = f"与{plan_year.year}年度当前的投资目标 {format_amount(old_total)} 万元相同，未作修改"
+            raise ValidationError({"fai_target": unchanged})
+        plan_year.fai_target = fai_target
+        plan_year.full_clean()
+        _stamp(plan_year, reason=reason, user=user, when=timezone.now())
+        plan_year.save()
+        audit_record(
+            action=AuditAction.PLAN_CHANGE,
+            obj=plan_year,
+            user=user,
+            detail={"field": "fai_target", "old": str(old_total), "new": str(fai_target), "reason": reason},
+        )
+    return PlanTotalChanged(
+        plan_year=plan_year,
+        old_total=old_total,
+        unbalanced=[line for line in plan_year_table_lines(plan_year.pk) if not line.balance.is_balanced],
+    )
 
 
 class TargetImportError(Exception):
@@ -119,7 +182,6 @@ class ImportedTable:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    balance: AllocationBalance | None = None
 
     @property
     def altered(self) -> bool:
@@ -157,14 +219,6 @@ class TargetImport:
         if self.intake_targets_changed:
             lines.append(f"每月入库目标新增或修改 {self.intake_targets_changed} 个单位。")
         return lines
-
-    def warning_lines(self) -> list[str]:
-        """The imported tables that do not add up to the plan total (allowed, but shown)."""
-        return [
-            f"注意：「{imported.table.name}」{balance_summary(imported.balance)}"
-            for imported in self.tables
-            if imported.balance is not None and not imported.balance.is_balanced
-        ]
 
 
 @dataclass
@@ -218,18 +272,20 @@ def targets_import(
     reason = reason.strip()
     history = {"reason": reason or f"导入《{source_name}》", "user": user, "when": timezone.now()}
     with transaction.atomic():
-        plan_year = PlanYear.objects.filter(year=year).first()
+        # Locked, so the plan total cannot change between the check below and the writes.
+        plan_year = PlanYear.objects.select_for_update().filter(year=year).first()
         plan_year_created = plan_year is None
         if plan_year is None:
             plan_year = _plan_year_create(year=year, sheet=sheets[0], history=history)
+        if refusals := _balance_refusals(plan_year, sheets):
+            # Raised inside the transaction: a plan year created above is not kept either.
+            raise TargetImportError(refusals)
         created_units = _units_create(sheets, unit_kind=unit_kind)
         tables = [_table_import(plan_year, sheet, history=history) for sheet in sheets]
         intake_changed, intake_altered = _intake_import(plan_year, sheets, history=history)
         if not reason and (intake_altered or any(imported.altered for imported in tables)):
             # Raised inside the transaction: nothing written above is kept.
             raise TargetImportError([MSG_REASON_REQUIRED])
-    for imported in tables:
-        imported.balance = allocation_balance(imported.table)
     return TargetImport(
         plan_year=plan_year,
         plan_year_created=plan_year_created,
@@ -348,18 +404,42 @@ def _resolve_units(sheets: list[_Sheet], *, create_units: bool) -> bool:
     return unknown
 
 
+def _row_sum(sheet: _Sheet) -> Decimal:
+    return sum((line.value for line in sheet.lines), Decimal(0))
+
+
 def _plan_year_create(*, year: int, sheet: _Sheet, history: dict) -> PlanYear:
+    """A year the file is the first table of: its FAI total is the table's 合计, or its rows' sum,
+    so the first table balances and every later table of the year must match it (rule 12)."""
     total = sheet.table.total_row.values["target"] if sheet.table.total_row else None
     plan_year = PlanYear(
         year=year,
         title=f"{year}年固定资产投资计划",
-        fai_target=total if total is not None else sum((line.value for line in sheet.lines), Decimal(0)),
+        fai_target=total if total is not None else _row_sum(sheet),
         growth_target_pct=Decimal(0),
     )
     plan_year.full_clean()
     _stamp(plan_year, **history)
     plan_year.save()
     return plan_year
+
+
+def _balance_refusals(plan_year: PlanYear, sheets: list[_Sheet]) -> list[str]:
+    """Rule 12 where a file is imported: each sheet's rows, which become its table's whole content,
+    against the plan total of the table's indicator (FAI for a table the import creates)."""
+    named = AllocationTable.objects.filter(plan_year=plan_year, name__in=[sheet.name for sheet in sheets])
+    indicators = dict(named.values_list("name", "indicator__code"))
+    refusals = []
+    for sheet in sheets:
+        refusal = balanced_table_refusal(
+            year=plan_year.year,
+            table_name=sheet.name,
+            row_sum=_row_sum(sheet),
+            plan_total=plan_year.total_for(indicators.get(sheet.name, IndicatorCode.FAI)),
+        )
+        if refusal:
+            refusals.append(refusal)
+    return refusals
 
 
 def _units_create(sheets: list[_Sheet], *, unit_kind: str | None) -> list[Unit]:

@@ -11,9 +11,9 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
-from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
+from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, format_amount, workbook_response_bytes
 
-from .forms import AllocationGridForm, TargetImportForm
+from .forms import AllocationGridForm, PlanTotalForm, TargetImportForm, plain_amount
 from .models import AllocationTable, PlanYear
 from .selectors import (
     allocation_balance,
@@ -22,8 +22,15 @@ from .selectors import (
     allocation_tables_by_year,
     allocation_tables_for_edit,
     plan_overview,
+    plan_year_table_lines,
 )
-from .services import TargetImportError, allocation_table_save, balance_summary, targets_import
+from .services import (
+    TargetImportError,
+    allocation_table_save,
+    balance_summary,
+    plan_year_total_change,
+    targets_import,
+)
 from .workbooks import allocation_template_workbook, allocation_workbook, unit_header_for
 
 
@@ -69,12 +76,8 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
         else:
             if not saved.changed:
                 messages.info(request, "目标值没有变化，未作修改。")
-            elif saved.balance.is_balanced:
-                messages.success(
-                    request, f"已保存 {saved.changed} 个单位的目标。{balance_summary(saved.balance)}"
-                )
             else:
-                messages.warning(
+                messages.success(
                     request, f"已保存 {saved.changed} 个单位的目标。{balance_summary(saved.balance)}"
                 )
             return redirect("targets:table_edit", table_id=table.pk)
@@ -144,11 +147,40 @@ def table_import(request: HttpRequest) -> HttpResponse:
         else:
             for line in result.summary_lines():
                 messages.success(request, line)
-            for line in result.warning_lines():
-                messages.warning(request, line)
             return redirect("targets:table_list")
     return render(
         request,
         "targets/table_import.html",
         {"form": form, "errors": errors, "unknown_units": unknown_units},
+    )
+
+
+@roles_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def plan_total_edit(request: HttpRequest, plan_year_id: int) -> HttpResponse:
+    plan_year = get_object_or_404(PlanYear, pk=plan_year_id)
+    form = PlanTotalForm(request.POST or None, initial={"fai_target": plain_amount(plan_year.fai_target)})
+    if form.is_bound and form.is_valid():
+        try:
+            changed = plan_year_total_change(
+                plan_year=plan_year,
+                fai_target=form.cleaned_data["fai_target"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{plan_year.year}年度投资目标已由 {format_amount(changed.old_total)} 万元改为 "
+                f"{format_amount(changed.plan_year.fai_target)} 万元。",
+            )
+            for line in changed.unbalanced:
+                messages.warning(request, f"请调平「{line.table.name}」：{balance_summary(line.balance)}")
+            return redirect("targets:table_list")
+    return render(
+        request,
+        "targets/plan_total_edit.html",
+        {"plan_year": plan_year, "form": form, "tables": plan_year_table_lines(plan_year.pk)},
     )

@@ -28,6 +28,7 @@ class ProblemFactory(factory.django.DjangoModelFactory):
     category = ProblemCategory.LAND
     description = "部分用地指标未落实"
     owner_unit = factory.SubFactory(UnitFactory)
+    registered_on = date(2022, 3, 1)
     deadline = date(2022, 6, 30)
 
 

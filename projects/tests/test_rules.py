@@ -1,4 +1,4 @@
-"""The lifecycle's pure rules: library moves, 退库, stewards, rule 6 and rule 8."""
+"""The lifecycle's pure rules: library moves and their dates, 退库, stewards, problem dates, rules 6 and 8."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,7 +10,10 @@ from projects.models import Project
 from projects.rules import (
     exit_refusal,
     missing_registration,
+    problem_close_date_refusal,
+    problem_deadline_refusal,
     reserve_ratio,
+    stage_change_date_refusal,
     stage_move_refusal,
     stewardship_missing,
 )
@@ -200,3 +203,30 @@ def test_missing_registration_flags_a_started_project_that_is_not_registered():
     ProjectFactory(stage=Stage.TO_START, actual_start=None)
     ProjectFactory(stage=Stage.EXITED, actual_start=date(2021, 3, 1))
     assert set(Project.objects.filter(missing_registration()).values_list("code", flat=True)) == flagged
+
+
+def test_a_move_may_be_dated_on_or_after_the_previous_one_and_not_after_today():
+    assert stage_change_date_refusal(changed_on=TODAY, previous_on=TODAY, today=TODAY) is None
+    assert stage_change_date_refusal(changed_on=date(2022, 3, 1), previous_on=None, today=TODAY) is None
+    assert (
+        stage_change_date_refusal(changed_on=date(2022, 3, 1), previous_on=date(2022, 3, 2), today=TODAY)
+        == "变更日期（2022-03-01）不能早于该项目上一次阶段变更（2022-03-02）。"
+    )
+    assert (
+        stage_change_date_refusal(changed_on=date(2022, 11, 1), previous_on=None, today=TODAY)
+        == "变更日期（2022-11-01）不能晚于今天。"
+    )
+
+
+def test_a_problem_may_not_be_closed_or_due_before_it_was_registered():
+    registered = date(2026, 3, 5)
+    assert problem_close_date_refusal(closed_on=registered, registered_on=registered) is None
+    assert (
+        problem_close_date_refusal(closed_on=date(2001, 1, 1), registered_on=registered)
+        == "销号日期（2001-01-01）不能早于问题的登记日期（2026-03-05）。"
+    )
+    assert problem_deadline_refusal(deadline=registered, registered_on=registered) is None
+    assert (
+        problem_deadline_refusal(deadline=date(2026, 3, 4), registered_on=registered)
+        == "办结时限（2026-03-04）不能早于问题的登记日期（2026-03-05）。"
+    )

@@ -7,13 +7,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from projects.choices import ExitReason, ExitRequestStatus, MilestoneKind, ProblemStatus, Stage
-from projects.models import Milestone, Project, StageChange
+from projects.choices import (
+    ExitReason,
+    ExitRequestStatus,
+    MilestoneKind,
+    ProblemCategory,
+    ProblemStatus,
+    Stage,
+)
+from projects.models import Milestone, Problem, Project, StageChange
 from projects.services import (
     exit_request_approve,
     exit_request_create,
     exit_request_reject,
     problem_close,
+    problem_create,
     problem_update,
     project_exit,
     project_milestones_update,
@@ -24,7 +32,7 @@ from projects.services import (
     year_plan_fill,
 )
 from projects.tests.factories import MilestoneFactory, ProblemFactory, ProjectYearPlanFactory
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +280,85 @@ def test_a_year_plan_is_filled_with_an_amount(reporter):
     year_plan_fill(plan=plan, planned_investment=Decimal("1200"), by=reporter)
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("1200")
+
+
+def test_a_problem_closed_before_it_was_registered_is_refused_and_stays_open(reporter):
+    problem = ProblemFactory(registered_on=date(2026, 3, 5), deadline=date(2026, 6, 30))
+
+    with pytest.raises(ValidationError) as raised:
+        problem_close(problem=problem, resolution="已解决", closed_on=date(2001, 1, 1), by=reporter)
+
+    assert raised.value.message_dict == {
+        "closed_on": ["销号日期（2001-01-01）不能早于问题的登记日期（2026-03-05）。"]
+    }
+    problem.refresh_from_db()
+    assert (problem.status, problem.closed_on) == (ProblemStatus.OPEN, None)
+
+
+def test_a_problem_is_registered_today_and_may_not_be_due_before_that(reporter):
+    project, unit = ProjectFactory(), UnitFactory()
+    today = timezone.localdate()
+    values = {"project": project, "category": ProblemCategory.LAND, "description": "用地", "owner_unit": unit}
+
+    with pytest.raises(ValidationError) as raised:
+        problem_create(**values, deadline=today - timedelta(days=1), by=reporter)
+    problem = problem_create(**values, deadline=today, by=reporter)
+
+    assert list(raised.value.message_dict) == ["deadline"]
+    assert (problem.registered_on, Problem.objects.count()) == (today, 1)
+
+
+def test_changing_a_problems_deadline_to_before_its_registration_is_refused(reporter):
+    problem = ProblemFactory(registered_on=date(2022, 3, 1), deadline=date(2022, 6, 30))
+    values = {"category": problem.category, "description": "新的描述", "owner_unit": problem.owner_unit}
+
+    with pytest.raises(ValidationError, match="办结时限（2022-02-28）不能早于问题的登记日期（2022-03-01）"):
+        problem_update(
+            problem=problem, deadline=date(2022, 2, 28), status=ProblemStatus.OPEN, by=reporter, **values
+        )
+
+    assert Problem.objects.get(pk=problem.pk).deadline == date(2022, 6, 30)
+
+
+def test_a_move_dated_before_the_projects_previous_move_is_refused(reserve_project, reporter):
+    project_stage_change(
+        project=reserve_project, to_stage=Stage.TO_START, by=reporter, changed_on=date(2022, 3, 10)
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        project_stage_change(
+            project=reserve_project,
+            to_stage=Stage.UNDER_CONSTRUCTION,
+            by=reporter,
+            actual_start=date(2022, 3, 1),
+            changed_on=date(2022, 3, 9),
+        )
+
+    assert raised.value.message_dict == {
+        "changed_on": ["变更日期（2022-03-09）不能早于该项目上一次阶段变更（2022-03-10）。"]
+    }
+    assert Project.objects.get(pk=reserve_project.pk).stage == Stage.TO_START
+    change = project_stage_change(
+        project=reserve_project,
+        to_stage=Stage.UNDER_CONSTRUCTION,
+        by=reporter,
+        actual_start=date(2022, 3, 1),
+        changed_on=date(2022, 3, 10),
+    )
+    assert change.changed_on == date(2022, 3, 10)
+
+
+def test_a_move_or_an_exit_today_is_refused_after_a_move_dated_later(reserve_project, reporter, admin):
+    # A roll-over dates its moves 1 January of the next year, which a day before then precedes.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    StageChange.objects.create(
+        project=reserve_project, from_stage=Stage.TO_START, to_stage=Stage.RESERVE, changed_on=tomorrow
+    )
+
+    with pytest.raises(ValidationError, match="不能早于该项目上一次阶段变更"):
+        project_stage_change(project=reserve_project, to_stage=Stage.TO_START, by=reporter)
+    with pytest.raises(ValidationError, match="不能早于该项目上一次阶段变更"):
+        project_exit(project=reserve_project, reason=ExitReason.CONTRACT_TERMINATED, note="终止", by=admin)
+
+    assert Project.objects.get(pk=reserve_project.pk).stage == Stage.RESERVE
+    assert StageChange.objects.count() == 1

@@ -23,7 +23,7 @@ from projects.choices import (
     Stage,
 )
 from projects.filtersets import ProjectFilterSet
-from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, Tag
+from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, StageChange, Tag
 from projects.services import exit_request_create
 from projects.tests.conftest import PROCEDURES_DONE
 from projects.tests.factories import (
@@ -276,6 +276,38 @@ def test_closing_a_problem_without_a_note_is_refused_on_the_page(client, world):
     response = client.post(url, {"resolution": "已协调落实", "closed_on": "2022-07-01"})
     assert response.status_code == 302
     assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.CLOSED
+
+
+def test_a_close_date_before_the_problem_was_registered_is_a_field_error_and_saves_nothing(client, world):
+    problem = world.projects[0].problem_items.get()  # registered 2022-03-01
+    client.force_login(world.reporter)
+    url = reverse("projects:problem_close", args=[problem.pk])
+
+    response = client.post(url, {"resolution": "已协调落实", "closed_on": "2001-01-01"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    field_error = '"text-danger small">销号日期（2001-01-01）不能早于问题的登记日期（2022-03-01）。'
+    assert field_error in html
+    assert "该问题登记于2022-03-01，销号日期不能早于登记日期。" in html
+    assert Problem.objects.get(pk=problem.pk).status != ProblemStatus.CLOSED
+
+
+def test_a_move_dated_before_the_previous_one_is_a_field_error_on_the_move_page(client, world):
+    reserve = world.projects[0]
+    StageChange.objects.create(
+        project=reserve, from_stage=Stage.TO_START, to_stage=Stage.RESERVE, changed_on=date(2022, 5, 1)
+    )
+    client.force_login(world.reporter)
+
+    response = client.post(
+        reverse("projects:move", args=[reserve.pk]), {"changed_on": "2022-04-30", "reason": "手续完备"}
+    )
+
+    assert response.status_code == 200
+    field_error = '"text-danger small">变更日期（2022-04-30）不能早于该项目上一次阶段变更（2022-05-01）'
+    assert field_error in response.content.decode()
+    assert Project.objects.get(pk=reserve.pk).stage == Stage.RESERVE
 
 
 def test_the_stewardship_form_refuses_a_large_project_without_steward_and_leader(client, world):

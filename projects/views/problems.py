@@ -108,6 +108,7 @@ def problem_close_view(request: HttpRequest, problem_id: int) -> HttpResponse:
         form=form,
         project=problem.project,
         title=f"销号：{problem.get_category_display()}问题",
+        intro=f"该问题登记于{problem.registered_on:%Y-%m-%d}，销号日期不能早于登记日期。",
         save=lambda data: problem_close(problem=problem, by=request.user, **data),
         success="问题已销号。",
     )

@@ -151,6 +151,7 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
             reason=data["reason"],
             actual_start=data.get("actual_start"),
             actual_completion=data.get("actual_completion"),
+            changed_on=data.get("changed_on"),
         ),
         success=f"已转入{to_stage.label}库。",
     )

@@ -6,6 +6,7 @@ A step with no interview (通报批评, 表态发言) may be closed once the uni
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -30,11 +31,32 @@ def _move(escalation: Escalation, *, allowed_from: set[str], to: EscalationStatu
     return escalation
 
 
+def _period_end(escalation: Escalation) -> date:
+    return date(escalation.year, escalation.month, calendar.monthrange(escalation.year, escalation.month)[1])
+
+
+def _check_after_period(escalation: Escalation, *, field: str, label: str, on: date) -> None:
+    """An escalation follows its period's ranking, so nothing of it happens before the period ends."""
+    end = _period_end(escalation)
+    if on <= end:
+        period = escalation.period.label
+        refusal = f"{label}（{on:%Y-%m-%d}）须晚于该约谈所属统计期{period}的截止日（{end:%Y-%m-%d}）。"
+        raise ValidationError({field: refusal})
+
+
+def _check_closed_after_meeting(escalation: Escalation, *, closed_on: date) -> None:
+    meeting_date = escalation.meeting_date
+    if meeting_date is not None and closed_on < meeting_date:
+        refusal = f"销号日期（{closed_on:%Y-%m-%d}）不能早于约谈日期（{meeting_date:%Y-%m-%d}）。"
+        raise ValidationError({"closed_on": refusal})
+
+
 def escalation_record_meeting(
     *, escalation: Escalation, meeting_date: date, interviewer: str, minutes: str
 ) -> Escalation:
     if not interviewer.strip() or not minutes.strip():
         raise ValidationError("请填写约谈领导和约谈纪要。")
+    _check_after_period(escalation, field="meeting_date", label="约谈日期", on=meeting_date)
     return _move(
         escalation,
         allowed_from={EscalationStatus.PENDING},
@@ -56,6 +78,8 @@ def escalation_submit_measures(*, escalation: Escalation, measures: str) -> Esca
 
 
 def escalation_close(*, escalation: Escalation, closed_on: date) -> Escalation:
+    _check_after_period(escalation, field="closed_on", label="销号日期", on=closed_on)
+    _check_closed_after_meeting(escalation, closed_on=closed_on)
     return _move(
         escalation,
         allowed_from={EscalationStatus.RECTIFYING},

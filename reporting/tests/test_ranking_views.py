@@ -71,7 +71,7 @@ class EscalationPageTests(DemoTestCase):
             url,
             {
                 "action": "meeting",
-                "meeting-meeting_date": "2022-04-10",
+                "meeting-meeting_date": "2022-07-10",
                 "meeting-interviewer": "张副主任",
                 "meeting-minutes": "要求加快入库",
             },
@@ -79,6 +79,24 @@ class EscalationPageTests(DemoTestCase):
         self.escalation.refresh_from_db()
         assert self.escalation.status == EscalationStatus.INTERVIEWED
         assert self.client.post(url, {"action": "measures", "measures-measures": "代答"}).status_code == 302
+
+    def test_a_meeting_dated_inside_its_period_is_a_field_error_and_changes_nothing(self):
+        url = reverse("reporting:escalation_detail", args=[self.escalation.pk])
+        self.login("admin")
+        response = self.client.post(
+            url,
+            {
+                "action": "meeting",
+                "meeting-meeting_date": "2022-04-10",
+                "meeting-interviewer": "张副主任",
+                "meeting-minutes": "要求加快入库",
+            },
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "约谈日期（2022-04-10）须晚于该约谈所属统计期2022年1-6月的截止日（2022-06-30）。" in html
+        self.escalation.refresh_from_db()
+        assert (self.escalation.status, self.escalation.meeting_date) == (EscalationStatus.PENDING, None)
 
     def test_another_unit_cannot_see_or_answer_it(self):
         self.login("chaohe_reporter")

@@ -309,6 +309,42 @@ def test_an_escalation_goes_from_interview_to_rectification_to_closed(scheme):
     assert escalation.measures == "加快项目入库"
 
 
+def test_an_escalations_meeting_and_close_dates_come_after_its_period_and_in_order(scheme):
+    for period in (FEB, MAR):
+        publish(scheme, period, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
+    escalation = Escalation.objects.get(month=3)  # 2022年1-3月, which ends on 31 March
+    meeting = {"interviewer": "王副主任", "minutes": "约谈记录"}
+
+    with pytest.raises(ValidationError) as on_the_last_day:
+        escalation_record_meeting(escalation=escalation, meeting_date=date(2022, 3, 31), **meeting)
+    assert on_the_last_day.value.message_dict == {
+        "meeting_date": ["约谈日期（2022-03-31）须晚于该约谈所属统计期2022年1-3月的截止日（2022-03-31）。"]
+    }
+    escalation.refresh_from_db()
+    assert (escalation.status, escalation.meeting_date) == (EscalationStatus.PENDING, None)
+
+    escalation_record_meeting(escalation=escalation, meeting_date=date(2022, 4, 8), **meeting)
+    escalation_submit_measures(escalation=escalation, measures="加快项目入库")
+    with pytest.raises(ValidationError) as before_the_meeting:
+        escalation_close(escalation=escalation, closed_on=date(2022, 4, 7))
+    assert before_the_meeting.value.message_dict == {
+        "closed_on": ["销号日期（2022-04-07）不能早于约谈日期（2022-04-08）。"]
+    }
+    escalation.refresh_from_db()
+    assert (escalation.status, escalation.closed_on) == (EscalationStatus.RECTIFYING, None)
+
+
+def test_a_criticism_without_interview_is_closed_only_after_its_period(scheme):
+    publish(scheme, FEB, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
+    escalation = escalation_submit_measures(escalation=Escalation.objects.get(), measures="制定整改方案")
+
+    with pytest.raises(ValidationError, match="销号日期（2001-01-01）须晚于该约谈所属统计期2022年1-2月"):
+        escalation_close(escalation=escalation, closed_on=date(2001, 1, 1))
+    escalation_close(escalation=escalation, closed_on=date(2022, 3, 1))
+
+    assert Escalation.objects.get().closed_on == date(2022, 3, 1)
+
+
 def test_a_criticism_without_interview_is_answered_straight_away(scheme):
     publish(scheme, FEB, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
     escalation = Escalation.objects.get()

@@ -143,7 +143,10 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
             try:
                 service(escalation=escalation, **forms[action].cleaned_data)
             except ValidationError as error:
-                messages.error(request, "；".join(error.messages))
+                if hasattr(error, "error_dict"):
+                    forms[action].add_error(None, error)  # a date refused: shown beside its field
+                else:
+                    messages.error(request, "；".join(error.messages))
             else:
                 messages.success(request, "已保存。")
                 return redirect("reporting:escalation_detail", escalation_id=escalation.pk)

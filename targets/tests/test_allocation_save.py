@@ -41,13 +41,43 @@ def test_changing_a_table_that_has_values_needs_a_reason(table):
     assert target.value == Decimal(100)
 
 
-def test_an_unbalanced_table_may_be_saved_and_says_by_how_much(table):
-    target = TargetFactory(table=table, value=Decimal(300))
+def test_rule_12_a_grid_save_that_leaves_the_table_unbalanced_is_refused_and_saves_nothing(table):
+    first, second = (
+        TargetFactory(table=table, value=Decimal(100)),
+        TargetFactory(table=table, value=Decimal(200)),
+    )
+    newcomer = UnitFactory()
 
-    saved = allocation_table_save(table=table, values={target.unit_id: Decimal(250)}, reason="暂存")
+    with pytest.raises(ValidationError) as raised:
+        allocation_table_save(
+            table=table,
+            values={first.unit_id: Decimal(150), second.unit_id: Decimal(200), newcomer.pk: Decimal(0)},
+            reason="暂存",
+        )
 
-    assert saved.balance.difference == Decimal(-50)
-    assert not saved.balance.is_balanced
+    # 150 + 200 + 0 = 350 against the plan's 300: 50 too many.
+    assert raised.value.messages == [
+        f"2022年「{table.name}」各行合计 350 万元，比2022年度计划总量 300 万元多 50 万元，未保存。"
+        "分解表各行之和须等于年度计划总量；确需调整总量的，请由管理员先修改年度计划总量。"
+    ]
+    assert dict(table.targets.values_list("unit_id", "value")) == {first.unit_id: 100, second.unit_id: 200}
+    assert Target.history.count() == 2, "only the two rows the test made"
+
+
+def test_a_change_that_keeps_the_total_is_saved_and_reports_the_balance(table):
+    first, second = (
+        TargetFactory(table=table, value=Decimal(100)),
+        TargetFactory(table=table, value=Decimal(200)),
+    )
+
+    saved = allocation_table_save(
+        table=table,
+        values={first.unit_id: Decimal("120.50"), second.unit_id: Decimal("179.50")},
+        reason="调整",
+    )
+
+    assert saved.changed == 2
+    assert (saved.balance.row_sum, saved.balance.difference) == (Decimal(300), Decimal(0))
 
 
 def test_unchanged_values_write_no_history(table):
@@ -82,10 +112,15 @@ def test_the_history_lists_each_version_newest_first_with_old_and_new_values(tab
         TargetFactory(table=table, value=Decimal(100)),
         TargetFactory(table=table, value=Decimal(200)),
     )
-    allocation_table_save(table=table, values={first.unit_id: Decimal(150)}, reason="一调", user=user)
     allocation_table_save(
         table=table,
-        values={first.unit_id: Decimal(120), second.unit_id: Decimal(230)},
+        values={first.unit_id: Decimal(150), second.unit_id: Decimal(150)},
+        reason="一调",
+        user=user,
+    )
+    allocation_table_save(
+        table=table,
+        values={first.unit_id: Decimal(120), second.unit_id: Decimal(180)},
         reason="二调",
         user=user,
     )
@@ -99,7 +134,7 @@ def test_the_history_lists_each_version_newest_first_with_old_and_new_values(tab
     ]
     assert [(c.unit_name, c.old, c.new) for c in history[0].changes] == [
         (first.unit.name, Decimal(150), Decimal(120)),
-        (second.unit.name, Decimal(200), Decimal(230)),
+        (second.unit.name, Decimal(150), Decimal(180)),
     ]
     assert [(c.old, c.new) for c in history[2].changes] == [(None, Decimal(100)), (None, Decimal(200))]
 

@@ -74,7 +74,6 @@ class SeedTablesIntoTheDemoTests(DemoTestCase):
             (SUBDISTRICT_TITLE, False),
         ]
         assert all(not (t.added or t.changed or t.removed) for t in result.tables)
-        assert all(t.balance.is_balanced for t in result.tables)
         assert result.intake_targets_changed == 0
         assert list(Target.history.values_list("history_id", flat=True)) == before
 
@@ -128,6 +127,55 @@ class TestTheImportCommand:
             "提示：确需新增这些单位时，加 --create-units 重新导入。",
         ]
 
+    def test_rule_12_a_second_table_200000_short_of_the_year_the_first_created_is_refused(self, tmp_path):
+        run(seed_file(tmp_path, "办事处.xlsx", type_subdistrict_table), "--year", "2023", "--create-units")
+        # Seed 000's bureau table with 建设局 at 2,030,000: its 合计 of 5,170,000 matches its own rows.
+        short = [["合计", None, 5170000]] + [
+            [number, name, 2030000 if name == "建设局" else value]
+            for number, (name, value) in enumerate(BUREAUS, start=1)
+        ]
+        err = StringIO()
+
+        with pytest.raises(CommandError, match="导入失败：共 1 处错误，未保存任何数据。"):
+            call_command(
+                "import_targets",
+                rows_file(tmp_path, [BUREAU_TITLE], HEADER, *short),
+                "--year",
+                "2023",
+                "--create-units",
+                stderr=err,
+            )
+
+        assert err.getvalue().splitlines() == [
+            f"2023年「{BUREAU_TITLE}」各行合计 5,170,000 万元，"
+            "比2023年度计划总量 5,370,000 万元少 200,000 万元，未保存。"
+            "分解表各行之和须等于年度计划总量；确需调整总量的，请由管理员先修改年度计划总量。"
+        ]
+        assert list(AllocationTable.objects.values_list("name", flat=True)) == [SUBDISTRICT_TITLE]
+        assert not Unit.objects.filter(name="建设局").exists(), "no unit created for the refused table"
+
+    def test_a_new_year_without_a_total_row_takes_the_sum_of_its_first_table(self, tmp_path):
+        path = rows_file(tmp_path, ["局办表"], HEADER, [1, "甲局", "1,000"], [2, "乙局", 2500])
+
+        out, _ = run(path, "--year", "2024", "--create-units")
+
+        assert "已新建2024年度计划，投资目标 3,500 万元" in out
+        assert PlanYear.objects.get(year=2024).fai_target == Decimal(3500)
+
+    def test_a_file_whose_second_table_does_not_match_its_first_creates_no_year(self, tmp_path):
+        def short_subdistricts(ws) -> None:
+            type_subdistrict_table(ws)
+            ws["C4"], ws["C5"] = 5369999, 1449999  # 合计 and 明湖: one 万元 short, and consistent
+
+        both = seed_file(tmp_path, "分解表.xlsx", type_bureau_table, short_subdistricts)
+
+        with pytest.raises(CommandError, match="导入失败：共 1 处错误"):
+            run(both, "--year", "2023", "--create-units")
+
+        assert not PlanYear.objects.exists()
+        assert not AllocationTable.objects.exists()
+        assert not Unit.objects.exists()
+
     def test_the_table_option_names_the_table(self, tmp_path):
         run(
             seed_file(tmp_path, "局办.xlsx", type_bureau_table),
@@ -174,12 +222,12 @@ class TestTheImportCommand:
 
     def test_a_changed_table_keeps_its_old_version_with_the_reason(self, tmp_path):
         run(seed_file(tmp_path, "局办.xlsx", type_bureau_table), "--year", "2022", "--create-units")
-        changed = rows_file(tmp_path, [BUREAU_TITLE], HEADER, [1, "建设局", 2000000], [2, "工信局", 980000])
+        # 2,000,000 + 3,370,000 = 5,370,000: the year's total, now over two bureaus.
+        changed = rows_file(tmp_path, [BUREAU_TITLE], HEADER, [1, "建设局", 2000000], [2, "工信局", 3370000])
 
         out, _ = run(changed, "--year", "2022", "--reason", "年中调整")
 
         assert f"更新分解表「{BUREAU_TITLE}」：新增 0 个单位，修改 2 个，移出 11 个" in out
-        assert "不平衡" in out
         history = Target.history.filter(unit__name="建设局").order_by("history_date")
         assert [(h.value, h.history_change_reason) for h in history] == [
             (Decimal(2230000), "导入《局办.xlsx》"),
@@ -320,24 +368,42 @@ class TestImportingIntoExistingTables:
         result = import_rows(tmp_path, ["局办表"], HEADER, [1, "建设局", 100], [2, "工信局", 200])
 
         assert result.summary_lines() == ["更新分解表「局办表」：目标值无变化。"]
-        assert result.warning_lines() == []
 
     def test_the_file_is_the_whole_table_in_its_order(self, tmp_path, table):
         UnitFactory(name="开放办")
 
-        import_rows(tmp_path, ["局办表"], HEADER, [1, "开放办", 1], [2, "工信局", 200], reason="调整")
+        import_rows(tmp_path, ["局办表"], HEADER, [1, "开放办", 100], [2, "工信局", 200], reason="调整")
 
         rows = (
             Target.objects.filter(table=table).order_by("sort_order").values_list("unit__name", "sort_order")
         )
         assert list(rows) == [("开放办", 1), ("工信局", 2)]
 
-    def test_an_unbalanced_table_is_imported_with_a_warning(self, tmp_path, table):
-        result = import_rows(tmp_path, ["新表"], HEADER, [1, "建设局", 100])
+    def test_rule_12_a_table_short_of_the_plan_total_is_refused_with_the_difference_named(
+        self, tmp_path, table
+    ):
+        # Its 合计 matches its own rows (100), but the year's plan total is 300: 200 short.
+        errors = import_errors(tmp_path, ["新表"], HEADER, ["合计", None, 100], [1, "建设局", 100])
 
-        assert result.warning_lines() == [
-            "注意：「新表」各行合计 100 万元，年度计划总量 300 万元，差额 -200 万元（不平衡）。"
+        assert errors == [
+            "2022年「新表」各行合计 100 万元，比2022年度计划总量 300 万元少 200 万元，未保存。"
+            "分解表各行之和须等于年度计划总量；确需调整总量的，请由管理员先修改年度计划总量。"
         ]
+        assert list(AllocationTable.objects.values_list("name", flat=True)) == ["局办表"]
+
+    def test_rule_12_changing_an_existing_table_off_the_total_is_refused_and_keeps_its_values(
+        self, tmp_path, table
+    ):
+        errors = import_errors(
+            tmp_path, ["局办表"], HEADER, [1, "建设局", 100], [2, "工信局", 250], reason="年中调整"
+        )
+
+        assert errors == [
+            "2022年「局办表」各行合计 350 万元，比2022年度计划总量 300 万元多 50 万元，未保存。"
+            "分解表各行之和须等于年度计划总量；确需调整总量的，请由管理员先修改年度计划总量。"
+        ]
+        assert values_of("局办表") == {"建设局": Decimal(100), "工信局": Decimal(200)}
+        assert Target.history.filter(history_change_reason="年中调整").count() == 0
 
     def test_a_blank_intake_cell_keeps_the_units_monthly_target(self, tmp_path, table):
         unit = Unit.objects.get(name="建设局")

@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.roles import Role
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 from targets import urls as target_urls
-from targets.models import AllocationTable, MonthlyIntakeTarget, Target
+from targets.models import AllocationTable, MonthlyIntakeTarget, PlanYear, Target
 from tests.base import DemoTestCase
 from tests.factories import (
     AllocationTableFactory,
@@ -177,15 +177,16 @@ class GridTests:
         record = Target.history.filter(id=self.minghu.pk).latest("history_date")
         assert (record.value, record.history_change_reason) == (Decimal(1400000), "明湖、潮河年中调整")
 
-    def test_an_unbalanced_table_is_saved_with_the_difference_shown_in_red(self):
+    def test_rule_12_an_unbalanced_grid_is_refused_with_the_difference_and_saves_nothing(self):
         self.login("admin")
-        response = self.client.post(
-            self.grid_url(), self.grid_data(reason="暂存", 明湖办事处="1400000"), follow=True
-        )
+        response = self.client.post(self.grid_url(), self.grid_data(reason="暂存", 明湖办事处="1400000"))
         html = response.content.decode()
-        assert "alert-warning" in html and "已保存 1 个单位的目标" in html
-        assert "差额 -50,000 万元（不平衡）" in html
-        assert 'text-danger fw-bold" data-grid-difference' in html
+        assert response.status_code == 200
+        refusal = f"2022年「{SUBDISTRICT_TITLE}」各行合计 5,320,000 万元，比2022年度计划总量 5,370,000 万元"
+        assert f"{refusal}少 50,000 万元，未保存。" in html
+        assert 'value="1400000"' in html, "the grid keeps what was typed"
+        self.minghu.refresh_from_db()
+        assert self.minghu.value == Decimal(1450000)
 
     def test_amounts_that_are_not_numbers_are_refused_per_unit(self):
         self.login("admin")
@@ -199,7 +200,9 @@ class GridTests:
 
     def test_members_of_the_ranking_group_not_yet_in_the_table_may_be_added(self):
         group = RankingGroupFactory()
-        table = AllocationTableFactory(plan_year=self.subdistricts.plan_year, ranking_group=group)
+        table = AllocationTableFactory(
+            plan_year=PlanYearFactory(year=2030, fai_target=Decimal(15)), ranking_group=group
+        )
         listed, missing = UnitFactory(), UnitFactory()
         group.units.add(listed, missing)
         TargetFactory(table=table, unit=listed, value=Decimal(10))
@@ -207,6 +210,10 @@ class GridTests:
 
         self.client.post(self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": ""})
         assert table.targets.count() == 1
+        self.client.post(
+            self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "4", "reason": "补录"}
+        )
+        assert table.targets.count() == 1, "10 + 4 falls short of the plan's 15"
         self.client.post(
             self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "5", "reason": "补录"}
         )
@@ -330,8 +337,45 @@ class UploadTests:
             self.client.get(self.upload_url)
 
 
+class PlanTotalTests:
+    def total_url(self) -> str:
+        return reverse("targets:plan_total_edit", kwargs={"plan_year_id": self.subdistricts.plan_year_id})
+
+    def test_only_the_admin_may_change_the_plan_total(self):
+        for username in ("leader", "reviewer", "minghu_head"):
+            self.login(username)
+            assert self.client.get(self.total_url()).status_code == 403
+        self.client.force_login(UserFactory(role=Role.ADMIN))
+        html = self.client.get(self.total_url()).content.decode()
+        assert "当前投资目标：<strong>5,370,000 万元</strong>" in html
+        assert SUBDISTRICT_TITLE in html and BUREAU_TITLE in html
+
+    def test_the_list_offers_the_change_to_the_admin_only(self):
+        self.login("admin")
+        assert self.total_url() in self.client.get(reverse("targets:table_list")).content.decode()
+        self.login("leader")
+        assert self.total_url() not in self.client.get(reverse("targets:table_list")).content.decode()
+
+    def test_a_new_total_is_saved_and_names_the_tables_now_unbalanced(self):
+        self.login("admin")
+        response = self.client.post(
+            self.total_url(), {"fai_target": "5,570,000", "reason": "经管委会研究调增"}, follow=True
+        )
+        html = response.content.decode()
+        assert "2022年度投资目标已由 5,370,000 万元改为 5,570,000 万元。" in html
+        # Both tables still add up to 5,370,000: each is 200,000 short of the new total.
+        assert html.count("差额 -200,000 万元（不平衡）") == 2
+        assert PlanYear.objects.get(year=2022).fai_target == Decimal(5570000)
+
+    def test_a_change_without_a_reason_is_refused_on_the_page(self):
+        self.login("admin")
+        response = self.client.post(self.total_url(), {"fai_target": "5570000", "reason": ""})
+        assert "这个字段是必填项" in response.content.decode()
+        assert PlanYear.objects.get(year=2022).fai_target == Decimal(5370000)
+
+
 class AllocationPageTests(
-    AccessTests, TableListTests, GridTests, ExportTests, UploadTests, AllocationPagesTestCase
+    AccessTests, TableListTests, GridTests, ExportTests, UploadTests, PlanTotalTests, AllocationPagesTestCase
 ):
     pass
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.models import AllocationTable
+from targets.models import AllocationTable, PlanYear
 from targets.workbooks import allocation_workbook
 
 
@@ -15,12 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--table", help="只导出这张分解表（名称）；默认导出该年度全部分解表")
 
     def handle(self, *args, **options) -> None:
-        tables = AllocationTable.objects.filter(plan_year__year=options["year"])
+        year = options["year"]
+        if not PlanYear.objects.filter(year=year).exists():
+            raise CommandError(f"{year}年度计划不存在：尚未导入该年度的分解表，没有可导出的内容")
+        tables = AllocationTable.objects.filter(plan_year__year=year)
         named = f"名为「{options['table']}」的" if options["table"] else ""
         if options["table"]:
             tables = tables.filter(name=options["table"])
         if not tables.exists():
-            raise CommandError(f"{options['year']}年度没有{named}分解表")
+            raise CommandError(f"{year}年度没有{named}分解表")
         output = Path(options["output"])
         allocation_workbook(tables=tables).save(output)
         self.stdout.write(f"已导出 {tables.count()} 张分解表：{output}")

@@ -10,7 +10,7 @@ from targets.services import TargetImportError, targets_import
 class Command(BaseCommand):
     help = (
         "导入分解表（版式同种子000：标题行、“单位：万元”、序号/责任单位或所属办事处/投资目标[/入库目标]、合计行）。"
-        "年度计划不存在时自动新建。全部无误才保存。"
+        "年度计划不存在时自动新建（投资目标取合计行）；各表须与年度计划总量相等。全部无误才保存。"
     )
 
     def add_arguments(self, parser) -> None:
@@ -54,5 +54,3 @@ class Command(BaseCommand):
             raise CommandError(f"导入失败：共 {len(error.errors)} 处错误，未保存任何数据。") from error
         for line in result.summary_lines():
             self.stdout.write(line)
-        for line in result.warning_lines():
-            self.stdout.write(self.style.WARNING(line))
