@@ -14,14 +14,18 @@ comments; 2022 must come out of it exactly as it was published.
 import hashlib
 import json
 import tempfile
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from accounts.models import User
+from common.clock import clock_set
 from reporting.models import Bulletin, Escalation, RankingRow
 from targets.models import AllocationTable, PlanYear, Target
 from targets.tests.seed_000 import BUREAUS, SUBDISTRICTS
@@ -260,4 +264,80 @@ class SecondYearTests(DemoTestCase):
         assert shown["建设局"] == 30 and shown["开放办"] == 18
 
         # The old year stays exactly as it was published.
+        assert year_fingerprint(2022) == published_2022
+
+
+class SecondYearPagesTests(DemoTestCase):
+    """The same second year through the web pages: the lead office and the statistics bureau click
+    where the commands were typed. (The library rollover has its own page and tests.)"""
+
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def upload(self, url: str, path: Path, **fields):
+        with path.open("rb") as handle:
+            return self.client.post(url, {"file": handle, **fields}, follow=True)
+
+    def test_a_lead_office_runs_the_first_months_of_a_second_year_from_the_pages(self):
+        published_2022 = year_fingerprint(2022)
+        clock_set(on=date(2023, 3, 12))
+        self.login("admin")
+        table_import = reverse("targets:table_import")
+        self.upload(
+            table_import,
+            allocation_file("各办事处任务", "所属办事处", SUBDISTRICT_TARGETS_2023, PLAN_2023),
+            year=2023,
+            table_name="2023年办事处目标",
+            reason="2023年度目标",
+        )
+        short = dict(BUREAU_TARGETS_2023, 建设局=BUREAU_TARGETS_2023["建设局"] - 200000)
+        html = self.upload(
+            table_import,
+            allocation_file("各局办任务", "责任单位", short, PLAN_2023 - 200000),
+            year=2023,
+            table_name="2023年局办目标（有误）",
+            reason="2023年度目标",
+        ).content.decode()
+        assert "少 200,000 万元" in html
+        self.upload(
+            table_import,
+            allocation_file("各局办任务", "责任单位", BUREAU_TARGETS_2023, PLAN_2023),
+            year=2023,
+            table_name="2023年局办目标",
+            reason="2023年度目标",
+        )
+        assert AllocationTable.objects.filter(plan_year__year=2023).count() == 2
+
+        # 1-2月: the statistics bureau uploads the sub-districts; the lead office drafts and publishes.
+        self.login("reviewer")
+        self.upload(
+            reverse("reporting:import_figures"), figures_file(subdistrict_figures(1000)), period="2023-02"
+        )
+        self.login("admin")
+        html = self.client.post(reverse("reporting:ranking_compute"), {"period": "2023-02"}, follow=True)
+        assert "「局办」尚无任何单位的数据" in html.content.decode()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("reporting:ranking_publish"), {"period": "2023-02"})
+        assert Bulletin.objects.get(year=2023, month=2).status == "published"
+
+        # 1-3月: both groups; the bureaus against 2023's table.
+        clock_set(on=date(2023, 4, 12))
+        self.login("reviewer")
+        march_figures = subdistrict_figures(2000) | bureau_figures()
+        self.upload(reverse("reporting:import_figures"), figures_file(march_figures), period="2023-03")
+        self.login("admin")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("reporting:ranking_publish"), {"period": "2023-03"})
+        self.login("leader")
+        html = self.client.get(reverse("reporting:rankings"), {"period": "2023-03"}).content.decode()
+        assert "已发布" in html and "开放办" in html
+        rows = RankingRow.objects.filter(run__year=2023, run__month=3, run__scheme__group__name="局办")
+        assert {row.unit.name: row.value for row in rows.select_related("unit")} == {
+            unit: Decimal(rate) for unit, rate in BUREAU_RATES.items()
+        }
+        html = self.client.get(reverse("reporting:assessments"), {"year": 2023}).content.decode()
+        assert "2023年第1季度考评：办事处" in html and "2023年第1季度考评：局办" in html
+        assert "季末排名倒数第一，不予奖励" in html  # 祥云 and 开放办 (rule 4)
+        response = self.client.get(reverse("reporting:bulletin_workbook", args=[2023, 3]))
+        assert response.status_code == 200
         assert year_fingerprint(2022) == published_2022
