@@ -173,28 +173,38 @@ def _write_quiet_group(sheet: WriteOnlyWorksheet, content: BulletinContent, quie
 
 
 def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
-    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(content.escalations, start=1)]
-    stream_table(
+    _write_numbered(
         sheet,
-        title=content.title,
+        content,
+        lines=content.escalations,
         columns=ESCALATION_COLUMNS,
-        rows=rows,
-        fit_rows=len(rows),
         unit_line=None,
-        note=None if rows else f"{content.period.label}无倒数第一需约谈的单位。",
+        note=None if content.escalations else f"{content.period.label}无倒数第一需约谈的单位。",
     )
 
 
 def _write_awards(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
-    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(content.awards, start=1)]
+    _write_numbered(
+        sheet,
+        content,
+        lines=content.awards,
+        columns=AWARD_COLUMNS,
+        unit_line=UNIT_LINE,
+        note=f"注：{content.period.year}年度总评综合奖、单项奖；并列的单位名次相同。",
+    )
+
+
+def _write_numbered(sheet, content: BulletinContent, *, lines, columns, unit_line, note) -> None:
+    """A short sheet of dataclass lines, numbered 序号 1, 2, …"""
+    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(lines, start=1)]
     stream_table(
         sheet,
         title=content.title,
-        columns=AWARD_COLUMNS,
+        columns=columns,
         rows=rows,
         fit_rows=len(rows),
-        unit_line=UNIT_LINE,
-        note=f"注：{content.period.year}年度总评综合奖、单项奖；并列的单位名次相同。",
+        unit_line=unit_line,
+        note=note,
     )
 
 
