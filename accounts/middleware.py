@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .roles import OTP_ROLES
-
-OTP_SESSION_KEY = "otp_verified"
+from .second_factor import has_second_factor
 
 
 def password_change_due(user) -> bool:
@@ -23,7 +22,7 @@ def password_change_due(user) -> bool:
 def otp_due(request) -> bool:
     user = request.user
     needs = settings.OTP_REQUIRED and any(user.has_role(role) for role in OTP_ROLES)
-    return needs and not request.session.get(OTP_SESSION_KEY)
+    return needs and not user.is_verified()
 
 
 def _exempt(path: str) -> bool:
@@ -46,7 +45,7 @@ class AccountSecurityMiddleware:
             if password_change_due(user):
                 return redirect(f"{reverse('accounts:password_change')}?next={request.path}")
             if otp_due(request):
-                name = "accounts:otp_verify" if user.otp_secret else "accounts:otp_setup"
+                name = "accounts:otp_verify" if has_second_factor(user) else "accounts:otp_setup"
                 return redirect(f"{reverse(name)}?next={request.path}")
         return self.get_response(request)
 

@@ -20,6 +20,11 @@ class AuditAction(models.TextChoices):
     PUBLISH = "publish", "发布"
     UNLOCK = "unlock", "解锁报送"
     USER_CHANGE = "user_change", "用户或角色变更"
+    ROLE_GRANT = "role_grant", "授予角色"
+    ROLE_REVOKE = "role_revoke", "撤销角色"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    ADMIN_CHANGE = "admin_change", "后台修改数据"
+    FIGURE_CHANGE = "figure_change", "数据变更"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     AUDIT_PURGE = "audit_purge", "清理过期审计日志"
 

@@ -53,7 +53,7 @@ def ranking_list(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "runs": runs,
-            "can_manage": request.user.has_role(Role.ADMIN) or request.user.is_superuser,
+            "can_manage": request.user.has_role(Role.ADMIN) or request.user.superuser_bypass,
             "shows_drafts": can_see_drafts(request.user),
         },
     )
@@ -107,7 +107,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = get_object_or_404(visible_escalations(request.user), pk=escalation_id)
     check_unit_read(request.user, escalation.unit)
-    is_admin = request.user.has_role(Role.ADMIN) or request.user.is_superuser
+    is_admin = request.user.has_role(Role.ADMIN) or request.user.superuser_bypass
     can_answer = can_edit_unit(request.user, escalation.unit)
     forms = {
         "meeting": MeetingForm(prefix="meeting"),
