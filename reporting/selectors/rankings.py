@@ -42,13 +42,17 @@ def visible_escalations(user) -> QuerySet[Escalation]:
     return escalations.order_by("-year", "-month", "-level", "unit__sort_order")
 
 
-def year_assessments(*, year: int) -> list[Assessment]:
+def year_assessments(*, year: int, user) -> list[Assessment]:
+    """The year's assessments; drafts only for the lead office's readers (a unit sees its scores
+    once they are published)."""
+    assessments = Assessment.objects.filter(year=year)
+    if not can_see_drafts(user):
+        assessments = assessments.filter(status=RunStatus.PUBLISHED)
     rows = AssessmentRow.objects.select_related("unit").order_by(
         F("rank").asc(nulls_last=True), "unit__sort_order"
     )
     return list(
-        Assessment.objects.filter(year=year)
-        .select_related("group")
+        assessments.select_related("group")
         .prefetch_related(Prefetch("rows", queryset=rows))
         .order_by("kind", "number", "group__sort_order")
     )

@@ -161,7 +161,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("year") and (period := latest_period()):
         year = period.year
     return render(
-        request, "reporting/assessments.html", {"year": year, "assessments": year_assessments(year=year)}
+        request,
+        "reporting/assessments.html",
+        {"year": year, "assessments": year_assessments(year=year, user=request.user)},
     )
 
 
