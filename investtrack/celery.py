@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.run_due_assessments",
         "schedule": crontab(hour=9, minute=0),
     },
+    "stale-exports-marked-failed": {
+        "task": "reporting.tasks.expire_stale_exports",
+        "schedule": crontab(minute="*/10"),
+    },
     "nightly-database-backup": {"task": "audit.tasks.backup_database", "schedule": crontab(hour=2, minute=0)},
     "monthly-audit-log-retention-purge": {
         "task": "audit.tasks.purge_expired_events",

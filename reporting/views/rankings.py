@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,9 @@ from accounts.permissions import (
     unit_member_view,
 )
 from accounts.roles import Role
+from common.params import year_param
 from common.periods import Period
+from common.tasks import TaskQueueUnavailable, task_enqueue
 
 from ..choices import EscalationStatus
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
@@ -84,8 +85,13 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(form.errors.get("period", ["统计期无效"])))
         return redirect("reporting:rankings")
     period = form.cleaned_data["period"]
-    # Publishing also writes the bulletin: it runs as a job once this request's transaction commits.
-    transaction.on_commit(lambda: publish_period.delay(period.year, period.month, request.user.pk))
+    # Publishing also writes the bulletin: it runs as a job. This request has written nothing, so
+    # with the broker down nothing has started and the admin is told so.
+    try:
+        task_enqueue(publish_period, period.year, period.month, request.user.pk)
+    except TaskQueueUnavailable as error:
+        messages.error(request, f"{period.label}排名未能提交发布：{error}")
+        return redirect(f"{reverse('reporting:rankings')}?period={period}")
     messages.success(request, f"{period.label}排名已提交发布；发布后排名和约谈将冻结，该期报送锁定。")
     return redirect(f"{reverse('reporting:rankings')}?period={period}")
 
@@ -154,10 +160,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
 
 @unit_member_view
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_param(request, default=timezone.localdate().year)
     if not request.GET.get("year") and (period := latest_period()):
         year = period.year
     return render(
