@@ -25,6 +25,14 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("生产环境（DEBUG=false）必须通过环境变量 SECRET_KEY 设置密钥。")
     SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("django-insecure", "insecure"))
+):
+    # Django's own check (security.W009) only warns; a guessable key signs sessions and resets.
+    raise ImproperlyConfigured(
+        "生产环境的 SECRET_KEY 太弱：须至少 50 个字符、5 种以上不同字符的随机串，"
+        "例如 python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 生成的值。"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -19,10 +19,12 @@ def _production_env(**overrides) -> dict:
     unset = ("SECURE_", "OTP_", "SESSION_", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     env.update(
-        DEBUG="false",
-        SECRET_KEY="k7#Qz!" + "Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0" * 2,
-        ALLOWED_HOSTS="investtrack.example.gov.cn",
-        **overrides,
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "k7#Qz!" + "Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0" * 2,
+            "ALLOWED_HOSTS": "investtrack.example.gov.cn",
+            **overrides,
+        }
     )
     return env
 
@@ -47,6 +49,25 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["x", "x" * 60, "django-insecure-" + "a1b2c3d4e5" * 5, "short-Key#1"])
+def test_production_refuses_to_start_with_a_weak_secret_key(key):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(SECRET_KEY=key),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY 太弱" in result.stderr
+
+
+def test_openpyxl_reads_workbooks_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
 
 
 def test_loaddemo_refuses_to_create_known_passwords_in_production():

@@ -24,6 +24,9 @@ from audit.models import AuditAction, AuditEvent, AuditResult
 from reporting.demo import DEMO_PASSWORD
 from tests.base import DemoTestCase
 
+# A key production accepts (long, varied): only for starting the settings in a subprocess.
+TEST_SECRET_KEY = "k7#Qz!Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0-k7#Qz!Vb9@mR2"
+
 NEW_PASSWORD = "Xq7#mnbTr2"
 
 
@@ -406,5 +409,9 @@ def _env(**overrides):
     import os
 
     env = {k: v for k, v in os.environ.items() if k not in ("OTP_REQUIRED",)}
-    env.update(DJANGO_SETTINGS_MODULE="investtrack.settings", SECRET_KEY="x" * 60, **overrides)
+    env.update(
+        DJANGO_SETTINGS_MODULE="investtrack.settings",
+        SECRET_KEY=TEST_SECRET_KEY,
+        **overrides,
+    )
     return env

@@ -17,6 +17,9 @@ from accounts.roles import Role
 from accounts.services import user_roles_set
 from audit.models import AuditAction, AuditEvent
 
+# A key production accepts (long, varied): only for starting the settings in a subprocess.
+TEST_SECRET_KEY = "k7#Qz!Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0-k7#Qz!Vb9@mR2"
+
 PASSWORD = "Xq7#mnbTr2"
 
 
@@ -157,7 +160,11 @@ class SuperuserTests(TestCase):
         code = "from django.conf import settings; print(settings.SUPERUSER_BYPASS)"
         import os
 
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "investtrack.settings", "SECRET_KEY": "k" * 60}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "investtrack.settings",
+            "SECRET_KEY": TEST_SECRET_KEY,
+        }
         for debug, expected in (("false", "False"), ("true", "True")):
             out = subprocess.run(
                 [sys.executable, "-c", f"import django; django.setup(); {code}"],
