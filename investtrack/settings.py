@@ -165,6 +165,9 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 # 安全审计: events are kept at least six months (网络安全法 第二十一条); the purge refuses less.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Whether Celery beat runs the purge; off where the app's database role may not delete from the
+# audit log (docker-compose.yml): there the table owner runs `manage.py audit_purge`.
+AUDIT_PURGE_SCHEDULED = env.bool("AUDIT_PURGE_SCHEDULED", default=True)
 # Only behind a reverse proxy that sets X-Forwarded-For may it be trusted for the source address.
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
 # Where the nightly backup (audit.tasks.backup_database, `manage.py backup_db`) writes its dumps.

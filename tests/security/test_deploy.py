@@ -115,3 +115,20 @@ def test_no_template_has_an_inline_script():
         if INLINE_SCRIPT.search(path.read_text())
     ]
     assert not found, f"CSP script-src 'self' blocks inline <script>; move it into static/js: {found}"
+
+
+def test_compose_runs_the_app_as_its_own_role_and_trusts_the_proxys_address():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    app_environment = compose.split("x-app-environment:")[1].split("\nx-app:")[0]
+    assert 'AUDIT_TRUST_X_FORWARDED_FOR: "true"' in app_environment
+    assert "HTTP_X_FORWARDED_PROTO,https" in app_environment
+    assert "postgres://investtrack_app:" in app_environment
+    migrate = compose.split("\n  migrate:\n")[1].split("\n  web:")[0]
+    assert "postgres://investtrack_owner:" in migrate and "db_grant_app_role investtrack_app" in migrate
+    web = compose.split("\n  web:")[1].split("\n  worker:")[0]
+    assert "migrate" not in web.split("command:")[1].split("\n")[0], (
+        "the app does not migrate as its own role"
+    )
+    assert "${WEB_BIND:-127.0.0.1}" in web, "only the proxy on the host reaches the app"
+    init = (ROOT / "deploy/postgres/create-app-role.sh").read_text()
+    assert "CREATE ROLE investtrack_app LOGIN NOSUPERUSER" in init
