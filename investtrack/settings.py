@@ -250,6 +250,10 @@ CONTENT_SECURITY_POLICY = (
 # Uploads: the spreadsheet reader refuses files over its own limit with a Chinese message; these
 # keep anything larger from being held in memory first.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Imports refuse a sheet of more data rows than this (counted before any cell is parsed) and list at
+# most IMPORT_ERRORS_SHOWN of a file's problems, with their total.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_ERRORS_SHOWN = env.int("IMPORT_ERRORS_SHOWN", default=200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
