@@ -16,7 +16,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -54,13 +54,23 @@ class AllocationSaved:
     balance: AllocationBalance
 
 
+MSG_STALE_TABLE = "该分解表已被他人修改，请刷新页面，在最新数据上重新填写后再保存。"
+
+
 def allocation_table_save(
-    *, table: AllocationTable, values: Mapping[int, Decimal], reason: str, user=None
+    *,
+    table: AllocationTable,
+    values: Mapping[int, Decimal],
+    reason: str,
+    user=None,
+    expected_version: int | None = None,
 ) -> AllocationSaved:
     """Set the targets of ``table`` to ``values`` (unit id → 万元); units not named keep theirs.
 
     A table that already had values needs a reason for any change. The table may be left
     unbalanced (the lead office saves mid-work): the returned balance says by how much.
+    ``expected_version`` is the table's version the page showed: a save based on an older one is
+    refused (a conditional update, as the month grid does), so it cannot undo a colleague's change.
     """
     reason = reason.strip()
     with transaction.atomic():
@@ -80,6 +90,11 @@ def allocation_table_save(
                 changed.append(target)
         if changed and existing and not reason:
             raise ValidationError({"reason": MSG_REASON_REQUIRED})
+        claim = AllocationTable.objects.filter(pk=table.pk)
+        if expected_version is not None:
+            claim = claim.filter(version=expected_version)
+        if changed and not claim.update(version=F("version") + 1):
+            raise ValidationError(MSG_STALE_TABLE, code="stale")
         now = timezone.now()
         for target in changed:
             target.full_clean()
@@ -412,6 +427,8 @@ def _table_import(plan_year: PlanYear, sheet: _Sheet, *, history: dict) -> Impor
         imported = ImportedTable(table=table, created=True)
     else:
         imported = ImportedTable(table=table, created=False)
+        # A grid opened before this import is stale now.
+        AllocationTable.objects.filter(pk=table.pk).update(version=F("version") + 1)
     targets = Target.objects.select_for_update(of=("self",)).filter(table=table).select_related("unit")
     existing = {target.unit_id: target for target in targets}
     imported.had_values = bool(existing)
