@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "password_reset", "重置密码"
     ADMIN_CHANGE = "admin_change", "后台修改数据"
     FIGURE_CHANGE = "figure_change", "数据变更"
+    TARGET_CHANGE = "target_change", "目标变更"
+    ESCALATION_CHANGE = "escalation_change", "约谈变更"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     AUDIT_PURGE = "audit_purge", "清理过期审计日志"
 

@@ -20,7 +20,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.models import AuditAction
-from audit.services import audited
+from audit.services import audited, changes_record
 from common.spreadsheets import SpreadsheetError, Table, filled_sheet_names, normalise_header, read_table
 from common.templatetags.figures import format_wan
 
@@ -79,13 +79,16 @@ def allocation_table_save(
             target.unit_id: target for target in Target.objects.select_for_update().filter(table=table)
         }
         changed: list[Target] = []
+        audited_changes: list[dict] = []
         next_order = max((target.sort_order for target in existing.values()), default=0)
         for unit_id, value in values.items():
             target = existing.get(unit_id)
             if target is None:
                 next_order += 1
                 changed.append(Target(table=table, unit_id=unit_id, value=value, sort_order=next_order))
+                audited_changes.append({"unit_id": unit_id, "before": None, "after": value})
             elif target.value != value:
+                audited_changes.append({"unit_id": unit_id, "before": target.value, "after": value})
                 target.value = value
                 changed.append(target)
         if changed and existing and not reason:
@@ -100,6 +103,18 @@ def allocation_table_save(
             target.full_clean()
             _stamp(target, reason=reason or "录入分解表", user=user, when=now)
             target.save()
+        names = dict(
+            Unit.objects.filter(pk__in=[c["unit_id"] for c in audited_changes]).values_list("pk", "name")
+        )
+        for change in audited_changes:
+            change["unit"] = names.get(change["unit_id"])
+        changes_record(
+            action=AuditAction.TARGET_CHANGE,
+            obj=table,
+            actor=user,
+            changes=audited_changes,
+            detail={"reason": reason},
+        )
     return AllocationSaved(changed=len(changed), balance=allocation_balance(table))
 
 
