@@ -8,7 +8,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 from .models import User
-from .services import password_reset_check, user_password_reset_record
+from .services import account_guarded, password_reset_check, user_password_reset_record
 
 
 @admin.register(User)
@@ -35,6 +35,16 @@ class UserAdmin(DjangoUserAdmin):
         "last_login",
         "date_joined",
     ]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (
+            obj is None or obj.pk == request.user.pk or not account_guarded(actor=request.user, user=obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not account_guarded(actor=request.user, user=obj))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

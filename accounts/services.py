@@ -45,14 +45,20 @@ def user_roles_set(*, actor, user: User, roles: list[str]) -> tuple[set[str], se
     return granted, revoked
 
 
+def account_guarded(*, actor, user) -> bool:
+    """Whether ``user``'s account is out of ``actor``'s reach in the admin: an account holding a
+    duty role, or a superuser, is changed (or its password reset) by a 安全管理员 only, so a
+    系统管理员 cannot take over the account that assigns roles or reads the audit log."""
+    guarded = user.is_superuser or any(user.has_role(role) for role in SECURITY_ROLES)
+    return guarded and not actor.has_role(Role.SECURITY_ADMIN)
+
+
 def password_reset_check(*, actor, user) -> None:
-    """Who may reset whose password. Nobody resets their own here (they change it themselves); an
-    account holding a duty role, or a superuser, is reset by a 安全管理员 only, so a 系统管理员
-    cannot take over the account that assigns roles or reads the audit log."""
+    """Who may reset whose password: nobody their own here (they change it themselves), and a
+    guarded account (``account_guarded``) only by a 安全管理员."""
     if actor.pk == user.pk:
         raise PermissionDenied("不能在此重置自己的密码，请使用“修改密码”。")
-    guarded = user.is_superuser or any(user.has_role(role) for role in SECURITY_ROLES)
-    if guarded and not actor.has_role(Role.SECURITY_ADMIN):
+    if account_guarded(actor=actor, user=user):
         raise PermissionDenied("系统管理员、安全管理员、审计管理员和超级用户的密码只能由安全管理员重置。")
 
 

@@ -75,6 +75,17 @@ class AdminRoleTests(TestCase):
             assert response.status_code == 403
             assert User.objects.get(pk=account.pk).password == old
 
+    def test_the_system_admin_cannot_change_a_superusers_or_a_duty_roles_account(self):
+        security = make_user("anquan", Role.SECURITY_ADMIN)
+        for account in (self.superuser, security):
+            response = self.client.post(
+                reverse("admin:accounts_user_change", args=[account.pk]),
+                {"username": "renamed", "is_active": ""},
+            )
+            assert response.status_code == 403
+            account.refresh_from_db()
+            assert (account.username, account.is_active) != ("renamed", False)
+
     def test_a_password_reset_in_the_admin_is_audited(self):
         reporter = make_user("tianbao", Role.REPORTER)
         response = self.client.post(
