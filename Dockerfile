@@ -11,7 +11,8 @@ RUN npm ci --no-audit --no-fund
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir .
-RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput
 
 EXPOSE 8000
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "investtrack.wsgi:application"]

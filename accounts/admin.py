@@ -2,15 +2,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.shortcuts import get_object_or_404
 
 from audit.models import AuditAction
 from audit.services import audit_record
 
 from .models import User
+from .services import account_guarded, password_reset_check, user_password_reset_record
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts for the 系统管理员: creating, deactivating, resetting passwords. Roles are not
+    assigned here, by anyone: only the 安全管理员 does it, on its own page (accounts:roles), where
+    each grant and revocation is audited; nobody gains the superuser flag or loose permissions."""
+
     list_display = ["username", "last_name", "first_name", "unit", "role_list", "is_active", "last_login"]
     list_filter = ["groups", "unit__kind", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "unit__name"]
@@ -21,13 +27,24 @@ class UserAdmin(DjangoUserAdmin):
         ("所属单位", {"fields": ["unit", "phone"]}),
         ("密码", {"fields": ["password_changed_at"]}),
     ]
+    readonly_fields = [
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "password_changed_at",
+        "last_login",
+        "date_joined",
+    ]
 
-    def get_readonly_fields(self, request, obj=None):
-        # A 系统管理员 manages accounts and roles but cannot make anyone (themselves included) a
-        # superuser or give permissions beyond the roles: only a superuser can.
-        if request.user.is_superuser:
-            return ["password_changed_at"]
-        return ["is_superuser", "user_permissions", "password_changed_at", "last_login", "date_joined"]
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (
+            obj is None or obj.pk == request.user.pk or not account_guarded(actor=request.user, user=obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not account_guarded(actor=request.user, user=obj))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -35,16 +52,20 @@ class UserAdmin(DjangoUserAdmin):
             request=request,
             action=AuditAction.USER_CHANGE,
             obj=form.instance,
-            detail={
-                "change": change,
-                "fields": form.changed_data,
-                "roles": sorted(form.instance.groups.values_list("name", flat=True)),
-            },
+            detail={"change": change, "fields": form.changed_data},
         )
 
     def delete_model(self, request, obj):
         audit_record(request=request, action=AuditAction.USER_CHANGE, obj=obj, detail={"deleted": True})
         super().delete_model(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        account = get_object_or_404(self.get_queryset(request), pk=id)
+        password_reset_check(actor=request.user, user=account)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user_password_reset_record(actor=request.user, user=account)
+        return response
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -54,19 +75,18 @@ class UserAdmin(DjangoUserAdmin):
         return "、".join(group.name for group in obj.groups.all()) or "—"
 
 
-class AuditedGroupAdmin(GroupAdmin):
-    """Roles are groups: a change to one is a role change for the audit log."""
+class ReadOnlyGroupAdmin(GroupAdmin):
+    """Roles are groups fixed by the migrations: nobody changes a role's permissions here."""
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        audit_record(
-            request=request, action=AuditAction.USER_CHANGE, obj=form.instance, detail={"change": change}
-        )
+    def has_add_permission(self, request):
+        return False
 
-    def delete_model(self, request, obj):
-        audit_record(request=request, action=AuditAction.USER_CHANGE, obj=obj, detail={"deleted": True})
-        super().delete_model(request, obj)
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.unregister(Group)
-admin.site.register(Group, AuditedGroupAdmin)
+admin.site.register(Group, ReadOnlyGroupAdmin)

@@ -1,11 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .lockout import account_locked_until
-
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, telling a locked account so instead of "wrong password"."""
+    """Django's login form with Chinese messages (a locked login is answered by the lockout page)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -13,23 +11,11 @@ class LoginForm(AuthenticationForm):
         "inactive": "该账号已停用，请联系系统管理员。",
     }
 
-    def clean(self):
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            until = account_locked_until(username=self.cleaned_data.get("username", ""))
-            if until is not None:
-                raise forms.ValidationError(
-                    "连续登录失败次数过多，账号已锁定至 %(until)s，请稍后再试或联系安全管理员解锁。",
-                    code="locked",
-                    params={"until": until.astimezone().strftime("%H:%M")},
-                ) from None
-            raise
-
 
 class OtpForm(forms.Form):
     code = forms.CharField(
         label="动态口令",
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        max_length=16,
+        help_text="身份验证器应用中的 6 位数字；手机丢失时可输入一个恢复码（每个只能用一次）。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )

@@ -1,114 +1,110 @@
-"""Account lockout (等保2.0 登录失败处理): LOGIN_FAILURE_LIMIT wrong passwords within
-LOGIN_FAILURE_WINDOW_MINUTES lock the account for LOCKOUT_MINUTES, or until a 安全管理员 unlocks it.
+"""Login lockout (等保2.0 登录失败处理) on django-axes.
 
-The audit log is the record of attempts, so the lockout reads it instead of keeping a second table.
+LOGIN_FAILURE_LIMIT wrong passwords or second-factor codes lock the login for LOCKOUT_MINUTES, or
+until a 安全管理员 unlocks it. A lock holds one username from one source address
+(AXES_LOCKOUT_PARAMETERS), so an attacker elsewhere guessing at a colleague's username cannot lock
+the colleague out. The audit log keeps every failure and every lock.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
-from django.db.models import Max
+from django.contrib.auth.signals import user_login_failed
+from django.db.models import Max, Sum
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
-from audit.models import AuditAction, AuditEvent, AuditResult
+from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
 
 WRONG_PASSWORD = "wrong_password"
 WRONG_OTP = "wrong_otp"
-COUNTED_REASONS = [WRONG_PASSWORD, WRONG_OTP]
 ACCOUNT_LOCKED = "account_locked"
+LOCKED_MESSAGE = "连续登录失败次数过多，账号已在本地址锁定 %(minutes)s 分钟，请稍后再试或联系安全管理员解锁。"
 
 
-def _events(username: str):
-    return AuditEvent.objects.filter(username=username)
-
-
-def _unlocks(username: str):
-    # An unlock's user is the 安全管理员 who did it; the account is in its detail.
-    return AuditEvent.objects.filter(action=AuditAction.ACCOUNT_UNLOCK, detail__account=username)
-
-
-def account_locked_until(*, username: str):
-    """When the account's current lock ends, or None when it is not locked."""
-    now = timezone.now()
-    lock = (
-        _events(username)
-        .filter(action=AuditAction.LOCKOUT, time__gt=now - timedelta(minutes=settings.LOCKOUT_MINUTES))
-        .order_by("-time")
-        .first()
+def login_failure_record(*, request, credentials: dict) -> None:
+    """Audit a refused login. django-axes has already counted it (or refused it as locked)."""
+    refused_while_locked = getattr(request, "axes_locked_out", False) and (
+        getattr(request, "axes_failures_since_start", None) is None
     )
-    if lock is None:
-        return None
-    if _unlocks(username).filter(time__gte=lock.time).exists():
-        return None
-    return lock.time + timedelta(minutes=settings.LOCKOUT_MINUTES)
+    audit_record(
+        request=request,
+        username=str(credentials.get("username", "")),
+        action=AuditAction.LOGIN_FAILED,
+        result=AuditResult.FAILURE,
+        detail={
+            "reason": ACCOUNT_LOCKED if refused_while_locked else credentials.get("reason", WRONG_PASSWORD)
+        },
+    )
 
 
-def login_failure_handle(*, request, username: str, reason: str = WRONG_PASSWORD) -> None:
-    """Log a refused login; lock the account when it is the limit-th wrong password in the window.
-
-    Wrong dynamic codes count as wrong passwords, so the second factor cannot be guessed either.
-    Wrong passwords count from the start of the window, the last successful login, unlock or lock,
-    whichever is latest, so a lock is followed by a fresh count."""
-    if account_locked_until(username=username) is not None:
-        audit_record(
-            request=request,
-            username=username,
-            action=AuditAction.LOGIN_FAILED,
-            result=AuditResult.FAILURE,
-            detail={"reason": ACCOUNT_LOCKED},
-        )
+def lockout_record(*, request, username: str) -> None:
+    """Audit a new lock (django-axes also signals each attempt refused while locked: not those)."""
+    if getattr(request, "axes_failures_since_start", None) is None:
         return
     audit_record(
         request=request,
-        username=username,
-        action=AuditAction.LOGIN_FAILED,
+        username=username or "",
+        action=AuditAction.LOCKOUT,
         result=AuditResult.FAILURE,
-        detail={"reason": reason},
+        detail={"failures": request.axes_failures_since_start, "minutes": settings.LOCKOUT_MINUTES},
     )
-    window_start = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    resets = [
-        _events(username).filter(action__in=[AuditAction.LOGIN, AuditAction.LOCKOUT]),
-        _unlocks(username),
-    ]
-    latest = [events.aggregate(last=Max("time"))["last"] for events in resets]
-    since = max([window_start, *[time for time in latest if time]])
-    failures = (
-        _events(username)
-        .filter(action=AuditAction.LOGIN_FAILED, time__gt=since, detail__reason__in=COUNTED_REASONS)
-        .count()
-    )
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
-        audit_record(
-            request=request,
-            username=username,
-            action=AuditAction.LOCKOUT,
-            result=AuditResult.FAILURE,
-            detail={"failures": failures, "minutes": settings.LOCKOUT_MINUTES},
-        )
 
 
-def account_unlock(*, request, username: str) -> None:
+def second_factor_failure_handle(*, request, user) -> bool:
+    """A wrong dynamic code counts as a failed login of the account from this address (it does not
+    start afresh with the next password login). Returns whether the login is now locked."""
+    credentials = {"username": user.get_username(), "reason": WRONG_OTP}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return login_locked(request=request, username=user.get_username())
+
+
+def login_locked(*, request, username: str) -> bool:
+    return AxesProxyHandler.is_locked(request, {"username": username})
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The login page again, saying the login is locked (AXES_LOCKOUT_CALLABLE)."""
+    from .forms import LoginForm
+
+    context = {
+        "form": LoginForm(request, initial={"username": request.POST.get("username", "")}),
+        "locked_message": LOCKED_MESSAGE % {"minutes": settings.LOCKOUT_MINUTES},
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "accounts/login.html", context, status=429)
+
+
+def account_unlock(*, request, username: str) -> int:
+    """Lift every lock of the account, from whatever address, and audit it."""
     account = User.objects.filter(username=username).first()
+    removed = reset(username=username)
     audit_record(
         request=request, action=AuditAction.ACCOUNT_UNLOCK, obj=account, detail={"account": username}
     )
+    return removed
 
 
 def locked_accounts() -> list[dict]:
-    """Accounts locked now, with when each lock ends (for the 安全管理员's page)."""
-    since = timezone.now() - timedelta(minutes=settings.LOCKOUT_MINUTES)
-    names = (
-        AuditEvent.objects.filter(action=AuditAction.LOCKOUT, time__gt=since)
-        .values_list("username", flat=True)
-        .distinct()
+    """Accounts locked now (from at least one address), with when each lock ends."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gt=since)
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("username", "ip_address")
     )
-    rows = []
-    for name in sorted(set(names)):
-        until = account_locked_until(username=name)
-        if until is not None:
-            rows.append({"username": name, "until": until})
-    return rows
+    return [
+        {
+            "username": row["username"],
+            "ip_address": row["ip_address"],
+            "until": row["last"] + settings.AXES_COOLOFF_TIME,
+        }
+        for row in rows
+    ]

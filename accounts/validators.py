@@ -49,3 +49,24 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self):
         return f"密码至少包含 {self.min_length} 个字符。"
+
+
+class PasswordHistoryValidator:
+    """The new password is not the current one nor one of the last PASSWORD_HISTORY_COUNT; each
+    password set is added to the history."""
+
+    def validate(self, password, user=None):
+        from .services import password_history_check
+
+        password_history_check(user=user, password=password)
+
+    def password_changed(self, password, user=None):
+        from .services import password_history_record
+
+        if user is not None:
+            password_history_record(user=user)
+
+    def get_help_text(self):
+        from django.conf import settings
+
+        return f"新密码不能与当前密码及最近 {settings.PASSWORD_HISTORY_COUNT} 次使用过的密码相同。"

@@ -1,30 +1,46 @@
 """Login, password change, second factor, and the 安全管理员's page."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
 
 from .forms import LoginForm, OtpForm
-from .lockout import WRONG_OTP, account_locked_until, account_unlock, locked_accounts, login_failure_handle
-from .middleware import OTP_SESSION_KEY
+from .lockout import account_unlock, locked_accounts, second_factor_failure_handle
+from .models import User
 from .permissions import authenticated_view, duty_required, public_view
 from .roles import BUSINESS_ROLES, Role
-from .totp import totp_secret_new, totp_uri, totp_verify
+from .second_factor import (
+    has_second_factor,
+    qr_code_svg,
+    recovery_codes_left,
+    recovery_codes_new,
+    second_factor_verify,
+    totp_device_confirm,
+    totp_device_pending,
+    totp_key_text,
+)
+from .services import role_assignment_check, user_roles_set
 
 
 def landing_url(user) -> str:
     """Where a user starts: the business home page, or the page of their administrative role."""
-    if user.is_superuser or any(user.has_role(role) for role in BUSINESS_ROLES):
+    if user.superuser_bypass or any(user.has_role(role) for role in BUSINESS_ROLES):
         return reverse("home")
     if user.has_role(Role.AUDIT_ADMIN):
         return reverse("audit:log")
@@ -69,55 +85,76 @@ password_change = authenticated_view(PasswordChangeView.as_view())
 
 @authenticated_view
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Binds an authenticator app: the secret waits in the session until a code from it is right.
-
-    The secret is shown as text and as an otpauth:// address to type or paste into the app; a QR
-    image would need an imaging library the intranet build does not carry."""
+    """Binds an authenticator app: the key waits on an unconfirmed device until a code from the app
+    is right. The page shows the key as a QR code (drawn on the server), as text and as its
+    otpauth:// address; once bound, the user gets one-time recovery codes."""
     user = request.user
-    if user.otp_secret:
+    if has_second_factor(user):
         return redirect("accounts:otp_verify")
-    secret = request.session.get("otp_pending_secret") or totp_secret_new()
-    request.session["otp_pending_secret"] = secret
+    device = totp_device_pending(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_verify(secret=secret, code=form.cleaned_data["code"]):
-            user.otp_secret = secret
-            user.save(update_fields=["otp_secret"])
-            del request.session["otp_pending_secret"]
-            request.session[OTP_SESSION_KEY] = True
+        if totp_device_confirm(device=device, code=form.cleaned_data["code"]):
+            device.refresh_from_db()
+            otp_login(request, device)
             audit_record(request=request, action=AuditAction.OTP_SETUP, obj=user)
-            return redirect(_next_url(request, user))
+            codes = recovery_codes_new(user=user)
+            context = {"codes": codes, "next": _next_url(request, user)}
+            return render(request, "accounts/otp_recovery_codes.html", context)
         audit_record(request=request, action=AuditAction.OTP_SETUP, obj=user, result=AuditResult.FAILURE)
         form.add_error("code", "动态口令不正确，请核对手机时间后重试。")
-    uri = totp_uri(secret=secret, username=user.username, issuer=settings.OTP_ISSUER)
-    return render(request, "accounts/otp_setup.html", {"form": form, "secret": secret, "uri": uri})
+    context = {
+        "form": form,
+        "secret": totp_key_text(device),
+        "uri": device.config_url,
+        "qr_svg": qr_code_svg(device.config_url),
+    }
+    return render(request, "accounts/otp_setup.html", context)
 
 
 @authenticated_view
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.otp_secret:
+    if not has_second_factor(user):
         return redirect("accounts:otp_setup")
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_verify(secret=user.otp_secret, code=form.cleaned_data["code"]):
-            request.session[OTP_SESSION_KEY] = True
-            audit_record(request=request, action=AuditAction.OTP_VERIFY)
+        device = second_factor_verify(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            audit_record(request=request, action=AuditAction.OTP_VERIFY, detail={"device": device.name})
+            if isinstance(device, StaticDevice):
+                left = recovery_codes_left(user=user)
+                messages.warning(request, f"已使用一个恢复码，还剩 {left} 个。请尽快重新生成恢复码。")
             return redirect(_next_url(request, user))
         audit_record(request=request, action=AuditAction.OTP_VERIFY, result=AuditResult.FAILURE)
-        login_failure_handle(request=request, username=user.username, reason=WRONG_OTP)
-        if account_locked_until(username=user.username) is not None:
+        if second_factor_failure_handle(request=request, user=user):
             logout(request)
             messages.error(request, "动态口令连续错误次数过多，账号已锁定，请稍后再试或联系安全管理员解锁。")
             return redirect("login")
-        form.add_error("code", "动态口令不正确。")
+        form.add_error("code", "动态口令不正确（或刚输错过，请稍等几秒再试）。")
     return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@require_POST
+@authenticated_view
+def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, for a user who has passed the second factor in this session."""
+    if not has_second_factor(request.user) or not request.user.is_verified():
+        raise PermissionDenied("请先通过动态口令验证。")
+    codes = recovery_codes_new(user=request.user)
+    audit_record(request=request, action=AuditAction.OTP_SETUP, detail={"recovery_codes": "regenerated"})
+    return render(
+        request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": landing_url(request.user)}
+    )
 
 
 SHOWN_SETTINGS = [
     ("LOGIN_FAILURE_LIMIT", "登录失败锁定次数"),
-    ("LOGIN_FAILURE_WINDOW_MINUTES", "失败计数时间窗（分钟）"),
-    ("LOCKOUT_MINUTES", "锁定时长（分钟）"),
+    ("LOCKOUT_MINUTES", "锁定时长及失败计数时间窗（分钟）"),
+    ("AXES_LOCKOUT_PARAMETERS", "锁定依据（用户名与来源地址）"),
+    ("PASSWORD_HISTORY_COUNT", "不得重复使用的最近密码个数"),
+    ("SUPERUSER_BYPASS", "超级用户绕过角色（仅开发环境）"),
     ("SESSION_COOKIE_AGE", "会话空闲超时（秒）"),
     ("FORCE_PASSWORD_CHANGE", "首次登录强制修改密码"),
     ("PASSWORD_MAX_AGE_DAYS", "密码有效期（天）"),
@@ -144,3 +181,33 @@ def unlock(request: HttpRequest) -> HttpResponse:
     account_unlock(request=request, username=username)
     messages.success(request, f"已解锁账号 {username}。")
     return redirect("accounts:security")
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+@duty_required(Role.SECURITY_ADMIN)
+def roles(request: HttpRequest) -> HttpResponse:
+    """The 安全管理员's list of accounts and their roles (the only place roles are assigned)."""
+    text = request.GET.get("q", "").strip()
+    users = User.objects.order_by("username").prefetch_related("groups").select_related("unit")
+    if text:
+        users = users.filter(Q(username__icontains=text) | Q(last_name__icontains=text))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/roles.html", {"page": page, "q": text})
+
+
+@duty_required(Role.SECURITY_ADMIN)
+def roles_edit(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=account_id)
+    role_assignment_check(actor=request.user, user=account)
+    form = RolesForm(request.POST or None, initial={"roles": sorted(account.role_names)})
+    if request.method == "POST" and form.is_valid():
+        granted, revoked = user_roles_set(actor=request.user, user=account, roles=form.cleaned_data["roles"])
+        changes = [*(f"授予{role}" for role in sorted(granted)), *(f"撤销{role}" for role in sorted(revoked))]
+        messages.success(request, f"{account.username}：{'、'.join(changes) or '角色未变'}。")
+        return redirect("accounts:roles")
+    return render(request, "accounts/roles_edit.html", {"form": form, "account": account})

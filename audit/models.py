@@ -21,6 +21,13 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", "解锁报送"
     PLAN_CHANGE = "plan_change", "修改年度计划总量"
     USER_CHANGE = "user_change", "用户或角色变更"
+    ROLE_GRANT = "role_grant", "授予角色"
+    ROLE_REVOKE = "role_revoke", "撤销角色"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    ADMIN_CHANGE = "admin_change", "后台修改数据"
+    FIGURE_CHANGE = "figure_change", "数据变更"
+    TARGET_CHANGE = "target_change", "目标变更"
+    ESCALATION_CHANGE = "escalation_change", "约谈变更"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     AUDIT_PURGE = "audit_purge", "清理过期审计日志"
 

@@ -64,6 +64,31 @@ def audit_record(
     return event
 
 
+# How many single changes one event lists (an import may change tens of thousands; its file and
+# the figures' history hold the rest).
+CHANGES_LISTED = 1000
+
+
+def changes_record(
+    *, action: AuditAction, changes: list[dict], obj=None, actor=None, detail: dict | None = None
+) -> AuditEvent | None:
+    """One event for one save: who (``actor``, else the request's user), when, from where (the
+    request's address) and each changed value before and after, as text."""
+    if not changes:
+        return None
+    listed = [{key: _text(value) for key, value in change.items()} for change in changes[:CHANGES_LISTED]]
+    return audit_record(
+        action=action,
+        obj=obj,
+        user=actor,
+        detail={**(detail or {}), "count": len(changes), "changes": listed},
+    )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
 # Keyword arguments of audited services that say what the call was about.
 _DETAIL_KWARGS = ("file_name", "source_name", "year", "month", "period", "unit", "table_name", "reason")
 

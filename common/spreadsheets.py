@@ -26,6 +26,7 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import IO, Any, Literal
 
+from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -52,12 +53,17 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _WORKBOOK_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml")
 # .xlsm/.xltm/.xlam; .xlsb's type ends in "macroEnabled.main" and is refused as not an .xlsx.
 _MACRO_TYPE = "macroEnabled.main+xml"
+_WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
 _TYPE_TAG_RE = re.compile(r"<(?:Override|Default)\b[^>]*>")
 _PART_NAME_RE = re.compile(r"""PartName\s*=\s*["']([^"']+)["']""")
 _CONTENT_TYPE_RE = re.compile(r"""ContentType\s*=\s*["']([^"']+)["']""")
 # Small parts (styles, shared strings of repeated names) legitimately compress very well.
 _RATIO_GRACE_BYTES = MIB
 _MAX_RATIO = 100
+
+# A worksheet row's start tag, with or without a namespace prefix (<row r="2"> or <x:row r="2">).
+_ROW_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_XML_CHUNK = MIB
 
 _TOTAL_MARKERS = frozenset({"合计", "总计"})
 _SERIAL_HEADERS = frozenset({"序号", "编号"})
@@ -171,12 +177,20 @@ def open_workbook(
     *,
     max_bytes: int = 10 * MIB,
     max_uncompressed: int = 100 * MIB,
+    max_rows: int | None = None,
+    row_slack: int = 0,
 ) -> Workbook:
-    """Validate an upload by content and open it read-only; any problem is a SpreadsheetError."""
+    """Validate an upload by content and open it read-only; any problem is a SpreadsheetError.
+
+    With ``max_rows``, a worksheet of more rows (plus ``row_slack`` for titles and a header) is
+    refused from its XML before openpyxl reads anything: loading a huge sheet's shared strings
+    alone takes seconds."""
     data = _read_limited(source, max_bytes)
     if data.startswith(_OLE_MAGIC):
         raise SpreadsheetError(MSG_ENCRYPTED if _ENCRYPTED_STREAM in data else MSG_XLS)
-    _check_zip(data, max_uncompressed)
+    worksheets = _check_zip(data, max_uncompressed)
+    if max_rows is not None:
+        _check_row_count(data, worksheets, max_rows, slack=row_slack)
     try:
         with warnings.catch_warnings():
             # WPS and Excel extensions openpyxl does not know trigger warnings that mean nothing here.
@@ -206,7 +220,8 @@ def _read_limited(source: str | os.PathLike[str] | IO[bytes], max_bytes: int) ->
     return data
 
 
-def _check_zip(data: bytes, max_uncompressed: int) -> None:
+def _check_zip(data: bytes, max_uncompressed: int) -> list[str]:
+    """Refuse what is not a plain .xlsx; return the worksheets' part names."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # a damaged archive raises BadZipFile, EOFError, struct.error …
@@ -239,6 +254,11 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
         raise SpreadsheetError(MSG_MACRO)
     if not any(kind.endswith(_WORKBOOK_TYPES) and part in names for part, kind in parts):
         raise SpreadsheetError(MSG_NOT_XLSX)
+    return [part for part, kind in parts if kind.endswith(_WORKSHEET_TYPE) and part in names]
+
+
+def too_many_rows_message(max_rows: int) -> str:
+    return f"文件数据行过多（上限 {max_rows:,} 行），请拆分为多个文件分批导入"
 
 
 def read_table(
@@ -250,13 +270,24 @@ def read_table(
     total_check: bool = True,
     max_bytes: int = 10 * MIB,
     max_uncompressed: int = 100 * MIB,
+    max_rows: int | None = None,
 ) -> Table:
     """Read one table from the named sheet (default: the first) of an uploaded .xlsx.
 
-    Raises SpreadsheetError when the file or its header cannot be used; cell problems are collected
-    in ``Table.errors`` instead, so the caller can show them all.
+    Raises SpreadsheetError when the file or its header cannot be used, or when the sheet holds
+    more than ``max_rows`` (IMPORT_MAX_ROWS) data rows: that is found by counting the sheet's row
+    tags before any cell is parsed, so an oversized file is refused in a moment. Cell problems are
+    collected in ``Table.errors`` instead, so the caller can show them all.
     """
-    workbook = open_workbook(source, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
+    max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
+    workbook = open_workbook(
+        source,
+        max_bytes=max_bytes,
+        max_uncompressed=max_uncompressed,
+        max_rows=max_rows,
+        # The title lines, the header and a 合计 row may come on top of the data rows.
+        row_slack=max_header_scan + 1,
+    )
     try:
         # worksheets leaves out chart sheets, which hold no cells; a hidden sheet is never read unasked.
         matching = [
@@ -269,9 +300,26 @@ def read_table(
         worksheet = matching[0]
         # Some producers write a wrong <dimension>; trusting it would silently drop rows.
         worksheet.reset_dimensions()
-        return _read_rows(_guarded_rows(worksheet), columns, max_header_scan, total_check)
+        return _read_rows(_guarded_rows(worksheet), columns, max_header_scan, total_check, max_rows)
     finally:
         workbook.close()
+
+
+def _check_row_count(data: bytes, worksheets: list[str], max_rows: int, *, slack: int) -> None:
+    """Refuse a workbook with a sheet of more than ``max_rows`` rows from the XML alone, by counting
+    row tags: the declared <dimension> may be wrong or missing."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for path in worksheets:
+            count, tail = 0, b""
+            with archive.open(path) as xml:
+                while chunk := xml.read(_XML_CHUNK):
+                    text = tail + chunk
+                    # Count up to the last complete tag; the rest waits for the next chunk.
+                    cut = text.rfind(b">") + 1
+                    count += len(_ROW_TAG_RE.findall(text, 0, cut))
+                    tail = text[cut:]
+                    if count > max_rows + slack:
+                        raise SpreadsheetError(too_many_rows_message(max_rows))
 
 
 def filled_sheet_names(
@@ -314,7 +362,11 @@ def _guarded_rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
 
 
 def _read_rows(
-    rows: Iterator[tuple[Any, ...]], columns: Sequence[Column], max_header_scan: int, total_check: bool
+    rows: Iterator[tuple[Any, ...]],
+    columns: Sequence[Column],
+    max_header_scan: int,
+    total_check: bool,
+    max_rows: int,
 ) -> Table:
     header_row, positions, serial, preamble = _find_header(rows, columns, max_header_scan)
     table = Table(
@@ -339,6 +391,8 @@ def _read_rows(
             summed = [column for column in columns if column.summed]
             table.total_row = _parse_row(table, number, cells, summed, positions, blank_ok=True)
         else:
+            if len(table.rows) >= max_rows:
+                raise SpreadsheetError(too_many_rows_message(max_rows))
             table.rows.append(_parse_row(table, number, cells, columns, positions, blank_ok=False))
     if total_check and table.total_row is not None:
         _check_total(table, table.total_row, columns)

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "investtrack.settings")
 
@@ -25,9 +26,14 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.run_due_assessments",
         "schedule": crontab(hour=9, minute=0),
     },
+    "stale-exports-marked-failed": {
+        "task": "reporting.tasks.expire_stale_exports",
+        "schedule": crontab(minute="*/10"),
+    },
     "nightly-database-backup": {"task": "audit.tasks.backup_database", "schedule": crontab(hour=2, minute=0)},
-    "monthly-audit-log-retention-purge": {
+}
+if settings.AUDIT_PURGE_SCHEDULED:
+    app.conf.beat_schedule["monthly-audit-log-retention-purge"] = {
         "task": "audit.tasks.purge_expired_events",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
-    },
-}
+    }

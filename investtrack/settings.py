@@ -4,6 +4,7 @@ The embedded defaults need no server: a SQLite file in the project and Celery ta
 in-process. Production sets DEBUG=false and must then provide SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,12 +25,20 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("生产环境（DEBUG=false）必须通过环境变量 SECRET_KEY 设置密钥。")
     SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("django-insecure", "insecure"))
+):
+    # Django's own check (security.W009) only warns; a guessable key signs sessions and resets.
+    raise ImproperlyConfigured(
+        "生产环境的 SECRET_KEY 太弱：须至少 50 个字符、5 种以上不同字符的随机串，"
+        "例如 python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 生成的值。"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "investtrack.apps.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tables2",
     "django_filters",
     "common",
@@ -49,17 +62,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "common.clock.ClockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.AccountSecurityMiddleware",
     "accounts.middleware.ContentSecurityPolicyMiddleware",
+    "accounts.middleware.PrivateCacheMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -112,22 +129,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "accounts.validators.NotUsernameValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+# A superuser's flag opens every page and permission in development only (the demo's admin); in
+# production (DEBUG=false) it grants nothing beyond its roles, whatever the environment says.
+SUPERUSER_BYPASS = DEBUG and env.bool("SUPERUSER_BYPASS", default=True)
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleModelBackend"]
 
-# 等保2.0 身份鉴别: lock after LOGIN_FAILURE_LIMIT wrong passwords within the window; change the
-# password at first login and after PASSWORD_MAX_AGE_DAYS; a second factor for the roles of
-# accounts.roles.OTP_ROLES when OTP_REQUIRED (on in production unless turned off explicitly).
+# 等保2.0 身份鉴别: LOGIN_FAILURE_LIMIT wrong passwords or second-factor codes lock the login for
+# LOCKOUT_MINUTES (a failure older than that is forgotten). The lock holds a username *from one
+# address*: someone elsewhere cannot lock a colleague out by guessing at their username.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
-LOCKOUT_MINUTES = env.int("LOCKOUT_MINUTES", default=env.int("AXES_COOLOFF_MINUTES", default=30))
+LOCKOUT_MINUTES = env.int("LOCKOUT_MINUTES", default=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = False
+# The lock ends LOCKOUT_MINUTES after it began: further tries while locked do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "audit.services.request_source_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Change the password at first login and after PASSWORD_MAX_AGE_DAYS; it may not be any of the
+# last PASSWORD_HISTORY_COUNT passwords.
 FORCE_PASSWORD_CHANGE = env.bool("FORCE_PASSWORD_CHANGE", default=True)
 PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+# A second factor (django-otp: TOTP, one-time recovery codes) for the roles of
+# accounts.roles.OTP_ROLES when OTP_REQUIRED (on in production unless turned off explicitly).
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
 OTP_ISSUER = env.str("OTP_ISSUER", default="InvestTrack")
+OTP_TOTP_ISSUER = OTP_ISSUER
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # 安全审计: events are kept at least six months (网络安全法 第二十一条); the purge refuses less.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Whether Celery beat runs the purge; off where the app's database role may not delete from the
+# audit log (docker-compose.yml): there the table owner runs `manage.py audit_purge`.
+AUDIT_PURGE_SCHEDULED = env.bool("AUDIT_PURGE_SCHEDULED", default=True)
 # Only behind a reverse proxy that sets X-Forwarded-For may it be trusted for the source address.
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
 # Where the nightly backup (audit.tasks.backup_database, `manage.py backup_db`) writes its dumps.
@@ -173,6 +214,9 @@ CELERY_TIMEZONE = TIME_ZONE
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 
+# An export still 排队中 or 生成中 this long after it was asked for or started is marked failed.
+EXPORT_TIMEOUT_MINUTES = env.int("EXPORT_TIMEOUT_MINUTES", default=30)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="investtrack@localhost")
 
@@ -207,6 +251,10 @@ CONTENT_SECURITY_POLICY = (
 # Uploads: the spreadsheet reader refuses files over its own limit with a Chinese message; these
 # keep anything larger from being held in memory first.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Imports refuse a sheet of more data rows than this (counted before any cell is parsed) and list at
+# most IMPORT_ERRORS_SHOWN of a file's problems, with their total.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_ERRORS_SHOWN = env.int("IMPORT_ERRORS_SHOWN", default=200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
@@ -216,4 +264,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Every failed login is in the audit log already; django-axes would log each one again.
+    "loggers": {"axes": {"level": "ERROR"}},
 }

@@ -10,6 +10,7 @@ admin.site.site_header = "固定资产投资管理系统"
 admin.site.site_title = "固定资产投资管理系统"
 admin.site.index_title = "系统管理"
 
+handler400 = "common.views.bad_request"
 handler403 = "audit.views.permission_denied"
 
 urlpatterns = [

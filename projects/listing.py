@@ -10,9 +10,10 @@ from datetime import date
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_filters import FilterSet
-from django_tables2 import RequestConfig, Table
+from django_tables2 import Table
 
 from common import clock
+from common.params import table_paginate
 
 PER_PAGE = 50
 
@@ -31,7 +32,7 @@ def filtered_table(
 ) -> tuple[FilterSet, Table]:
     filterset = filtered(request, queryset=queryset, filterset_class=filterset_class)
     table = table_class(filterset.qs, **table_kwargs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table_paginate(request, table, per_page=PER_PAGE)
     return filterset, table
 
 

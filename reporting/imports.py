@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
+from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook
 
 from audit.models import AuditAction
 from audit.services import audited
 from common.periods import Period
+from common.queries import chunks
 from common.spreadsheets import (
     Column,
     OutColumn,
@@ -48,12 +50,24 @@ ZERO_OR_MORE = Decimal(0)
 
 @dataclass
 class ImportOutcome:
-    """What an import did: nothing unless ``errors`` and ``confirmations`` are both empty."""
+    """What an import did: nothing unless ``errors`` and ``confirmations`` are both empty.
+
+    ``errors`` holds the first IMPORT_ERRORS_SHOWN problems and ``error_count`` all of them: a
+    file wrong on every row is answered with a page, not a book."""
 
     errors: list[str] = field(default_factory=list)
     confirmations: list[str] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    error_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.error_count = max(self.error_count, len(self.errors))
+        self.errors = self.errors[: settings.IMPORT_ERRORS_SHOWN]
+
+    @property
+    def errors_not_shown(self) -> int:
+        return self.error_count - len(self.errors)
 
     @property
     def saved(self) -> bool:
@@ -66,7 +80,8 @@ class ImportOutcome:
     @classmethod
     def rejected(cls, table: Table) -> ImportOutcome:
         """Every error of the sheet, in row order (cell errors and matching errors interleaved)."""
-        return cls(errors=[str(error) for error in sorted(table.errors, key=lambda error: error.row)])
+        first = sorted(table.errors, key=lambda error: error.row)[: settings.IMPORT_ERRORS_SHOWN]
+        return cls(errors=[str(error) for error in first], error_count=len(table.errors))
 
 
 def _reason(file_name: str) -> str:
@@ -100,14 +115,26 @@ def _find_projects(table: Table, *, unit: Unit | None, year: int, month: int) ->
     """Each row's project, by 项目代码 or else by 项目名称; rows that match none get an error.
 
     The projects are read with what the month's checks need of them (``month_listing``)."""
-    codes = {row.values["code"] for row in table.rows if row.values["code"]}
-    names = {row.values["name"] for row in table.rows if row.values["name"] and not row.values["code"]}
-    candidates = Project.objects.filter(code__in=codes) | Project.objects.filter(name__in=names)
-    if unit is not None:
-        candidates = candidates.filter(reporting_unit=unit)
-    # What the import reads of a project, no more: a file may name tens of thousands of them.
-    candidates = candidates.only("pk", "code", "name", "reporting_unit", "total_investment").order_by()
-    candidates = list(month_listing(candidates, year=year, month=month))
+    codes = sorted({row.values["code"] for row in table.rows if row.values["code"]})
+    names = sorted(
+        {row.values["name"] for row in table.rows if row.values["name"] and not row.values["code"]}
+    )
+    base = Project.objects.all() if unit is None else Project.objects.filter(reporting_unit=unit)
+    # What the import reads of a project, no more: a file may name tens of thousands of them, so
+    # they are also asked for in slices (SQLite refuses a query of too many parameters).
+    base = month_listing(
+        base.only("pk", "code", "name", "reporting_unit", "total_investment").order_by(),
+        year=year,
+        month=month,
+    )
+    candidates = list(
+        {
+            project.pk: project
+            for lookup, values in (("code__in", codes), ("name__in", names))
+            for chunk in chunks(values)
+            for project in base.filter(**{lookup: chunk})
+        }.values()
+    )
     units = Unit.objects.in_bulk({project.reporting_unit_id for project in candidates})
     by_code, by_name = {}, defaultdict(list)
     for project in candidates:
@@ -402,7 +429,11 @@ def projects_import(
         return ImportOutcome.failed(str(error))
     units = unit_lookup()
     codes = [row.values["code"] for row in table.rows if row.values["code"]]
-    existing = dict(Project.objects.filter(code__in=codes).values_list("code", "reporting_unit_id"))
+    existing = {
+        code: unit_id
+        for chunk in chunks(codes)
+        for code, unit_id in Project.objects.filter(code__in=chunk).values_list("code", "reporting_unit_id")
+    }
     inputs: list[ProjectInput] = []
     row_of_input: list[int] = []
     first_row: dict[str, int] = {}

@@ -41,5 +41,10 @@ def run_export(export_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def expire_stale_exports() -> int:
+    return exports.exports_expire_stale()
+
+
+@shared_task(acks_late=True)
 def send_weekly_dispatch() -> int:
     return schedule.weekly_dispatch_send(today=clock.today())

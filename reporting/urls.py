@@ -57,6 +57,7 @@ urlpatterns += [
     ),
     path("exports/", exports.export_list, name="exports"),
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:export_id>/rerun/", exports.export_rerun_view, name="export_rerun"),
     path("exports/<int:export_id>/status/", exports.export_status, name="export_status"),
     path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
 ]

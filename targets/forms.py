@@ -51,9 +51,11 @@ class AllocationGridForm(forms.Form):
     """One amount per unit of the table; the units of its ranking group not in it yet may be left blank."""
 
     reason = ReasonField(help_text="分解表已有数据时，修改必须填写，记入变更历史。")
+    table_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, rows: list[GridRow], **kwargs) -> None:
+    def __init__(self, *args, rows: list[GridRow], table_version: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["table_version"].initial = table_version
         self.rows = rows
         for row in rows:
             self.fields[self.field_name(row)] = AmountField(

@@ -155,6 +155,12 @@ class AllocationTable(models.Model):
         help_text="该表的目标用于哪个排名组的完成率计算",
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
+    version = models.PositiveIntegerField(
+        "版本",
+        default=1,
+        editable=False,
+        help_text="每次保存加一：基于旧版本的保存被拒绝，不会覆盖他人的修改",
+    )
 
     class Meta:
         verbose_name = "分解表"

@@ -16,11 +16,11 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.models import AuditAction
-from audit.services import audit_record, audited
+from audit.services import audit_record, audited, changes_record
 from common.spreadsheets import (
     SpreadsheetError,
     Table,
@@ -62,13 +62,23 @@ class AllocationSaved:
     balance: AllocationBalance
 
 
+MSG_STALE_TABLE = "该分解表已被他人修改，请刷新页面，在最新数据上重新填写后再保存。"
+
+
 def allocation_table_save(
-    *, table: AllocationTable, values: Mapping[int, Decimal], reason: str, user=None
+    *,
+    table: AllocationTable,
+    values: Mapping[int, Decimal],
+    reason: str,
+    user=None,
+    expected_version: int | None = None,
 ) -> AllocationSaved:
     """Set the targets of ``table`` to ``values`` (unit id → 万元); units not named keep theirs.
 
     A table that already had values needs a reason for any change. Rule 12: a change that leaves
     the rows not adding up to the plan total is refused, with nothing saved.
+    ``expected_version`` is the table's version the page showed: a save based on an older one is
+    refused (a conditional update, as the month grid does), so it cannot undo a colleague's change.
     """
     reason = reason.strip()
     with transaction.atomic():
@@ -79,13 +89,16 @@ def allocation_table_save(
             target.unit_id: target for target in Target.objects.select_for_update().filter(table=table)
         }
         changed: list[Target] = []
+        audited_changes: list[dict] = []
         next_order = max((target.sort_order for target in existing.values()), default=0)
         for unit_id, value in values.items():
             target = existing.get(unit_id)
             if target is None:
                 next_order += 1
                 changed.append(Target(table=table, unit_id=unit_id, value=value, sort_order=next_order))
+                audited_changes.append({"unit_id": unit_id, "before": None, "after": value})
             elif target.value != value:
+                audited_changes.append({"unit_id": unit_id, "before": target.value, "after": value})
                 target.value = value
                 changed.append(target)
         if changed and existing and not reason:
@@ -102,11 +115,28 @@ def allocation_table_save(
             )
             if refusal:
                 raise ValidationError(refusal)
+        claim = AllocationTable.objects.filter(pk=table.pk)
+        if expected_version is not None:
+            claim = claim.filter(version=expected_version)
+        if changed and not claim.update(version=F("version") + 1):
+            raise ValidationError(MSG_STALE_TABLE, code="stale")
         now = timezone.now()
         for target in changed:
             target.full_clean()
             _stamp(target, reason=reason or "录入分解表", user=user, when=now)
             target.save()
+        names = dict(
+            Unit.objects.filter(pk__in=[c["unit_id"] for c in audited_changes]).values_list("pk", "name")
+        )
+        for change in audited_changes:
+            change["unit"] = names.get(change["unit_id"])
+        changes_record(
+            action=AuditAction.TARGET_CHANGE,
+            obj=table,
+            actor=user,
+            changes=audited_changes,
+            detail={"reason": reason},
+        )
     return AllocationSaved(changed=len(changed), balance=allocation_balance(table))
 
 
@@ -492,6 +522,8 @@ def _table_import(plan_year: PlanYear, sheet: _Sheet, *, history: dict) -> Impor
         imported = ImportedTable(table=table, created=True)
     else:
         imported = ImportedTable(table=table, created=False)
+        # A grid opened before this import is stale now.
+        AllocationTable.objects.filter(pk=table.pk).update(version=F("version") + 1)
     targets = Target.objects.select_for_update(of=("self",)).filter(table=table).select_related("unit")
     existing = {target.unit_id: target for target in targets}
     imported.had_values = bool(existing)

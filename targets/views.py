@@ -65,11 +65,15 @@ def table_list(request: HttpRequest) -> HttpResponse:
 def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
     table = get_object_or_404(allocation_tables_for_edit(), pk=table_id)
     rows = allocation_grid_rows(table)
-    form = AllocationGridForm(request.POST or None, rows=rows)
+    form = AllocationGridForm(request.POST or None, rows=rows, table_version=table.version)
     if form.is_bound and form.is_valid():
         try:
             saved = allocation_table_save(
-                table=table, values=form.values(), reason=form.cleaned_data["reason"], user=request.user
+                table=table,
+                values=form.values(),
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                expected_version=form.cleaned_data["table_version"],
             )
         except ValidationError as error:
             form.add_error(None, error)

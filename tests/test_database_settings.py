@@ -8,6 +8,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# A key production accepts (long, varied): only for starting the settings in a subprocess.
+TEST_SECRET_KEY = "k7#Qz!Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0-k7#Qz!Vb9@mR2"
+
 
 @pytest.mark.django_db
 def test_postgresql_connections_run_without_jit():
@@ -22,7 +25,7 @@ def test_postgresql_connections_run_without_jit():
 
 def _production_setting(expression: str, **env: str) -> str:
     environment = {key: value for key, value in os.environ.items() if key != "CONN_MAX_AGE"}
-    environment.update({"DEBUG": "false", "SECRET_KEY": "x" * 50, **env})
+    environment.update({"DEBUG": "false", "SECRET_KEY": TEST_SECRET_KEY, **env})
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True

@@ -73,6 +73,8 @@ KWARGS: dict[str, Kwarg] = {
     "plan_year_id": Kwarg(lambda t: t.plan_year.pk, owned=False),
     "year": Kwarg(lambda t: YEAR, owned=False),
     "month": Kwarg(lambda t: MONTH, owned=False),
+    # An account whose roles the 安全管理员 assigns: no unit's data.
+    "account_id": Kwarg(lambda t: t.own_users[0].pk, owned=False),
 }
 
 

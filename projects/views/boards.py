@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django_tables2 import RequestConfig
 
 from accounts.permissions import (
     ALL_UNITS_READERS,
@@ -16,6 +15,7 @@ from accounts.permissions import (
 )
 from audit.models import AuditAction
 from audit.services import audited
+from common.params import table_paginate, year_param
 from targets.models import Unit
 
 from ..access import readable_projects
@@ -44,10 +44,7 @@ def _stage(request: HttpRequest) -> Stage:
 
 
 def _year(request: HttpRequest, open_year: int) -> int:
-    try:
-        return int(request.GET["year"])
-    except (KeyError, ValueError):
-        return open_year
+    return year_param(request, default=open_year)
 
 
 def _query(request: HttpRequest, **values) -> str:
@@ -86,7 +83,7 @@ def board(request: HttpRequest) -> HttpResponse:
     filterset, year = _board(request, open_year)
     is_open_year = year == open_year
     table = ProjectBoardTable(filterset.qs.filter(library=stage), user=request.user, movable=is_open_year)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table_paginate(request, table, per_page=PER_PAGE)
     unit = filterset.form.cleaned_data.get("unit") if filterset.form.is_valid() else None
     totals = library_totals(filterset.qs)
     years = sorted(

@@ -7,12 +7,12 @@ from datetime import date
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
+from common.params import table_paginate
 from common.spreadsheets import OutColumn
 
 from ..access import readable_projects
@@ -53,7 +53,7 @@ def _filterset(request: HttpRequest) -> ProjectListFilterSet:
 def project_list(request: HttpRequest) -> HttpResponse:
     filterset = _filterset(request)
     table = ProjectListTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table_paginate(request, table, per_page=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -34,6 +34,7 @@ class Export(models.Model):
     file = models.FileField("导出文件", upload_to="exports/", blank=True)
     error = models.TextField("错误信息", blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始生成时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

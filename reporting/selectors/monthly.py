@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from common.queries import chunks
 from projects.choices import Stage
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from targets.models import ZERO, Unit
@@ -146,7 +147,8 @@ def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> d
     other_months = _other_months(year, month, prefix="")
     sums = {
         row["project_id"]: row
-        for row in ProjectReport.objects.filter(project_id__in=[project.pk for project in listed])
+        for chunk in chunks([project.pk for project in listed])
+        for row in ProjectReport.objects.filter(project_id__in=chunk)
         .values("project_id")
         .annotate(
             ytd_before=Sum("amount", filter=Q(year=year, month__lt=month)),
@@ -157,11 +159,11 @@ def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> d
         .order_by()
     }
     report_ids = [row["this_month"] for row in sums.values() if row["this_month"] is not None]
-    reports = (
-        {report.project_id: report for report in ProjectReport.objects.filter(pk__in=report_ids).order_by()}
-        if report_ids
-        else {}
-    )
+    reports = {
+        report.project_id: report
+        for chunk in chunks(report_ids)
+        for report in ProjectReport.objects.filter(pk__in=chunk).order_by()
+    }
     lines = {}
     for project in listed:
         row = sums.get(project.pk, {})

@@ -12,12 +12,17 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.models import AuditAction
+from audit.services import changes_record
+
 from ..choices import EscalationStatus
 from ..models import Escalation
 
 
 def _move(escalation: Escalation, *, allowed_from: set[str], to: EscalationStatus, **fields) -> Escalation:
-    """Claim the move with a conditional update so two people acting at once cannot both move it."""
+    """Claim the move with a conditional update so two people acting at once cannot both move it.
+    The move is audited with each changed field before and after (escalations keep no history)."""
+    before = {"status": escalation.status, **{name: getattr(escalation, name) for name in fields}}
     with transaction.atomic():
         moved = Escalation.objects.filter(pk=escalation.pk, status__in=allowed_from).update(
             status=to, **fields
@@ -28,6 +33,15 @@ def _move(escalation: Escalation, *, allowed_from: set[str], to: EscalationStatu
                 f"该约谈当前为「{escalation.get_status_display()}」，不能改为「{to.label}」。"
             )
     escalation.refresh_from_db()
+    changes_record(
+        action=AuditAction.ESCALATION_CHANGE,
+        obj=escalation,
+        changes=[
+            {"field": name, "before": value, "after": getattr(escalation, name)}
+            for name, value in before.items()
+            if value != getattr(escalation, name)
+        ],
+    )
     return escalation
 
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
 from common.spreadsheets import OutColumn, stream_table, streamed_sheet
+from common.tasks import TaskQueueUnavailable, task_enqueue
 from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
 from projects.models import ProjectReport
@@ -108,10 +111,46 @@ def _ledger_rows(
             on_progress(index)
 
 
+def export_enqueue(*, export: Export) -> bool:
+    """Hand the export to the worker. With the broker down the export is marked failed at once
+    with the reason (nothing is left 排队中 for ever) and False is returned."""
+    from ..tasks import run_export
+
+    try:
+        task_enqueue(run_export, export.pk)
+    except TaskQueueUnavailable as error:
+        Export.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
+            status=ExportStatus.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def export_rerun(*, export: Export, user) -> Export:
+    """A new export of the same content for a failed one (its file never came)."""
+    if export.status != ExportStatus.FAILED:
+        raise ValidationError("只有失败的导出可以重新生成。")
+    return export_create(kind=export.kind, params=export.params, user=user)
+
+
+def exports_expire_stale(*, now=None, export_id: int | None = None) -> int:
+    """Exports still 排队中 or 生成中 EXPORT_TIMEOUT_MINUTES after they were asked for or started
+    are marked failed: their worker died or their message was lost. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.EXPORT_TIMEOUT_MINUTES)
+    stale = Export.objects.filter(
+        Q(status=ExportStatus.QUEUED, created_at__lt=cutoff)
+        | Q(status=ExportStatus.RUNNING, started_at__lt=cutoff)
+    )
+    if export_id is not None:
+        stale = stale.filter(pk=export_id)
+    message = f"导出超时：{settings.EXPORT_TIMEOUT_MINUTES} 分钟内未完成（后台任务可能已中断），请重新生成。"
+    return stale.update(status=ExportStatus.FAILED, error=message, finished_at=now or timezone.now())
+
+
 def export_run(*, export_id: int) -> bool:
     """Build the export's file. False when another run has claimed it (a task delivered twice)."""
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING
+        status=ExportStatus.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return False
@@ -132,7 +171,12 @@ def export_run(*, export_id: int) -> bool:
                 export.file.save(f"ledger-{export.pk}.xlsx", File(handle), save=False)
     except Exception as error:  # the page must say it failed, whatever the cause
         logger.exception("export %s failed", export_id)
-        rows.update(status=ExportStatus.FAILED, error=str(error)[:1000], finished_at=timezone.now())
+        rows.filter(status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=str(error)[:1000], finished_at=timezone.now()
+        )
         return False
-    rows.update(status=ExportStatus.DONE, progress=100, file=export.file.name, finished_at=timezone.now())
-    return True
+    # Only a run still 生成中: one marked failed meanwhile as stale stays failed (it was rerun).
+    done = rows.filter(status=ExportStatus.RUNNING).update(
+        status=ExportStatus.DONE, progress=100, file=export.file.name, finished_at=timezone.now()
+    )
+    return bool(done)

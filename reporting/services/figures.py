@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from audit.models import AuditAction
+from audit.services import changes_record
 from common.periods import Period
 from targets.models import Unit
 
@@ -51,9 +53,15 @@ def official_figures_save(
         )
     }
     now = timezone.now()
-    changed, created = [], []
+    changed, created, audited_changes = [], [], []
     for entry in figures:
         figure = existing.get(entry.unit.pk)
+        if figure is None or (figure.ytd_completed, figure.baseline) != (entry.ytd_completed, entry.baseline):
+            before = None if figure is None else f"{figure.ytd_completed} / {figure.baseline}"
+            after = f"{entry.ytd_completed} / {entry.baseline}"
+            audited_changes.append(
+                {"unit": entry.unit.name, "period": period.label, "before": before, "after": after}
+            )
         if figure is None:
             created.append(
                 OfficialFigure(
@@ -79,4 +87,10 @@ def official_figures_save(
         )
     if created:
         bulk_create_with_history(created, OfficialFigure, default_user=actor, default_change_reason=reason)
+    changes_record(
+        action=AuditAction.FIGURE_CHANGE,
+        actor=actor,
+        changes=audited_changes,
+        detail={"what": "本年累计完成 / 上年同期（万元）", "reason": reason},
+    )
     return FiguresSaved(created=len(created), updated=len(changed))

@@ -18,6 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import changes_record
 from common.templatetags.figures import format_wan
 from projects.models import Project, ProjectReport
 from targets.models import Unit
@@ -174,6 +176,16 @@ def project_reports_write(
     (``report_history_copy``). A constant number of queries per batch of reports, whatever their number.
     """
     updates = [change for change in changes if change.report is not None]
+    audited_changes = [
+        {
+            "project": change.project.code or change.project.name,
+            "month": f"{year}-{month:02d}",
+            "before": change.report.amount if change.report is not None else None,
+            "after": change.amount,
+        }
+        for change in changes
+        if change.report is None or change.report.amount != change.amount
+    ]
     for start in range(0, len(updates), _CLAIM_BATCH):
         batch = updates[start : start + _CLAIM_BATCH]
         claim = reduce(or_, (Q(pk=c.report.pk, version=c.expected_version) for c in batch))
@@ -227,6 +239,12 @@ def project_reports_write(
             reason=reason,
             when=now,
         )
+    changes_record(
+        action=AuditAction.FIGURE_CHANGE,
+        actor=actor,
+        changes=audited_changes,
+        detail={"what": "本月完成投资（万元）", "reason": reason},
+    )
     return len(changes)
 
 

@@ -351,8 +351,9 @@ class TestGridPage:
 # in the navigation, and the session's save (three statements)
 GRID_QUERIES = 13
 # the same reads, the return created, the projects read again inside the transaction, one insert
-# of all reports and one of all their history rows, the session's save, and their savepoints
-SAVE_QUERIES = 21
+# of all reports and one of all their history rows, the audit event of the change, the session's
+# save, and their savepoints
+SAVE_QUERIES = 22
 
 
 def test_a_form_only_reads_the_units_own_projects():

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.permissions import check_unit_read, roles_required, unit_member_view
 from accounts.roles import Role
 from common import clock
+from common.params import year_param
 from common.periods import Period
 from targets.models import Unit
 
@@ -30,10 +31,7 @@ def _unit_period(request: HttpRequest) -> tuple[int, int]:
         period = form.cleaned_data["period"]
         return period.year, period.month
     latest = latest_period()
-    try:
-        year = int(request.GET["year"])
-    except (KeyError, ValueError):
-        year = latest.year if latest else clock.today().year
+    year = year_param(request, default=latest.year if latest else clock.today().year)
     period = unit_period(year=year, user=request.user)
     return year, period.month if period else 12
 

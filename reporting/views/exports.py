@@ -6,13 +6,16 @@ or download it.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from accounts.middleware import session_not_extended
 from accounts.permissions import has_any_role, unit_member_view
 from accounts.roles import Role
 from audit.models import AuditAction
@@ -22,8 +25,13 @@ from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
 
 from ..models import Export, ExportKind, ExportStatus
-from ..services.exports import export_create, ledger_filter_params
-from ..tasks import run_export
+from ..services.exports import (
+    export_create,
+    export_enqueue,
+    export_rerun,
+    exports_expire_stale,
+    ledger_filter_params,
+)
 
 RECENT_EXPORTS = 20
 
@@ -37,21 +45,41 @@ def export_list(request: HttpRequest) -> HttpResponse:
         export = export_create(
             kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), user=request.user
         )
-        transaction.on_commit(lambda: run_export.delay(export.pk))
-        return redirect("reporting:export_detail", export_id=export.pk)
+        return _enqueue(request, export)
     exports = Export.objects.filter(requested_by=request.user)[:RECENT_EXPORTS]
     return render(request, "reporting/exports.html", {"filterset": filterset, "exports": exports})
 
 
+def _enqueue(request: HttpRequest, export: Export) -> HttpResponse:
+    # The job reads the export row: it is enqueued once this request's transaction commits.
+    transaction.on_commit(lambda: export_enqueue(export=export))
+    export.refresh_from_db()
+    if export.status == ExportStatus.FAILED:
+        messages.error(request, export.error)
+    return redirect("reporting:export_detail", export_id=export.pk)
+
+
 @unit_member_view
 def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
-    return render(request, "reporting/export_detail.html", {"export": _own_export(request, export_id)})
+    return render(request, "reporting/export_detail.html", {"export": _fresh_export(request, export_id)})
+
+
+@require_POST
+@unit_member_view
+def export_rerun_view(request: HttpRequest, export_id: int) -> HttpResponse:
+    try:
+        export = export_rerun(export=_own_export(request, export_id), user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("reporting:export_detail", export_id=export_id)
+    return _enqueue(request, export)
 
 
 @unit_member_view
+@session_not_extended
 def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
-    """What the progress bar polls."""
-    export = _own_export(request, export_id)
+    """What the progress bar polls. Polling is not activity: it does not keep the session alive."""
+    export = _fresh_export(request, export_id)
     return JsonResponse(
         {
             "status": export.status,
@@ -59,6 +87,7 @@ def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
             "progress": export.progress,
             "total_rows": export.total_rows,
             "finished": export.is_finished,
+            "error": export.error if export.status == ExportStatus.FAILED else "",
             "download_url": reverse("reporting:export_download", args=[export.pk])
             if export.status == ExportStatus.DONE
             else None,
@@ -79,6 +108,14 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
         filename=f"{export.get_kind_display()}{created:%Y%m%d%H%M}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+def _fresh_export(request: HttpRequest, export_id: int) -> Export:
+    """The user's export, marked failed first if it has been waiting past the time limit."""
+    export = _own_export(request, export_id)
+    if exports_expire_stale(export_id=export.pk):
+        export.refresh_from_db()
+    return export
 
 
 def _own_export(request: HttpRequest, export_id: int) -> Export:

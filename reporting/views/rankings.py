@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,9 @@ from accounts.permissions import (
 )
 from accounts.roles import Role
 from common import clock
+from common.params import year_param
 from common.periods import Period
+from common.tasks import TaskQueueUnavailable, task_enqueue
 
 from ..choices import EscalationStatus
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
@@ -55,7 +56,7 @@ def ranking_list(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "runs": runs,
-            "can_manage": request.user.has_role(Role.ADMIN) or request.user.is_superuser,
+            "can_manage": request.user.has_role(Role.ADMIN) or request.user.superuser_bypass,
             "shows_drafts": can_see_drafts(request.user),
         },
     )
@@ -93,8 +94,13 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
     if refusal is not None:
         messages.error(request, refusal)
         return redirect(f"{reverse('reporting:rankings')}?period={period}")
-    # Publishing also writes the bulletin: it runs as a job once this request's transaction commits.
-    transaction.on_commit(lambda: publish_period.delay(period.year, period.month, request.user.pk))
+    # Publishing also writes the bulletin: it runs as a job. This request has written nothing, so
+    # with the broker down nothing has started and the admin is told so.
+    try:
+        task_enqueue(publish_period, period.year, period.month, request.user.pk)
+    except TaskQueueUnavailable as error:
+        messages.error(request, f"{period.label}排名未能提交发布：{error}")
+        return redirect(f"{reverse('reporting:rankings')}?period={period}")
     messages.success(request, f"{period.label}排名已提交发布；发布后排名和约谈将冻结，该期报送锁定。")
     return redirect(f"{reverse('reporting:rankings')}?period={period}")
 
@@ -118,7 +124,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
         visible_escalations(request.user, include_withdrawn=True), pk=escalation_id
     )
     check_unit_read(request.user, escalation.unit)
-    is_admin = request.user.has_role(Role.ADMIN) or request.user.is_superuser
+    is_admin = request.user.has_role(Role.ADMIN) or request.user.superuser_bypass
     can_answer = can_edit_unit(request.user, escalation.unit)
     forms = {
         "meeting": MeetingForm(prefix="meeting"),
@@ -168,10 +174,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
 
 @unit_member_view
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    try:
-        year = int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        year = clock.today().year
+    year = year_param(request, default=clock.today().year)
     if not request.GET.get("year") and (period := latest_period()):
         year = period.year
     shown = visible_year_assessments(year=year, user=request.user)

@@ -27,6 +27,7 @@
       download.classList.remove("d-none");
     }
     if (state.status === "failed") {
+      failed.querySelector("[data-export-error]").textContent = state.error;
       failed.classList.remove("d-none");
     }
   }
@@ -34,6 +35,11 @@
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (response.redirected) {
+          // The session has ended (polling does not keep it alive): show the login page.
+          window.location.reload();
+          throw new Error("session ended");
+        }
         if (!response.ok) {
           throw new Error(response.status);
         }

@@ -51,7 +51,10 @@ class AllocationPagesTestCase(DemoTestCase):
 
     def grid_data(self, reason: str = "", **changes: str) -> dict[str, str]:
         """The grid as posted: every unit's current value, with ``changes`` by unit name."""
-        data = {"reason": reason}
+        data = {
+            "reason": reason,
+            "table_version": str(AllocationTable.objects.get(pk=self.subdistricts.pk).version),
+        }
         for target in Target.objects.filter(table=self.subdistricts).select_related("unit"):
             data[f"unit_{target.unit_id}"] = changes.get(target.unit.name, str(target.value))
         return data
@@ -208,14 +211,17 @@ class GridTests:
         TargetFactory(table=table, unit=listed, value=Decimal(10))
         self.login("admin")
 
-        self.client.post(self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": ""})
+        shown = {"table_version": "1"}
+        self.client.post(self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "", **shown})
         assert table.targets.count() == 1
         self.client.post(
-            self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "4", "reason": "补录"}
+            self.grid_url(table),
+            {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "4", "reason": "补录", **shown},
         )
         assert table.targets.count() == 1, "10 + 4 falls short of the plan's 15"
         self.client.post(
-            self.grid_url(table), {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "5", "reason": "补录"}
+            self.grid_url(table),
+            {f"unit_{listed.pk}": "10", f"unit_{missing.pk}": "5", "reason": "补录", **shown},
         )
         assert dict(table.targets.values_list("unit_id", "value")) == {listed.pk: 10, missing.pk: 5}
 

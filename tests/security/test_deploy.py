@@ -19,10 +19,12 @@ def _production_env(**overrides) -> dict:
     unset = ("SECURE_", "OTP_", "SESSION_", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     env.update(
-        DEBUG="false",
-        SECRET_KEY="k7#Qz!" + "Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0" * 2,
-        ALLOWED_HOSTS="investtrack.example.gov.cn",
-        **overrides,
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "k7#Qz!" + "Vb9@mR2$wL5%pT8^xN3&jF6*hD1(sG4)yC0" * 2,
+            "ALLOWED_HOSTS": "investtrack.example.gov.cn",
+            **overrides,
+        }
     )
     return env
 
@@ -47,6 +49,25 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["x", "x" * 60, "django-insecure-" + "a1b2c3d4e5" * 5, "short-Key#1"])
+def test_production_refuses_to_start_with_a_weak_secret_key(key):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(SECRET_KEY=key),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY 太弱" in result.stderr
+
+
+def test_openpyxl_reads_workbooks_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
 
 
 def test_loaddemo_refuses_to_create_known_passwords_in_production():
@@ -94,3 +115,20 @@ def test_no_template_has_an_inline_script():
         if INLINE_SCRIPT.search(path.read_text())
     ]
     assert not found, f"CSP script-src 'self' blocks inline <script>; move it into static/js: {found}"
+
+
+def test_compose_runs_the_app_as_its_own_role_and_trusts_the_proxys_address():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    app_environment = compose.split("x-app-environment:")[1].split("\nx-app:")[0]
+    assert 'AUDIT_TRUST_X_FORWARDED_FOR: "true"' in app_environment
+    assert "HTTP_X_FORWARDED_PROTO,https" in app_environment
+    assert "postgres://investtrack_app:" in app_environment
+    migrate = compose.split("\n  migrate:\n")[1].split("\n  web:")[0]
+    assert "postgres://investtrack_owner:" in migrate and "db_grant_app_role investtrack_app" in migrate
+    web = compose.split("\n  web:")[1].split("\n  worker:")[0]
+    assert "migrate" not in web.split("command:")[1].split("\n")[0], (
+        "the app does not migrate as its own role"
+    )
+    assert "${WEB_BIND:-127.0.0.1}" in web, "only the proxy on the host reaches the app"
+    init = (ROOT / "deploy/postgres/create-app-role.sh").read_text()
+    assert "CREATE ROLE investtrack_app LOGIN NOSUPERUSER" in init

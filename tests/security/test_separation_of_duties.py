@@ -10,7 +10,7 @@ from tests import test_url_permissions as walker
 
 OWN_PAGES = {
     Role.SYSTEM_ADMIN: set(),
-    Role.SECURITY_ADMIN: {"accounts:security", "accounts:unlock"},
+    Role.SECURITY_ADMIN: {"accounts:security", "accounts:unlock", "accounts:roles", "accounts:roles_edit"},
     Role.AUDIT_ADMIN: {"audit:log", "audit:export"},
 }
 
