@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", authenticated_view(auth_views.LogoutView.as_view()), name="logout"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("projects/", include("projects.urls")),
     path("reporting/", include("reporting.urls")),
