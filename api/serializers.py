@@ -77,7 +77,7 @@ class PlanYearSerializer(serializers.ModelSerializer):
 
 
 class PlanYearDetailSerializer(PlanYearSerializer):
-    allocation_tables = AllocationTableSerializer(many=True, read_only=True)
+    allocation_tables = AllocationTableSerializer(source="tables", many=True, read_only=True)
 
     class Meta(PlanYearSerializer.Meta):
         fields = [*PlanYearSerializer.Meta.fields, "allocation_tables"]

@@ -90,19 +90,19 @@ def _get_or_404(queryset, message: str, **lookup):
 
 
 class UnitList(ListView):
-    """责任单位 (every unit: the rankings name them all)."""
+    """责任单位: the units the user may read (every unit, or a unit user's own)."""
 
     serializer_class = s.UnitSerializer
-    queryset = Unit.objects.all()
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return readable_units(self.request.user)
 
 
 class UnitDetail(ApiView):
     serializer_class = s.UnitSerializer
 
     def get(self, request, unit_id: int):
-        return Response(
-            self.get_serializer(_get_or_404(Unit.objects.all(), "没有这个单位。", pk=unit_id)).data
-        )
+        return Response(self.get_serializer(unit_for_read(request.user, unit_id)).data)
 
 
 class RankingGroupList(ListView):
@@ -128,7 +128,7 @@ class PlanYearDetail(ApiView):
         targets = Target.objects.select_related("unit").order_by("sort_order", "unit__sort_order")
         plan = _get_or_404(
             PlanYear.objects.prefetch_related(
-                "allocation_tables__indicator", Prefetch("allocation_tables__targets", queryset=targets)
+                "tables__indicator", Prefetch("tables__targets", queryset=targets)
             ),
             f"没有{year}年度计划。",
             year=year,

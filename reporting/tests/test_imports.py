@@ -434,10 +434,10 @@ class TestCommands:
         assert OfficialFigure.objects.get(unit=unit, month=5).ytd_completed == 100
         projects = tmp_path / "projects.xlsx"
         projects.write_bytes(
-            sheet(PROJECT_HEADER, ["2022-X", "甲", unit.name, "建设局", "产业", None, 100, None]).read()
+            sheet(PROJECT_HEADER, ["2022-410171-36-01-900002", "甲", unit.name, "建设局", "产业", None, 100, None]).read()
         )
         call_command("import_projects", str(projects), stdout=io.StringIO())
-        assert Project.objects.get(code="2022-X").reporting_unit == unit
+        assert Project.objects.get(code="2022-410171-36-01-900002").reporting_unit == unit
 
     def test_a_period_of_january_is_refused_for_figures(self, tmp_path):
         with pytest.raises(CommandError, match="1月数据随2月一并发布"):
