@@ -96,7 +96,9 @@ def _flatten(detail, labels: dict[str, str], *, field: str | None = None, row: i
     """DRF's nested error detail as (field, row, message) with the message naming both."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            if key in ("non_field_errors", "__all__"):
+            if isinstance(key, int):  # a list's item, by its index
+                yield from _flatten(value, labels, field=field, row=key + 1)
+            elif key in ("non_field_errors", "__all__"):
                 yield from _flatten(value, labels, field=field, row=row)
             else:
                 yield from _flatten(value, labels, field=f"{field}.{key}" if field else key, row=row)

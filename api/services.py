@@ -209,26 +209,17 @@ def month_reports_put(
         )
     except EntriesInvalid as invalid:
         for project_id, messages in invalid.issues.errors.items():
-            row = row_of_project[project_id]
-            items += [
-                (
-                    "amount",
-                    row,
-                    f"第{row}行（项目代码 {by_id[project_id].project.code}）「本月完成投资」：{m}",
-                )
-                for m in messages
-            ]
+            items += [_amount_item(row_of_project[project_id], by_id[project_id], m) for m in messages]
         for project_id, messages in invalid.issues.confirmations.items():
-            row = row_of_project[project_id]
+            confirm = "（确认无误请将该行 confirm 设为 true）"
             items += [
-                (
-                    "amount",
-                    row,
-                    f"第{row}行（项目代码 {by_id[project_id].project.code}）「本月完成投资」：{m}（确认无误请将该行 confirm 设为 true）",
-                )
-                for m in messages
+                _amount_item(row_of_project[project_id], by_id[project_id], m + confirm) for m in messages
             ]
         raise RowErrors("部分数据需要修改或确认，未保存任何数据。", items) from invalid
+
+
+def _amount_item(row: int, line: GridRow, message: str) -> tuple[str, int, str]:
+    return "amount", row, f"第{row}行（项目代码 {line.project.code}）「本月完成投资」：{message}"
 
 
 def project_create(
@@ -267,6 +258,5 @@ def _upsert(*, code: str, values: dict, annual_plan: Decimal | None, year: int, 
             reason="接口",
         )
     except RowsInvalid as invalid:
-        raise RowErrors(
-            "项目数据未通过校验，未保存。", [(None, None, message) for message in invalid.errors[0]]
-        ) from invalid
+        messages = invalid.errors[0]
+        raise RowErrors("；".join(messages), [(None, None, message) for message in messages]) from invalid

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from api.services import api_token_create
@@ -23,7 +24,5 @@ class Command(BaseCommand):
             raise CommandError("；".join(error.messages)) from error
         self.stdout.write(issued.secret)
         expiry = issued.token.expires_at
-        self.stderr.write(
-            f"已为 {user.username} 生成接口令牌（{'到期：' + expiry.strftime('%Y-%m-%d %H:%M') if expiry else '不过期'}）。"
-            "请妥善保存，令牌不会再次显示。"
-        )
+        until = f"到期：{timezone.localtime(expiry):%Y-%m-%d %H:%M}" if expiry else "不过期"
+        self.stderr.write(f"已为 {user.username} 生成接口令牌（{until}）。请妥善保存，令牌不会再次显示。")

@@ -1,0 +1,48 @@
+"""项目代码: the national format, the deployment's own 区划, and older regions listed as such."""
+
+import pytest
+
+from projects.codes import CodeRegion, project_code_problem, project_code_region, region_inside
+
+ZONE = "410171"  # 郑州经济技术开发区
+LEGACY = ("410104", "410122")
+
+
+def problem(code: str, region: str = ZONE) -> str | None:
+    return project_code_problem(code, deployment_region=region, legacy_regions=LEGACY, this_year=2022)
+
+
+def test_a_well_formed_code_of_the_zone_is_accepted():
+    assert problem("2022-410171-36-01-000123") is None
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("", "格式不正确"),
+        ("2022-X", "格式不正确"),
+        ("2022-410171-36-01-00012", "格式不正确"),
+        ("2022410171360100012 3", "格式不正确"),
+        ("1999-410171-36-01-000123", "赋码年份"),
+        ("2023-410171-36-01-000123", "赋码年份"),
+        ("2022-410171-00-01-000123", "行业代码"),
+        ("2022-410171-36-04-000123", "项目类型"),
+        ("2022-410171-36-01-000000", "流水号"),
+        ("2022-410102-36-01-000123", "不属于本辖区"),
+    ],
+)
+def test_a_code_breaking_the_format_or_outside_the_region_is_refused_with_its_reason(code, says):
+    assert says in problem(code)
+
+
+def test_a_code_given_under_an_older_region_is_accepted_and_listed_as_legacy():
+    assert problem("2016-410104-36-03-000321") is None
+    assert project_code_region("2016-410104-36-03-000321", deployment_region=ZONE) == CodeRegion.LEGACY
+    assert project_code_region("2022-410171-36-01-000123", deployment_region=ZONE) == CodeRegion.CURRENT
+    assert project_code_region("甲-1", deployment_region=ZONE) is None
+
+
+def test_a_city_takes_the_codes_of_every_district_below_it():
+    assert region_inside("410171", "410100") and region_inside("410102", "410100")
+    assert not region_inside("410201", "410100")
+    assert problem("2022-410102-36-01-000123", region="410100") is None
