@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.choices import Field, Level
@@ -340,5 +343,21 @@ class BulletinSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     month = serializers.IntegerField()
     published_at = serializers.DateTimeField(allow_null=True)
-    workbook = serializers.URLField(allow_null=True, help_text="通报表格下载地址（需同样带令牌）")
-    document = serializers.URLField(allow_null=True, help_text="通报文稿下载地址（需同样带令牌）")
+    workbook = serializers.SerializerMethodField(help_text="通报表格下载地址（需同样带令牌）")
+    document = serializers.SerializerMethodField(help_text="通报文稿下载地址（需同样带令牌）")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_workbook(self, bulletin) -> str | None:
+        return self._url(bulletin, "workbook")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_document(self, bulletin) -> str | None:
+        return self._url(bulletin, "document")
+
+    def _url(self, bulletin, kind: str) -> str | None:
+        if not getattr(bulletin, kind):
+            return None
+        path = reverse(
+            "api:bulletin_file", kwargs={"year": bulletin.year, "month": bulletin.month, "kind": kind}
+        )
+        return self.context["request"].build_absolute_uri(path)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters.rest_framework import DjangoFilterBackend
@@ -438,6 +437,7 @@ class Figures(ApiView):
     (PUT, all or none) by 统计审核 and 管理员 as on the figures page."""
 
     serializer_class = s.FigureSerializer
+    pagination_class = None
     field_labels = {
         "figures": "单位统计数",
         "unit": "单位",
@@ -528,28 +528,6 @@ class BulletinList(ListView):
     def get_queryset(self):
         return Bulletin.objects.filter(status=RunStatus.PUBLISHED)
 
-    def get_serializer(self, items, many=False):
-        def url(bulletin, name):
-            if not getattr(bulletin, name):
-                return None
-            path = reverse(
-                "api:bulletin_file", kwargs={"year": bulletin.year, "month": bulletin.month, "kind": name}
-            )
-            return self.request.build_absolute_uri(path)
-
-        data = [
-            {
-                "id": b.pk,
-                "year": b.year,
-                "month": b.month,
-                "published_at": b.published_at,
-                "workbook": url(b, "workbook"),
-                "document": url(b, "document"),
-            }
-            for b in items
-        ]
-        return s.BulletinSerializer(data, many=True)
-
 
 class AnyAccept(BaseContentNegotiation):
     """A file is sent as what it is, whatever the client's Accept header says."""
@@ -573,6 +551,7 @@ class BulletinFile(ApiView):
 
     content_negotiation_class = AnyAccept
 
+    @extend_schema(operation_id="bulletin_file")
     def get(self, request, year: int, month: int, kind: str):
         period = _period(year, month)
         if kind not in ("workbook", "document"):

@@ -11,6 +11,7 @@ admin.site.site_title = "固定资产投资管理系统"
 admin.site.index_title = "系统管理"
 
 handler403 = "audit.views.permission_denied"
+handler404 = "api.pages.not_found"
 
 urlpatterns = [
     path("", target_views.home, name="home"),
