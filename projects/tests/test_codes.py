@@ -1,8 +1,11 @@
 """项目代码: the national format, the deployment's own 区划, and older regions listed as such."""
 
 import pytest
+from django.forms import modelform_factory
 
+from projects.admin import ProjectAdminForm
 from projects.codes import CodeRegion, project_code_problem, project_code_region, region_inside
+from projects.models import Project
 
 ZONE = "410171"  # 郑州经济技术开发区
 LEGACY = ("410104", "410122")
@@ -46,3 +49,10 @@ def test_a_city_takes_the_codes_of_every_district_below_it():
     assert region_inside("410171", "410100") and region_inside("410102", "410100")
     assert not region_inside("410201", "410100")
     assert problem("2022-410102-36-01-000123", region="410100") is None
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_new_project_whose_code_breaks_the_rule():
+    form_class = modelform_factory(Project, form=ProjectAdminForm, fields=["code"])
+    assert "格式不正确" in form_class(data={"code": "2022-X"}).errors["code"][0]
+    assert "code" not in form_class(data={"code": "2022-410171-36-01-000123"}).errors
