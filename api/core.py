@@ -23,7 +23,6 @@ from audit.services import audit_record
 from reporting.services.submissions import StaleEditError, SubmissionError
 
 from .authentication import BearerTokenAuthentication
-from .limits import MAX_BODY_BYTES, RequestTooLarge  # noqa: F401  (re-exported for the views)
 from .permissions import RolePermission, policy_of
 
 # --- 令牌 ---------------------------------------------------------------------------------------
@@ -39,9 +38,6 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "manage.py create_api_token 用户名 生成的接口令牌",
         }
-
-
-# --- 角色 ---------------------------------------------------------------------------------------
 
 
 # --- 错误 ---------------------------------------------------------------------------------------

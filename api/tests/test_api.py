@@ -354,3 +354,41 @@ def test_the_contract_and_its_docs_are_served_by_the_product_itself():
     page.force_login(user)
     docs = page.get("/api/docs/").content.decode()
     assert "drf_spectacular_sidecar" in docs and "//cdn" not in docs and "unpkg" not in docs
+
+
+# Each write endpoint and the roles that may use it on 明湖's data (the month grid's and the pages' rules).
+WRITES = {
+    "create a project": ({Role.REPORTER, Role.UNIT_HEAD, Role.ADMIN}, "post", "/api/v1/projects/"),
+    "change a project": ({Role.REPORTER, Role.UNIT_HEAD, Role.ADMIN}, "patch", "/api/v1/projects/{code}/"),
+    "save the month": ({Role.REPORTER, Role.UNIT_HEAD, Role.ADMIN}, "put", "{month}reports/"),
+    "submit": ({Role.REPORTER, Role.UNIT_HEAD, Role.ADMIN}, "post", "{month}submission/submit/"),
+    "approve": ({Role.UNIT_HEAD}, "post", "{month}submission/approve/"),
+    "verify": ({Role.REVIEWER}, "post", "{month}submission/verify/"),
+    "return": ({Role.UNIT_HEAD, Role.REVIEWER}, "post", "{month}submission/return/"),
+    "enter figures": ({Role.REVIEWER, Role.ADMIN}, "put", "/api/v1/figures/2022/10/"),
+}
+
+
+@pytest.mark.parametrize("action", list(WRITES))
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.REPORTER,
+        Role.UNIT_HEAD,
+        Role.REVIEWER,
+        Role.ADMIN,
+        Role.LEADER,
+        Role.SECURITY_ADMIN,
+        Role.AUDIT_ADMIN,
+    ],
+)
+def test_each_write_is_refused_to_the_roles_the_pages_refuse(action, role):
+    """A refused role gets 403 before its body is even read; an allowed one gets past the role check
+    (its empty body then fails validation or the state's rules, never with 403)."""
+    unit = MonthlyUnit(projects=1)
+    Submission.objects.create(unit=unit.unit, year=2022, month=10)
+    allowed, method, path = WRITES[action]
+    user = UserFactory(role=role, unit=unit.unit if role in (Role.REPORTER, Role.UNIT_HEAD) else None)
+    url = path.format(code=unit.projects[0].code, month=f"/api/v1/units/{unit.unit.pk}/months/2022/10/")
+    status = getattr(client_for(user), method)(url, {}, content_type="application/json").status_code
+    assert (status != 403) == (role in allowed), status
