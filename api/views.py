@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
 from rest_framework.negotiation import BaseContentNegotiation
@@ -158,6 +158,9 @@ def _project_values(data: dict) -> tuple[dict, object]:
     return values, data.get("annual_plan")
 
 
+@extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("unit", int, description="单位 id：属地单位或责任局办")])
+)
 class ProjectList(ListView):
     """项目: every project the user may read, with the project list page's filters; POST creates one
     (in the 储备库) keyed by its 项目代码."""
@@ -171,6 +174,8 @@ class ProjectList(ListView):
     }
 
     def get_queryset(self) -> QuerySet[Project]:
+        if getattr(self, "swagger_fake_view", False):  # the schema is generated without a database
+            return Project.objects.none()
         return listed_projects(user=self.request.user, year=library_year(), on=timezone.localdate())
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectSerializer})

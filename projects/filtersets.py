@@ -174,7 +174,7 @@ class ProjectListFilterSet(StyledFilterSet):
         model = Project
         fields: list[str] = []
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset, name, value: Unit):
         return queryset.filter(Q(reporting_unit=value) | Q(responsible_unit=value))
 
     def filter_code_region(self, queryset, name, value):

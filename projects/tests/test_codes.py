@@ -6,6 +6,7 @@ from django.forms import modelform_factory
 from projects.admin import ProjectAdminForm
 from projects.codes import CodeRegion, project_code_problem, project_code_region, region_inside
 from projects.models import Project
+from tests.base import DemoTestCase
 
 ZONE = "410171"  # 郑州经济技术开发区
 LEGACY = ("410104", "410122")
@@ -56,3 +57,10 @@ def test_the_admin_refuses_a_new_project_whose_code_breaks_the_rule():
     form_class = modelform_factory(Project, form=ProjectAdminForm, fields=["code"])
     assert "格式不正确" in form_class(data={"code": "2022-X"}).errors["code"][0]
     assert "code" not in form_class(data={"code": "2022-410171-36-01-000123"}).errors
+
+
+class DemoCodeTests(DemoTestCase):
+    def test_every_project_of_the_demo_has_a_valid_code_of_the_zone(self):
+        codes = list(Project.objects.values_list("code", flat=True))
+        assert len(codes) >= 300
+        assert [code for code in codes if problem(code)] == []
