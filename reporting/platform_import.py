@@ -27,6 +27,7 @@ from audit.services import audited
 from common.spreadsheets import Column, SpreadsheetError, read_table
 from projects.codes import project_code_parse, region_inside
 from projects.models import Project
+from targets.models import Unit
 
 from .imports import ZERO_OR_MORE, Source, _reason
 
@@ -100,14 +101,23 @@ def _date(value) -> date | str | None:
 
 @audited(AuditAction.IMPORT)
 @transaction.atomic
-def platform_projects_import(*, source: Source, actor, file_name: str) -> PlatformOutcome:
-    """Fill in our projects' blanks from the platform's export; all or nothing, errors by row and column."""
+def platform_projects_import(
+    *, source: Source, actor, file_name: str, unit: Unit | None = None
+) -> PlatformOutcome:
+    """Fill in our projects' blanks from the platform's export; all or nothing, errors by row and column.
+
+    ``unit`` limits it to that unit's own projects (a unit's upload): the others are left alone.
+    """
     try:
         table = read_table(source, columns=PLATFORM_COLUMNS, total_check=False)
     except SpreadsheetError as error:
         return PlatformOutcome(errors=[str(error)])
     codes = [row.values["code"].strip() for row in table.rows if row.values["code"]]
-    projects = Project.objects.select_for_update().in_bulk(codes, field_name="code")
+    registered = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
+    projects = Project.objects.select_for_update()
+    if unit is not None:
+        projects = projects.filter(reporting_unit=unit)
+    projects = projects.in_bulk(codes, field_name="code")
     today = timezone.localdate()
     changed: dict[int, Project] = {}
     outcome = PlatformOutcome()
@@ -116,7 +126,8 @@ def platform_projects_import(*, source: Source, actor, file_name: str) -> Platfo
         project = projects.get(code)
         if project is None:
             parsed = project_code_parse(code)
-            if parsed is not None and region_inside(parsed.region, settings.PROJECT_CODE_REGION):
+            ours = parsed is not None and region_inside(parsed.region, settings.PROJECT_CODE_REGION)
+            if ours and code not in registered:
                 outcome.unmatched.append(code)
             continue
         outcome.matched += 1

@@ -113,3 +113,15 @@ def test_the_command_fills_in_and_lists_the_codes_not_registered_here(tmp_path):
     bad.write_bytes(export(row(unit.projects[0].code, approved="去年")).read())
     with pytest.raises(CommandError, match="未导入"):
         call_command("import_platform_projects", str(bad), stderr=io.StringIO())
+
+
+def test_a_unit_uploads_on_its_page_and_fills_in_only_its_own_projects(client):
+    unit, other = MonthlyUnit(projects=1), MonthlyUnit(projects=1)
+    Project.objects.update(company="")
+    client.force_login(unit.reporter)
+    upload = export(row(unit.projects[0].code), row(other.projects[0].code))
+    upload.name = "平台导出.xlsx"
+    response = client.post("/reporting/imports/platform/", {"file": upload})
+    assert response.status_code == 200 and "匹配项目 1 个，补填信息 1 个" in response.content.decode()
+    assert Project.objects.get(pk=unit.projects[0].pk).company == "郑州某科技有限公司"
+    assert Project.objects.get(pk=other.projects[0].pk).company == ""
