@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     ESCALATION_CHANGE = "escalation_change", "约谈变更"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     AUDIT_PURGE = "audit_purge", "清理过期审计日志"
+    API_CALL = "api_call", "接口调用"
+    API_TOKEN_CREATE = "api_token_create", "创建接口令牌"
+    API_TOKEN_REVOKE = "api_token_revoke", "吊销接口令牌"
 
 
 class AuditResult(models.TextChoices):

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "projects",
     "reporting",
     "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +262,41 @@ IMPORT_ERRORS_SHOWN = env.int("IMPORT_ERRORS_SHOWN", default=200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
+
+# The open API (api/, README "开放接口"): tokens, JSON only, cursor pages, one error shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": ["api.limits.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.limits.Cursor",
+    "DEFAULT_THROTTLE_CLASSES": ["api.limits.TokenRateThrottle"],
+    "EXCEPTION_HANDLER": "api.core.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.core.ErrorResponsesSchema",
+    # Per token: a unit's system pushing its month makes a few dozen calls, not thousands.
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "InvestTrack 固定资产投资管理系统开放接口",
+    "DESCRIPTION": "每次调用以令牌所属用户的身份和权限执行，与页面相同。令牌：Authorization: Bearer <令牌>。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# 项目代码 (projects/codes.py): a new project's code must have been given inside this 行政区划 (410171
+# 郑州经济技术开发区; a city's 410100 takes every 4101xx), or under one of the older regions whose
+# land the deployment took over (管城回族区 410104, 中牟县 410122): those are listed as 旧区划代码.
+PROJECT_CODE_REGION = env.str("PROJECT_CODE_REGION", default="410171")
+PROJECT_CODE_LEGACY_REGIONS = env.list("PROJECT_CODE_LEGACY_REGIONS", default=["410104", "410122"])
+for _region in [PROJECT_CODE_REGION, *PROJECT_CODE_LEGACY_REGIONS]:
+    if not (len(_region) == 6 and _region.isdigit()):
+        raise ImproperlyConfigured(f"行政区划代码「{_region}」应为 6 位数字（PROJECT_CODE_REGION 等）。")
 
 LOGGING = {
     "version": 1,

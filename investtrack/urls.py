@@ -12,6 +12,7 @@ admin.site.index_title = "系统管理"
 
 handler400 = "common.views.bad_request"
 handler403 = "audit.views.permission_denied"
+handler404 = "api.pages.not_found"
 
 urlpatterns = [
     path("", target_views.home, name="home"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("logout/", authenticated_view(auth_views.LogoutView.as_view()), name="logout"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("projects/", include("projects.urls")),
     path("reporting/", include("reporting.urls")),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +12,7 @@ from .models import (
     StageChange,
     Tag,
 )
+from .services import new_project_code_problem
 
 
 @admin.register(Tag)
@@ -50,8 +52,20 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class ProjectAdminForm(forms.ModelForm):
+    def clean_code(self) -> str:
+        """A new project's 项目代码 is checked as on every other way in (import, API)."""
+        code = self.cleaned_data["code"].strip()
+        if self.instance.pk is None or code != self.instance.code:
+            problem = new_project_code_problem(code)
+            if problem:
+                raise forms.ValidationError(problem)
+        return code
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
+    form = ProjectAdminForm
     list_display = [
         "name",
         "code",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -13,6 +14,7 @@ from targets.models import Unit
 
 from .access import readable_projects
 from .choices import Field, Level, MilestoneKind, ProblemCategory, ProblemStatus, Stage
+from .codes import CodeRegion, region_prefix
 from .forms import style_fields
 from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
 from .rules import missing_registration
@@ -160,13 +162,31 @@ class ProjectListFilterSet(StyledFilterSet):
     investment_max = django_filters.NumberFilter(
         label="总投资不高于(万元)", field_name="total_investment", lookup_expr="lte"
     )
+    code_region = django_filters.ChoiceFilter(
+        label="项目代码",
+        choices=CodeRegion.choices,
+        method="filter_code_region",
+        empty_label=ALL,
+        help_text="本区划赋码，或区划调整前的旧区划代码",
+    )
 
     class Meta:
         model = Project
         fields: list[str] = []
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset, name, value: Unit):
         return queryset.filter(Q(reporting_unit=value) | Q(responsible_unit=value))
+
+    def filter_code_region(self, queryset, name, value):
+        regions = (
+            [settings.PROJECT_CODE_REGION]
+            if value == CodeRegion.CURRENT
+            else settings.PROJECT_CODE_LEGACY_REGIONS
+        )
+        condition = Q(pk__in=[])
+        for region in regions:
+            condition |= Q(code__regex=rf"^[0-9]{{4}}-{region_prefix(region)}")
+        return queryset.filter(condition)
 
     def filter_missing_registration(self, queryset, name, value):
         return queryset.filter(missing_registration()) if value else queryset.exclude(missing_registration())

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from common import clock
 from targets.models import Unit
 
 from .choices import LIBRARY_STAGES, ExitReason, ExitRequestStatus, MilestoneKind, ProblemStatus, Stage
+from .codes import project_code_problem
 from .models import (
     PROCEDURES,
     ExitRequest,
@@ -50,6 +52,16 @@ MILESTONE_PROJECT_FIELDS: dict[str, tuple[str, str]] = {
     MilestoneKind.START: ("planned_start", "actual_start"),
     MilestoneKind.COMPLETION: ("planned_completion", "actual_completion"),
 }
+
+
+def new_project_code_problem(code: str) -> str | None:
+    """Why ``code`` cannot key a new project of this deployment (its format, its 区划), or None."""
+    return project_code_problem(
+        code,
+        deployment_region=settings.PROJECT_CODE_REGION,
+        legacy_regions=settings.PROJECT_CODE_LEGACY_REGIONS,
+        this_year=timezone.localdate().year,
+    )
 
 
 def _save(instance: models.Model, *, by: User | None) -> None:

@@ -39,6 +39,7 @@ urlpatterns += [
     path("imports/figures/template/", imports.import_figures_template, name="import_figures_template"),
     path("imports/projects/", imports.import_projects, name="import_projects"),
     path("imports/projects/template/", imports.import_projects_template, name="import_projects_template"),
+    path("imports/platform/", imports.import_platform, name="import_platform"),
     path("projects/<int:project_id>/history/", history.project_history_view, name="project_history"),
 ]
 

@@ -13,6 +13,10 @@ listed here. For each URL it builds the kwargs from demo objects of 明湖办事
 - 明湖's own users are not refused (no 403) a page their role may use;
 - no user of any role ever gets a server error from a GET.
 
+The API (``/api/``) is walked by the same tests: there each user calls with their own API token
+(``Authorization: Bearer``), an anonymous call is answered 401 instead of a redirect to the login
+page, and every write method an endpoint accepts (POST, PUT, PATCH, as JSON) is tried, not only POST.
+
 A URL whose kwarg the walker does not know fails with a message saying where to teach it.
 """
 
@@ -29,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import User
 from accounts.permissions import has_any_role
 from accounts.roles import BUSINESS_ROLES, Role
+from api.models import ApiToken
+from api.services import api_token_create, token_hash
 from audit.models import AuditEvent
 from projects.choices import ProblemCategory, Stage
 from projects.models import Problem, Project, ProjectReport
@@ -75,7 +81,28 @@ KWARGS: dict[str, Kwarg] = {
     "month": Kwarg(lambda t: MONTH, owned=False),
     # An account whose roles the 安全管理员 assigns: no unit's data.
     "account_id": Kwarg(lambda t: t.own_users[0].pk, owned=False),
+    "code": Kwarg(lambda t: t.project.code, owned=True),
+    "kind": Kwarg(lambda t: "workbook", owned=False),
+    "token_id": Kwarg(lambda t: t.token.pk, owned=False),
 }
+
+
+def is_api(route: Route) -> bool:
+    return route.route.startswith("api/")
+
+
+def write_methods(route: Route) -> list[str]:
+    """The methods that change something: POST for a page; for an API endpoint, each it accepts."""
+    view_class = getattr(route.view, "cls", None)
+    if not is_api(route) or view_class is None:
+        return ["post"]
+    return [method for method in ("post", "put", "patch") if hasattr(view_class, method)] or ["post"]
+
+
+def write(client, route: Route, url: str, method: str):
+    if is_api(route):
+        return getattr(client, method)(url, {"reason": "测试"}, content_type="application/json")
+    return client.post(url, {"reason": "测试"})
 
 
 @dataclass(frozen=True)
@@ -177,6 +204,16 @@ class UrlPermissionTests(DemoTestCase):
             action="通报批评",
         )
         cls.export = Export.objects.create(kind=ExportKind.PROJECT_LEDGER, requested_by=cls.own_users[0])
+        cls.tokens = {
+            user.pk: api_token_create(user=user, by=None).secret
+            for user in [*cls.own_users, *cls.other_users, *cls.readers]
+        }
+        cls.token = ApiToken.objects.get(key_hash=token_hash(cls.tokens[cls.own_users[0].pk]))
+
+    def log_in(self, user: User) -> None:
+        """A session for the pages and the user's own token for the API."""
+        self.client.force_login(user)
+        self.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {self.tokens[user.pk]}"
 
     @staticmethod
     def served_to(route: Route, user: User) -> bool:
@@ -210,6 +247,8 @@ class UrlPermissionTests(DemoTestCase):
             "reporting:month",
             "reporting:import_reports",
             "reporting:project_history",
+            "api:month_reports",
+            "api:project",
         ):
             assert expected in names
         assert {name.split(":")[0] for name in names if ":" in name} >= {"reporting"}
@@ -229,9 +268,11 @@ class UrlPermissionTests(DemoTestCase):
         for route, url, _owned in self.routes():
             if route.view.access_policy == "public":
                 continue
-            for method in ("get", "post"):
+            for method in ("get", *write_methods(route)):
                 response = getattr(self.client, method)(url)
                 if response.status_code == NOT_ALLOWED and method == "get":
+                    continue
+                if is_api(route) and response.status_code == 401:
                     continue
                 if response.status_code != 302 or not response.url.startswith(reverse("login")):
                     problems.append(f"{method.upper()} {url} ({route.name}): {response.status_code}")
@@ -242,7 +283,7 @@ class UrlPermissionTests(DemoTestCase):
         assert any(owned for _route, _url, owned in routes), "the walker found no URL naming a unit's data"
         problems = []
         for user in self.other_users:
-            self.client.force_login(user)
+            self.log_in(user)
             for route, url, owned in routes:
                 where = f"{url} ({route.name}) as {user.username}"
                 status = self.client.get(url).status_code
@@ -252,18 +293,22 @@ class UrlPermissionTests(DemoTestCase):
                     continue
                 if status not in (403, 404, NOT_ALLOWED):
                     problems.append(f"GET {where}: {status}, expected 403 or 404")
-                before = changes_so_far()
-                status = self.client.post(url, {"reason": "测试"}).status_code
-                if status not in (403, 404):
-                    problems.append(f"POST {where}: {status}, expected 403 or 404")
-                if changes_so_far() != before:
-                    problems.append(f"POST {where} changed the database")
+                for method in write_methods(route):
+                    before = changes_so_far()
+                    status = write(self.client, route, url, method).status_code
+                    # An API endpoint with no write method at all answers a POST 405: it changes nothing.
+                    unwritable = is_api(route) and not hasattr(getattr(route.view, "cls", None), method)
+                    refused = (403, 404, NOT_ALLOWED) if unwritable else (403, 404)
+                    if status not in refused:
+                        problems.append(f"{method.upper()} {where}: {status}, expected 403 or 404")
+                    if changes_so_far() != before:
+                        problems.append(f"{method.upper()} {where} changed the database")
         assert not problems, f"{OTHER_UNIT}'s users reached {OWN_UNIT}'s data:\n" + "\n".join(problems)
 
     def test_the_units_own_users_and_the_other_roles_are_served_without_refusal_or_error(self):
         problems = []
         for user in [*self.own_users, *self.readers]:
-            self.client.force_login(user)
+            self.log_in(user)
             for route, url, owned in self.routes():
                 status = self.client.get(url).status_code
                 where = f"GET {url} ({route.name}) as {user.username}"

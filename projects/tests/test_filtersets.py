@@ -44,3 +44,12 @@ def test_a_unit_filter_refuses_a_unit_the_user_may_not_read():
 
     assert [value for value, _ in filterset.form.fields["reporting_unit"].choices if value] == [minghu.pk]
     assert not filterset.is_valid()
+
+
+def test_the_list_names_the_projects_whose_code_came_from_an_older_region():
+    current = ProjectFactory(code="2022-410171-36-01-000123")
+    legacy = ProjectFactory(code="2016-410104-36-03-000321")
+    ProjectFactory(code="经开备〔2015〕12号")
+    leader = UserFactory(role=Role.LEADER)
+    assert list(_filterset(leader, {"code_region": "legacy"}).qs) == [legacy]
+    assert list(_filterset(leader, {"code_region": "current"}).qs) == [current]

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from projects.choices import Field, Level, Stage
 from projects.models import Project, ProjectYearPlan
+from projects.services import new_project_code_problem
 
 from .submissions import StaleEditError
 
@@ -76,6 +77,9 @@ def _messages(error: ValidationError) -> list[str]:
 def projects_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: str) -> ProjectsSaved:
     """Create the projects whose code is new (in the 储备库) and change the others; all or nothing.
 
+    A new code must be a valid 项目代码 of this deployment's 区划 (``new_project_code_problem``); an
+    existing project keeps the code it has.
+
     Each project is validated with ``full_clean``; the writes are bulk writes with their history
     rows (who, when and the reason, e.g. the file's name).
     """
@@ -85,6 +89,9 @@ def projects_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: s
     for index, row in enumerate(rows):
         project = existing.get(row.code)
         is_new = project is None
+        if is_new and (problem := new_project_code_problem(row.code)):
+            errors[index] = [problem]
+            continue
         if is_new:
             project = Project(code=row.code, stage=Stage.RESERVE, level=Level.GENERAL, field=Field.OTHER)
         before = _values(project)

@@ -434,10 +434,13 @@ class TestCommands:
         assert OfficialFigure.objects.get(unit=unit, month=5).ytd_completed == 100
         projects = tmp_path / "projects.xlsx"
         projects.write_bytes(
-            sheet(PROJECT_HEADER, ["2022-X", "甲", unit.name, "建设局", "产业", None, 100, None]).read()
+            sheet(
+                PROJECT_HEADER,
+                ["2022-410171-36-01-900002", "甲", unit.name, "建设局", "产业", None, 100, None],
+            ).read()
         )
         call_command("import_projects", str(projects), stdout=io.StringIO())
-        assert Project.objects.get(code="2022-X").reporting_unit == unit
+        assert Project.objects.get(code="2022-410171-36-01-900002").reporting_unit == unit
 
     def test_a_period_of_january_is_refused_for_figures(self, tmp_path):
         with pytest.raises(CommandError, match="1月数据随2月一并发布"):
@@ -508,3 +511,40 @@ class TestUploadPages:
         client.force_login(UserFactory(role=Role.LEADER))
         for name in ("import_reports", "import_figures", "import_projects"):
             assert client.get(reverse(f"reporting:{name}")).status_code == 403
+
+
+class TestProjectCodes:
+    def test_a_new_project_with_a_code_outside_the_format_or_the_region_is_refused_naming_its_row(self):
+        unit = MonthlyUnit(projects=1)
+        UnitFactory(kind=UnitKind.BUREAU, name="建设局")
+        before = database_state()
+        source = sheet(
+            PROJECT_HEADER,
+            ["2022-410171-36-01-900001", "甲", unit.unit.name, "建设局", "产业", None, 100, None],
+            ["2022-41017-36-01-900002", "乙", unit.unit.name, "建设局", "产业", None, 100, None],
+            ["2022-410102-36-01-900003", "丙", unit.unit.name, "建设局", "产业", None, 100, None],
+            title=None,
+        )
+        outcome = projects_import(source=source, year=2022, actor=None, file_name="x")
+        assert not outcome.saved
+        assert [error.split("：")[0] for error in outcome.errors] == ["第3行", "第4行"]
+        assert "格式不正确" in outcome.errors[0] and "不属于本辖区" in outcome.errors[1]
+        assert database_state() == before
+
+    def test_an_existing_project_keeps_its_older_code_when_changed(self):
+        unit = MonthlyUnit(projects=1)
+        project = unit.projects[0]
+        Project.objects.filter(pk=project.pk).update(code="经开备〔2015〕12号")
+        row = [
+            "经开备〔2015〕12号",
+            "新名称",
+            unit.unit.name,
+            project.responsible_unit.name,
+            "产业",
+            None,
+            100,
+            None,
+        ]
+        source = sheet(PROJECT_HEADER, row)
+        outcome = projects_import(source=source, year=2022, actor=None, file_name="x")
+        assert outcome.saved and Project.objects.get(pk=project.pk).name == "新名称"

@@ -18,7 +18,7 @@ from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 from targets.models import Unit
 
-from ..forms import FiguresUploadForm, ProjectsUploadForm, ReportsUploadForm
+from ..forms import FiguresUploadForm, ProjectsUploadForm, ReportsUploadForm, UploadForm
 from ..imports import (
     ImportOutcome,
     figures_import,
@@ -28,6 +28,7 @@ from ..imports import (
     reports_import,
     reports_template,
 )
+from ..platform_import import platform_projects_import
 from ..selectors.periods import open_reporting_month
 
 PROJECT_IMPORTERS = (*UNIT_EDITORS, Role.ADMIN)
@@ -168,3 +169,19 @@ def import_projects(request: HttpRequest) -> HttpResponse:
 def import_projects_template(request: HttpRequest) -> HttpResponse:
     _own_unit(request.user)
     return _xlsx(projects_template(), "项目导入模板.xlsx")
+
+
+@roles_required(*PROJECT_IMPORTERS)
+def import_platform(request: HttpRequest) -> HttpResponse:
+    """在线平台项目列表: fill in what the platform knows of our projects (a unit: of its own ones)."""
+    unit = _own_unit(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = platform_projects_import(
+            source=upload, actor=request.user, file_name=upload.name, unit=unit
+        )
+        if outcome.saved:
+            messages.success(request, f"匹配项目 {outcome.matched} 个，补填信息 {outcome.updated} 个。")
+    return render(request, "reporting/import_platform.html", {"form": form, "outcome": outcome, "unit": unit})

@@ -6,11 +6,19 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import SECURITY_ROLES, Role
+from api.services import api_token_create
 from tests import test_url_permissions as walker
 
 OWN_PAGES = {
     Role.SYSTEM_ADMIN: set(),
-    Role.SECURITY_ADMIN: {"accounts:security", "accounts:unlock", "accounts:roles", "accounts:roles_edit"},
+    Role.SECURITY_ADMIN: {
+        "accounts:security",
+        "accounts:unlock",
+        "accounts:roles",
+        "accounts:roles_edit",
+        "api:tokens",
+        "api:token_revoke",
+    },
     Role.AUDIT_ADMIN: {"audit:log", "audit:export"},
 }
 
@@ -37,7 +45,9 @@ class SeparationOfDutiesTests(WalkerDemo):
         problems = []
         routes = self.routes()
         for role in SECURITY_ROLES:
-            self.client.force_login(make_user(role))
+            user = make_user(role)
+            self.tokens[user.pk] = api_token_create(user=user, by=None).secret
+            self.log_in(user)  # a session for the pages, a token for the API
             for route, url, _owned in routes:
                 if route.view.access_policy in ("public", "authenticated"):
                     continue  # logging in and out, one's own password and notifications
