@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
 
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
@@ -39,20 +38,17 @@ def _file(photo: SitePhoto, field: str) -> FileResponse:
 
 
 @unit_member_view
-@require_GET
 def photo_thumbnail(request: HttpRequest, photo_id: int) -> HttpResponse:
     return _file(_photo_for_read(request, photo_id), "thumbnail")
 
 
 @unit_member_view
-@require_GET
 def photo_display(request: HttpRequest, photo_id: int) -> HttpResponse:
     """The display copy: no EXIF at all, so no position, whoever looks at it."""
     return _file(_photo_for_read(request, photo_id), "display")
 
 
 @unit_member_view
-@require_GET
 @audited(AuditAction.DOWNLOAD)
 def photo_master(request: HttpRequest, photo_id: int) -> HttpResponse:
     """The record copy, with the taking time and GPS position in its EXIF: only for those who need it."""
