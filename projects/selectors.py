@@ -7,7 +7,7 @@ number of projects. Callers pass the projects the user may read (``projects.acce
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -466,13 +466,14 @@ def photos_by_month(photos: QuerySet[SitePhoto] | list[SitePhoto]) -> dict[tuple
     return months
 
 
-def latest_photo(*, until: datetime | None = None) -> dict[str, Subquery]:
+def latest_photo() -> dict[str, Subquery]:
     """Annotations for a project queryset: its latest photo (``latest_photo_id``) and that photo's date
-    (``latest_photo_at``: taken, or else uploaded), up to ``until`` — for the 通报's 重点项目 annex."""
-    photos = SitePhoto.objects.filter(project=OuterRef("pk")).annotate(dated=_photo_date())
-    if until is not None:
-        photos = photos.filter(dated__lt=until)
-    latest = photos.order_by("-dated", "-pk")
+    (``latest_photo_at``: taken, or else uploaded) — for the 通报's 重点项目 annex and the steward's page."""
+    latest = (
+        SitePhoto.objects.filter(project=OuterRef("pk"))
+        .annotate(dated=_photo_date())
+        .order_by("-dated", "-pk")
+    )
     return {
         "latest_photo_id": Subquery(latest.values("pk")[:1]),
         "latest_photo_at": Subquery(latest.values("dated")[:1]),

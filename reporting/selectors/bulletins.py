@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -17,7 +16,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from common.periods import Period
 from projects.choices import LIBRARY_STAGES, Level
@@ -77,10 +75,9 @@ def key_projects(*, period: Period) -> QuerySet[Project]:
 
     ``ytd_completed`` sums the reports of months 1..period.month, ``annual_plan`` is the year's plan and
     ``latest_progress`` the newest 形象进度 reported up to the period, ``latest_photo_at`` the date of the
-    newest site photo up to its end: subqueries, so the number of queries does not grow with the
-    number of projects.
+    newest site photo (a published bulletin's file is stored, so it keeps the photo of its day):
+    subqueries, so the number of queries does not grow with the number of projects.
     """
-    period_end = timezone.make_aware(datetime(period.year + period.month // 12, period.month % 12 + 1, 1))
     reports = ProjectReport.objects.filter(
         project=OuterRef("pk"), year=period.year, month__lte=period.month
     ).order_by()
@@ -99,7 +96,7 @@ def key_projects(*, period: Period) -> QuerySet[Project]:
             ytd_completed=Coalesce(Subquery(ytd, output_field=money), Decimal(0), output_field=money),
             annual_plan=Subquery(plan[:1], output_field=money),
             latest_progress=Subquery(progress),
-            **latest_photo(until=period_end),
+            **latest_photo(),
             level_order=Case(
                 *(When(level=level, then=index) for index, level in enumerate(KEY_LEVELS)),
                 output_field=IntegerField(),

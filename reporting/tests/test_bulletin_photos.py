@@ -1,4 +1,4 @@
-"""The 通报's 重点项目 annex names each key project's latest site photo up to the period."""
+"""The 通报's 重点项目 annex names each key project's latest site photo."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from tests.factories import ProjectFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_key_project_annex_names_the_latest_photo_taken_by_the_periods_end():
+def test_the_key_project_annex_names_each_key_projects_latest_photo():
     steward = UserFactory(role=Role.UNIT_HEAD)
     project = ProjectFactory(level=Level.MUNICIPAL, steward=steward)
     ProjectFactory(level=Level.DISTRICT)
-    september = photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 28, 10)), by=steward)
-    photo_add(project=project, data=images.jpeg(taken=datetime(2022, 10, 2, 10), colour="red"), by=steward)
-    lines = {line.code: line for line in key_project_lines(key_projects(period=Period(2022, 9)))}
-    assert lines[project.code].latest_photo == f"2022-09-28（照片{september.pk}号）"
+    photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 28, 10)), by=steward)
+    october = photo_add(
+        project=project, data=images.jpeg(taken=datetime(2022, 10, 2, 10), colour="red"), by=steward
+    )
+    lines = {line.code: line for line in key_project_lines(key_projects(period=Period(2022, 10)))}
+    assert lines[project.code].latest_photo == f"2022-10-02（照片{october.pk}号）"
     assert [line.latest_photo for code, line in lines.items() if code != project.code] == [""]

@@ -151,6 +151,24 @@
     });
   }
 
+  /* A month record saved while an older one of the same month was on its way was filled in on top of
+   * it: it now builds on the version the older one created. */
+  function retarget(record, answer) {
+    if (answer.version == null) {
+      return Promise.resolve();
+    }
+    return allRecords().then(function (kept) {
+      return Promise.all(kept.filter(function (r) {
+        return r.key !== record.key && r.url === record.url && r.owner === owner;
+      }).map(function (r) {
+        r.fields = r.fields.map(function (pair) {
+          return pair[0] === "version" ? ["version", String(answer.version)] : pair;
+        });
+        return saveRecord(r);
+      }));
+    });
+  }
+
   function send(record) {
     var body = new FormData();
     record.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
@@ -189,7 +207,9 @@
             if (answer.ok) {
               updateForm(record, answer);
               sentList.insertBefore(item("已发送：" + answer.message + (answer.duplicate ? "（此前已收到）" : "")), sentList.firstChild);
-              return removeRecord(record.key).then(function () { return next(index + 1); });
+              return removeRecord(record.key)
+                .then(function () { return retarget(record, answer); })
+                .then(function () { return next(index + 1); });
             }
             record.state = "failed";
             record.message = answer.message;
@@ -243,9 +263,17 @@
       }
       return record;
     });
+    /* The month's form holds the whole month: a newer save replaces one still waiting (or refused)
+     * on the phone, which would otherwise be refused as based on an older version. */
+    var superseded = form.hasAttribute("data-outbox-keep")
+      ? allRecords().then(function (kept) {
+        return Promise.all(kept.filter(function (r) { return r.owner === owner && r.url === base.url; })
+          .map(function (r) { return removeRecord(r.key); }));
+      })
+      : Promise.resolve();
     return records.reduce(function (done, record) {
       return done.then(function () { return saveRecord(record); });
-    }, Promise.resolve()).then(function () {
+    }, superseded).then(function () {
       if (!form.hasAttribute("data-outbox-keep")) {
         form.reset();
         form.dispatchEvent(new Event("change"));

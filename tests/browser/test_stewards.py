@@ -58,6 +58,8 @@ def test_a_steward_records_the_month_and_photos_and_a_photo_queued_offline_arriv
     page.click(f".steward-card[href='{card}']")
     page.wait_for_url(f"**{card}")
     _all_sent(page)
+    scope = page.evaluate("() => navigator.serviceWorker.ready.then((registration) => registration.scope)")
+    assert scope.endswith("/stewards/"), "the service worker keeps the steward's pages"
 
     usual = ProjectReport.objects.filter(project=project, month__lt=MONTH).aggregate(avg=Avg("amount"))["avg"]
     amount = page.locator("#id_amount")
