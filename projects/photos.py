@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import GPS, IFD, Base
@@ -62,10 +63,32 @@ class ProcessedPhoto:
     sha256: str
 
 
+TOO_BIG = f"照片文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请压缩后重新上传。"
+
+
+class PhotoSizeLimit(FileUploadHandler):
+    """Stops reading an uploaded file once it passes MAX_UPLOAD_BYTES, so an oversized one never
+    reaches memory or the disk whole; the refusal is left on the request (``upload_refusal``)."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > MAX_UPLOAD_BYTES:
+            self.request.photo_upload_refusal = TOO_BIG
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def upload_refusal(request) -> str:
+    """Why the request's photo was refused while it streamed in, or ""."""
+    return getattr(request, "photo_upload_refusal", "")
+
+
 def upload_read(upload) -> bytes:
     """The bytes of an uploaded file, refused unread when it is over the size limit."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise _refuse(f"照片文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请压缩后重新上传。")
+        raise _refuse(TOO_BIG)
     return upload.read()
 
 
@@ -78,7 +101,7 @@ def photo_process(data: bytes, *, now: datetime | None = None) -> ProcessedPhoto
     if not data:
         raise _refuse("照片是空文件。")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(f"照片文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请压缩后重新上传。")
+        raise _refuse(TOO_BIG)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -29,9 +29,10 @@ from projects.access import (
 )
 from projects.forms import PhotoForm, ProblemCloseForm, ProblemForm
 from projects.models import Problem, Project
-from projects.photos import upload_read
+from projects.photos import upload_read, upload_refusal
 from projects.selectors import project_detail
 from projects.services import photo_add, problem_close, problem_create
+from projects.views.photos import limited_photo_upload
 from reporting.selectors.monthly import unit_submission
 from reporting.selectors.periods import open_reporting_month
 from reporting.services.submissions import SubmissionError
@@ -203,8 +204,11 @@ def record_month(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @unit_member_view
 @require_POST
+@limited_photo_upload
 def add_photo(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project_for_record(request, project_id)
+    if upload_refusal(request):
+        return _answer(request, project, error=upload_refusal(request), status=400)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         return _answer(request, project, error=_errors(form), status=400)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -17,7 +18,7 @@ from PIL.ExifTags import GPS, IFD, Base
 from accounts.roles import Role
 from projects.choices import EvidenceKind, Stage
 from projects.models import Project, SitePhoto
-from projects.photos import THUMBNAIL_EDGE, photo_process
+from projects.photos import MAX_UPLOAD_BYTES, THUMBNAIL_EDGE, photo_process
 from projects.selectors import latest_photo, photos_by_month, registration_checklist
 from projects.services import photo_add, photo_evidence_set
 from tests.factories import PASSWORD, ProjectFactory, UnitFactory, UserFactory
@@ -211,3 +212,22 @@ class TestWhoSeesWhichCopy:
         assert response.status_code == 302
         photo = SitePhoto.objects.get()
         assert "evil" not in photo.master.name and photo.caption == "东侧"
+
+
+@pytest.mark.django_db
+class TestTheUploadItself:
+    def test_a_photo_over_the_size_limit_is_refused_while_it_streams_in(self, client, unit, project):
+        reporter = UserFactory(role=Role.REPORTER, unit=unit)
+        client.login(username=reporter.username, password=PASSWORD)
+        upload = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\x00" * (MAX_UPLOAD_BYTES + 1))
+        response = client.post(reverse("projects:photo_upload", args=[project.pk]), {"photo": upload})
+        assert response.status_code == 200 and "超过 20 MB" in response.content.decode()
+        assert not SitePhoto.objects.exists()
+
+    @pytest.mark.parametrize("name", ["projects:photo_upload", "stewards:add_photo"])
+    def test_the_uploads_still_check_the_csrf_token(self, unit, project, steward, name):
+        browser = Client(enforce_csrf_checks=True)
+        browser.login(username=steward.username, password=PASSWORD)
+        upload = SimpleUploadedFile("photo.jpg", images.jpeg())
+        assert browser.post(reverse(name, args=[project.pk]), {"photo": upload}).status_code == 403
+        assert not SitePhoto.objects.exists()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
@@ -13,9 +17,26 @@ from audit.services import audited
 from ..access import can_see_photo_location, check_project_read, check_site_record
 from ..forms import PhotoEvidenceForm, PhotoForm
 from ..models import Project, SitePhoto
-from ..photos import upload_read
+from ..photos import PhotoSizeLimit, upload_read, upload_refusal
 from ..services import photo_add, photo_evidence_set
 from .base import form_page, posted
+
+
+def limited_photo_upload(view: Callable) -> Callable:
+    """A photo over the size limit is refused while it streams in (``PhotoSizeLimit``). Upload
+    handlers must be set before the body is read, and the CSRF check reads it: so the check is made
+    here, after the handler is in place, instead of by the middleware."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.upload_handlers.insert(0, PhotoSizeLimit(request))
+        if request.method == "POST":
+            request.FILES  # noqa: B018  (read the body now, through the limit, whatever reads it next)
+        return protected(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _photo_for_read(request: HttpRequest, photo_id: int) -> SitePhoto:
@@ -59,10 +80,13 @@ def photo_master(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 
 @unit_member_view
+@limited_photo_upload
 def photo_upload(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=project_id)
     check_site_record(request.user, project)
     form = PhotoForm(posted(request), request.FILES if request.method == "POST" else None)
+    if upload_refusal(request):
+        form.add_error("photo", ValidationError(upload_refusal(request)))
     return form_page(
         request,
         project=project,
