@@ -147,8 +147,9 @@ def _answer(
 
 
 def _errors(form) -> str:
+    """A form's errors as one line, each named by its field's label."""
     return "；".join(
-        f"{form.fields[name].label or ''}{'：' if name != '__all__' else ''}{' '.join(errors)}"
+        (f"{form.fields[name].label}：" if name in form.fields else "") + " ".join(errors)
         for name, errors in form.errors.items()
     )
 
