@@ -27,13 +27,9 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import GPS, IFD, Base
+from pillow_heif import register_heif_opener
 
-try:
-    from pillow_heif import register_heif_opener
-except ImportError:  # pragma: no cover - HEIC then is refused as an unknown type
-    register_heif_opener = None
-else:
-    register_heif_opener()
+register_heif_opener()  # iPhones take HEIC: decoded by pillow-heif, then written as JPEG like any other
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone camera fits; anything larger is refused unread

@@ -304,6 +304,14 @@
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);
   window.setInterval(flush, RETRY_MS);
+  document.querySelectorAll("form[action$='/logout/']").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      /* The pages the service worker kept go with the session; records still waiting stay. */
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage("logout");
+      }
+    });
+  });
   if ("serviceWorker" in navigator && panel.dataset.sw) {
     navigator.serviceWorker.register(panel.dataset.sw, { scope: "/stewards/" }).catch(function () {
       /* Not on https (nor localhost): the pages then need signal to open, the outbox still works. */

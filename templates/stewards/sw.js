@@ -3,6 +3,7 @@
 "use strict";
 const CACHE = "investtrack-stewards-{{ version }}";
 const HOME = "{% url 'stewards:home' %}";
+const LOGIN = "{% url 'login' %}";
 const ASSETS = [
   "{% static 'vendor/bootstrap/css/bootstrap.min.css' %}",
   "{% static 'vendor/bootstrap/js/bootstrap.bundle.min.js' %}",
@@ -15,6 +16,13 @@ const ASSETS = [
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
+});
+
+// The page's logout form says so before it posts: nothing of this user stays on the phone.
+self.addEventListener("message", (event) => {
+  if (event.data === "logout") {
+    event.waitUntil(caches.delete(CACHE));
+  }
 });
 
 self.addEventListener("activate", (event) => {
@@ -39,7 +47,10 @@ self.addEventListener("fetch", (event) => {
     // The network first, so the page is fresh whenever there is signal; the kept copy without it.
     event.respondWith(
       fetch(request).then((response) => {
-        if (response.ok && !response.redirected) {
+        if (response.redirected && new URL(response.url).pathname === LOGIN) {
+          // Logged out, or the session ended: the pages kept for this phone's user are dropped.
+          caches.delete(CACHE);
+        } else if (response.ok && !response.redirected) {
           const copy = response.clone();
           caches.open(CACHE).then((cache) => cache.put(request, copy));
         }

@@ -124,6 +124,16 @@ def test_a_steward_records_the_month_and_photos_and_a_photo_queued_offline_arriv
     ]
     assert [error for error in steward.errors if error not in offline_photos] == []
 
+    kept = (
+        "() => caches.keys().then((names) => names.some((name) => name.startsWith('investtrack-stewards-')))"
+    )
+    assert page.evaluate(kept)
+    page.click(".navbar-toggler")
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/login/")
+    page.wait_for_function(f"() => ({kept})().then((found) => !found)")
+    assert not page.evaluate(kept), "the pages kept for the steward leave the phone with the session"
+
     leader = log_in("leader")
     leader.open(reverse("projects:detail", args=[project.pk]))
     assert leader.page.locator("#photos .photo-item").count() == before + 2
