@@ -42,11 +42,15 @@ from .selectors import card_photos, card_problems, steward_cards
 from .services import AmountNeedsConfirmation, Received, outbox_receive, site_month_record
 
 KEY_HEADER = "X-Idempotency-Key"
+# What the service worker keeps for the steward's pages to open without signal.
 SERVICE_WORKER_ASSETS = (
+    "vendor/bootstrap/css/bootstrap.min.css",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js",
     "css/investtrack.css",
     "stewards/steward.css",
     "stewards/outbox.js",
     "stewards/icons/steward-192.png",
+    "favicon.svg",
 )
 
 
@@ -304,10 +308,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     them without signal (the records themselves wait in the page's outbox, not here)."""
     # The static files' names change with their content in production: so does the worker, and with
     # it the name of its cache, which makes phones fetch the new assets.
-    assets = "".join(static(name) for name in SERVICE_WORKER_ASSETS)
-    version = hashlib.sha256(assets.encode()).hexdigest()[:12]
+    assets = [static(name) for name in SERVICE_WORKER_ASSETS]
+    version = hashlib.sha256("".join(assets).encode()).hexdigest()[:12]
     response = HttpResponse(
-        render_to_string("stewards/sw.js", {"version": version}, request=request),
+        render_to_string(
+            "stewards/sw.js", {"version": version, "assets": json.dumps(assets)}, request=request
+        ),
         content_type="text/javascript; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache"

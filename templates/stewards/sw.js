@@ -1,18 +1,10 @@
-{% load static %}/* 项目管家 service worker: keeps the steward's pages and their assets, so that they open on a site
+/* 项目管家 service worker: keeps the steward's pages and their assets, so that they open on a site
  * without signal. It never handles a POST: records wait in the page's outbox (static/stewards/outbox.js). */
 "use strict";
 const CACHE = "investtrack-stewards-{{ version }}";
 const HOME = "{% url 'stewards:home' %}";
 const LOGIN = "{% url 'login' %}";
-const ASSETS = [
-  "{% static 'vendor/bootstrap/css/bootstrap.min.css' %}",
-  "{% static 'vendor/bootstrap/js/bootstrap.bundle.min.js' %}",
-  "{% static 'css/investtrack.css' %}",
-  "{% static 'stewards/steward.css' %}",
-  "{% static 'stewards/outbox.js' %}",
-  "{% static 'stewards/icons/steward-192.png' %}",
-  "{% static 'favicon.svg' %}",
-];
+const ASSETS = {{ assets|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
