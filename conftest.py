@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.test.utils import override_settings
 
 
@@ -21,6 +22,12 @@ def _identity_checks_off_unless_tested():
 
 @pytest.fixture(autouse=True, scope="session")
 def _media_in_a_temporary_folder(tmp_path_factory):
-    """Files the tests publish (bulletins, exports) never land in the project's media folder."""
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+    """Files the tests publish (bulletins, exports) and the site photos they upload never land in the
+    project's media folder."""
+    photos = {"BACKEND": settings.STORAGES["site_photos"]["BACKEND"]}
+    photos["OPTIONS"] = {"location": str(tmp_path_factory.mktemp("site_photos"))}
+    with override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        STORAGES={**settings.STORAGES, "site_photos": photos},
+    ):
         yield

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "targets",
     "projects",
     "reporting",
+    "stewards",
     "audit",
     "rest_framework",
     "drf_spectacular",
@@ -205,6 +206,13 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Site photos: a storage of their own with no URL, read only through the permission-checked views of
+# projects/views/photos.py. The web server in front must not serve this folder.
+SITE_PHOTO_ROOT = env.str("SITE_PHOTO_ROOT", default=str(Path(str(MEDIA_ROOT)) / "site_photos"))
+STORAGES["site_photos"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": SITE_PHOTO_ROOT},
+}
 
 # Celery: with no broker configured, tasks run in-process so the product needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -260,6 +268,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 IMPORT_ERRORS_SHOWN = env.int("IMPORT_ERRORS_SHOWN", default=200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A site photo is a file, not a form field, so DATA_UPLOAD_MAX_MEMORY_SIZE does not bound it:
+# projects.photos refuses one over its own limit (MAX_UPLOAD_BYTES) before decoding it.
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
 

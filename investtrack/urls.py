@@ -24,5 +24,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("projects/", include("projects.urls")),
     path("reporting/", include("reporting.urls")),
+    path("stewards/", include("stewards.urls")),
     path("targets/", include("targets.urls")),
 ]

@@ -9,6 +9,7 @@ unit that must solve it (its owner unit).
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from accounts.permissions import (
@@ -21,6 +22,7 @@ from accounts.permissions import (
     has_any_role,
     readable_units,
 )
+from accounts.roles import Role
 
 from .models import Problem, Project
 
@@ -72,3 +74,24 @@ def check_problem_edit(user, problem: Problem) -> None:
     if can_edit_unit(user, problem.owner_unit_id):
         return
     check_project_edit(user, problem.project)
+
+
+def is_steward(user, project: Project) -> bool:
+    return user.is_authenticated and project.steward_id is not None and project.steward_id == user.pk
+
+
+def can_record_on_site(user, project: Project) -> bool:
+    """What a 项目管家 does on site — photos, the month's 形象进度 and problems, 销号 — the project's
+    steward may do, as may the users who edit the project's units."""
+    return is_steward(user, project) or can_edit_project(user, project)
+
+
+def check_site_record(user, project: Project) -> None:
+    if not can_record_on_site(user, project):
+        raise PermissionDenied("您不是该项目的项目管家，也无权修改该项目。")
+
+
+def can_see_photo_location(user, project: Project) -> bool:
+    """The photos' record copies with their GPS position: for 统计审核 and 管理员, who check 入库纳统
+    evidence, and for those who record on site. 领导 and other readers see the copies without it."""
+    return has_any_role(user, (Role.ADMIN, Role.REVIEWER)) or can_record_on_site(user, project)

@@ -67,3 +67,11 @@ class ProblemStatus(models.TextChoices):
     OPEN = "open", "待解决"
     IN_PROGRESS = "in_progress", "推进中"
     CLOSED = "closed", "已销号"
+
+
+class EvidenceKind(models.TextChoices):
+    """入库纳统 evidence the statistics bureau asks for; a photo of the paper counts for the first two."""
+
+    APPROVAL = "approval", "批复文件"
+    CONTRACT = "contract", "施工合同"
+    SITE = "site", "现场照片"

@@ -8,7 +8,7 @@ from accounts.models import User
 from common import clock
 from targets.models import Unit
 
-from .choices import ExitReason, MilestoneKind, ProblemStatus, Stage
+from .choices import EvidenceKind, ExitReason, MilestoneKind, ProblemStatus, Stage
 from .models import PROCEDURES, Problem, Project
 
 
@@ -190,3 +190,27 @@ class RolloverForm(BootstrapForm):
     def __init__(self, *args, unstarted: list[Project], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["return_to_reserve"].choices = [(project.pk, project.name) for project in unstarted]
+
+
+class PhotoForm(BootstrapForm):
+    """A site photo from the phone's camera or files; its content is checked by ``projects.photos``."""
+
+    photo = forms.FileField(
+        label="现场照片",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif"}),
+        help_text="JPEG、PNG 或 HEIC 格式；拍摄时间和位置从照片信息中读取",
+    )
+    caption = forms.CharField(label="说明", max_length=200, required=False)
+    evidence_kind = forms.ChoiceField(
+        label="入库佐证",
+        choices=[("", "不作为佐证"), *EvidenceKind.choices],
+        required=False,
+        help_text="作为入库纳统佐证材料时选择类别；现场照片须带有拍摄时间和位置",
+    )
+
+
+class PhotoEvidenceForm(BootstrapForm):
+    caption = forms.CharField(label="说明", max_length=200, required=False)
+    evidence_kind = forms.ChoiceField(
+        label="入库佐证", choices=[("", "不作为佐证"), *EvidenceKind.choices], required=False
+    )

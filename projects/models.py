@@ -1,14 +1,17 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common import clock
 from targets.models import MONEY, ZERO, Unit
 
 from .choices import (
+    EvidenceKind,
     ExitReason,
     ExitRequestStatus,
     Field,
@@ -372,3 +375,70 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}：{self.get_category_display()}"
+
+
+def site_photo_storage():
+    """Site photos live in their own storage, outside anything served as static or media: they are
+    read only through ``projects.views.photos``, which checks who may see the project."""
+    return storages["site_photos"]
+
+
+class SitePhoto(models.Model):
+    """现场照片: dated evidence of a project's 形象进度, and of its 入库纳统 when marked so."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="photos")
+    master = models.FileField(
+        "存档照片", storage=site_photo_storage, max_length=100, help_text="原尺寸，含拍摄时间与位置"
+    )
+    display = models.FileField("展示照片", storage=site_photo_storage, max_length=100)
+    thumbnail = models.FileField("缩略图", storage=site_photo_storage, max_length=100)
+    source_format = models.CharField("上传格式", max_length=10)
+    width = models.PositiveIntegerField("宽度(像素)")
+    height = models.PositiveIntegerField("高度(像素)")
+    sha256 = models.CharField("文件摘要", max_length=64, help_text="上传文件的 SHA-256，用于识别重复上传")
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True, help_text="读自照片的 EXIF 信息")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    caption = models.CharField("说明", max_length=200, blank=True)
+    evidence_kind = models.CharField(
+        "入库佐证",
+        max_length=20,
+        choices=EvidenceKind.choices,
+        blank=True,
+        help_text="作为入库纳统佐证材料的类别；批复文件、施工合同可拍照上传",
+    )
+
+    class Meta:
+        verbose_name = "现场照片"
+        verbose_name_plural = "现场照片"
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "sha256"], name="site_photo_once_per_project"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "taken_at"]),
+            models.Index(fields=["project", "evidence_kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}：{self.dated_on:%Y-%m-%d}照片"
+
+    @property
+    def dated_at(self):
+        """The photo's date: when it was taken, or else when it was uploaded."""
+        return self.taken_at or self.uploaded_at
+
+    @property
+    def dated_on(self):
+        return timezone.localtime(self.dated_at).date()
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

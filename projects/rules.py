@@ -6,14 +6,14 @@ list page, its export, a count on a board and a flag on one project all ask the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
 
-from .choices import ExitReason, ProblemStatus, Stage
+from .choices import EvidenceKind, ExitReason, ProblemStatus, Stage
 from .models import LARGE_PROJECT_THRESHOLD
 
 RESERVE_MULTIPLE = 3  # seed 001: 储备个数和总投资要达到在建项目纳入统计库个数和总投资的3倍以上
@@ -203,3 +203,18 @@ def reserve_ratio(
         construction_count=construction_count,
         construction_investment=construction_investment or Decimal(0),
     )
+
+
+def site_evidence_refusal(*, has_time: bool, has_position: bool) -> str | None:
+    """A 现场照片 counts as 入库纳统 evidence only if it shows when and where it was taken."""
+    if has_time and has_position:
+        return None
+    missing = "、".join(
+        label for label, present in (("拍摄时间", has_time), ("拍摄位置", has_position)) if not present
+    )
+    return f"该照片没有{missing}信息，不能作为入库纳统的现场照片佐证；请用手机相机拍摄并开启定位。"
+
+
+def registration_evidence_missing(*, present: Collection[str]) -> list[str]:
+    """入库纳统 checklist: the evidence (批复文件、施工合同、现场照片) a started project still lacks."""
+    return [kind.label for kind in EvidenceKind if kind not in present]

@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from common import clock
 from targets.models import MonthlyIntakeTarget, PlanYear, Unit
 
-from .choices import LIBRARY_STAGES, Stage
+from .choices import LIBRARY_STAGES, EvidenceKind, ProblemStatus, Stage
 from .models import (
     LARGE_PROJECT_THRESHOLD,
     Milestone,
@@ -38,6 +38,7 @@ from .models import (
     Project,
     ProjectReport,
     ProjectYearPlan,
+    SitePhoto,
     StageChange,
     YearRollover,
 )
@@ -437,3 +438,69 @@ def pending_year_plans(*, projects: QuerySet[Project], year: int) -> QuerySet[Pr
         .select_related("project", "project__reporting_unit")
         .order_by("project__reporting_unit__sort_order", "project__name")
     )
+
+
+# --- 现场照片 -----------------------------------------------------------------------------------
+
+
+def _photo_date() -> Coalesce:
+    return Coalesce("taken_at", "uploaded_at")
+
+
+def project_photos(*, project: Project) -> QuerySet[SitePhoto]:
+    """A project's photos, newest first by the day they were taken (or else uploaded)."""
+    return (
+        SitePhoto.objects.filter(project=project)
+        .select_related("uploaded_by")
+        .annotate(dated=_photo_date())
+        .order_by("-dated", "-pk")
+    )
+
+
+def photos_by_month(photos: QuerySet[SitePhoto] | list[SitePhoto]) -> dict[tuple[int, int], list[SitePhoto]]:
+    """The photos grouped by the (year, month) they are dated in, for a project's monthly series."""
+    months: dict[tuple[int, int], list[SitePhoto]] = {}
+    for photo in photos:
+        on = photo.dated_on
+        months.setdefault((on.year, on.month), []).append(photo)
+    return months
+
+
+def latest_photo() -> dict[str, Subquery]:
+    """Annotations for a project queryset: its latest photo (``latest_photo_id``) and that photo's date
+    (``latest_photo_at``: taken, or else uploaded) — for the 通报's 重点项目 annex and the steward's page."""
+    latest = (
+        SitePhoto.objects.filter(project=OuterRef("pk"))
+        .annotate(dated=_photo_date())
+        .order_by("-dated", "-pk")
+    )
+    return {
+        "latest_photo_id": Subquery(latest.values("pk")[:1]),
+        "latest_photo_at": Subquery(latest.values("dated")[:1]),
+    }
+
+
+def _has_evidence(kind: EvidenceKind) -> Exists:
+    return Exists(SitePhoto.objects.filter(project=OuterRef("pk"), evidence_kind=kind))
+
+
+def registration_checklist(*, projects: QuerySet[Project]) -> QuerySet[Project]:
+    """入库纳统 checklist of the started projects (在建, or an actual start date, and still in the
+    libraries): which of 批复文件、施工合同、现场照片 each has as evidence (``has_approval``,
+    ``has_contract``, ``has_site_photo``), the 应入未入 first."""
+    started = Q(stage=Stage.UNDER_CONSTRUCTION) | Q(actual_start__isnull=False)
+    return (
+        projects.filter(started, stage__in=LIBRARY_STAGES)
+        .select_related("reporting_unit", "responsible_unit", "steward")
+        .annotate(
+            has_approval=_has_evidence(EvidenceKind.APPROVAL),
+            has_contract=_has_evidence(EvidenceKind.CONTRACT),
+            has_site_photo=_has_evidence(EvidenceKind.SITE),
+        )
+        .order_by("is_registered", "reporting_unit__sort_order", "name")
+    )
+
+
+def open_problem_count() -> Coalesce:
+    """Annotation: a project's problems not yet 销号."""
+    return _count_of(Problem.objects.exclude(status=ProblemStatus.CLOSED))

@@ -7,12 +7,14 @@ whose message names the missing condition, for the page to show as it is.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -23,7 +25,15 @@ from accounts.roles import Role
 from common import clock
 from targets.models import Unit
 
-from .choices import LIBRARY_STAGES, ExitReason, ExitRequestStatus, MilestoneKind, ProblemStatus, Stage
+from .choices import (
+    LIBRARY_STAGES,
+    EvidenceKind,
+    ExitReason,
+    ExitRequestStatus,
+    MilestoneKind,
+    ProblemStatus,
+    Stage,
+)
 from .codes import project_code_problem
 from .models import (
     PROCEDURES,
@@ -32,14 +42,17 @@ from .models import (
     Problem,
     Project,
     ProjectYearPlan,
+    SitePhoto,
     StageChange,
     YearRollover,
 )
+from .photos import photo_process
 from .rules import (
     REINVESTMENT_REASONS,
     exit_refusal,
     problem_close_date_refusal,
     problem_deadline_refusal,
+    site_evidence_refusal,
     stage_change_date_refusal,
     stage_move_refusal,
     stewardship_missing,
@@ -445,3 +458,70 @@ def year_rollover(*, year: int, return_to_reserve: Collection[int], by: User | N
     rollover.plans_created = len(plans)
     rollover.save()
     return rollover
+
+
+# --- 现场照片 -----------------------------------------------------------------------------------
+
+
+def _check_evidence(photo: SitePhoto) -> None:
+    if photo.evidence_kind == EvidenceKind.SITE:
+        refusal = site_evidence_refusal(has_time=photo.taken_at is not None, has_position=photo.has_position)
+        if refusal:
+            raise ValidationError(refusal)
+
+
+def photo_add(
+    *, project: Project, data: bytes, by: User, caption: str = "", evidence_kind: str = ""
+) -> SitePhoto:
+    """A site photo: decoded and re-written by ``projects.photos`` (the uploaded bytes are never kept),
+    under a name of our own, with who uploaded it and when."""
+    processed = photo_process(data)
+    earlier = SitePhoto.objects.filter(project=project, sha256=processed.sha256).first()
+    if earlier is not None:
+        uploaded = timezone.localtime(earlier.uploaded_at)
+        raise ValidationError(f"这张照片已于{uploaded:%Y-%m-%d %H:%M}上传到该项目，无需重复上传。")
+    photo = SitePhoto(
+        project=project,
+        source_format=processed.source_format,
+        width=processed.width,
+        height=processed.height,
+        sha256=processed.sha256,
+        taken_at=processed.taken_at,
+        latitude=processed.latitude,
+        longitude=processed.longitude,
+        uploaded_by=by,
+        caption=caption.strip(),
+        evidence_kind=evidence_kind,
+    )
+    _check_evidence(photo)
+    stem = f"{project.pk}/{uuid.uuid4().hex}"
+    saved = []
+    try:
+        for field, content in (
+            ("master", processed.master),
+            ("display", processed.display),
+            ("thumbnail", processed.thumbnail),
+        ):
+            getattr(photo, field).save(f"{stem}-{field[0]}.jpg", ContentFile(content), save=False)
+            saved.append(getattr(photo, field))
+        with transaction.atomic():
+            photo.full_clean()
+            photo.save()
+    except BaseException:
+        for stored in saved:
+            stored.storage.delete(stored.name)
+        raise
+    return photo
+
+
+def photo_evidence_set(
+    *, photo: SitePhoto, evidence_kind: str, caption: str | None = None, by: User
+) -> SitePhoto:
+    """Mark a photo as 入库纳统 evidence of a kind (or no longer: ``evidence_kind=""``)."""
+    photo.evidence_kind = evidence_kind
+    if caption is not None:
+        photo.caption = caption.strip()
+    _check_evidence(photo)
+    photo.full_clean()
+    photo.save(update_fields=["evidence_kind", "caption"])
+    return photo

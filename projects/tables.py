@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from common.templatetags.figures import EMPTY, format_wan
 
 from .access import can_edit_problem, can_edit_project
-from .choices import ProblemStatus
+from .choices import EvidenceKind, ProblemStatus
 from .models import Milestone, Problem, Project, ProjectYearPlan
-from .rules import NEXT_STAGE, stewardship_missing
+from .rules import NEXT_STAGE, registration_evidence_missing, stewardship_missing
 
 RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -329,4 +329,57 @@ class ProjectListTable(BaseTable):
             "total_investment",
             "annual_plan",
             "is_registered",
+        )
+
+
+class EvidenceColumn(tables.BooleanColumn):
+    """One item of the 入库纳统 checklist: 有 or 缺."""
+
+    def __init__(self, verbose_name: str, **kwargs):
+        super().__init__(verbose_name=verbose_name, orderable=False, **kwargs)
+
+    def render(self, value, record, bound_column) -> str:
+        if value:
+            return mark_safe('<span class="badge bg-success">有</span>')
+        return mark_safe('<span class="badge bg-danger">缺</span>')
+
+
+class RegistrationEvidenceTable(BaseTable):
+    """入库纳统 checklist: what each started project still lacks (``selectors.registration_checklist``)."""
+
+    name = _project_link()
+    reporting_unit = _unit("属地单位", "reporting_unit")
+    stage = tables.Column(verbose_name="所在库")
+    is_registered = tables.BooleanColumn(verbose_name="已入库纳统", yesno="是,否")
+    has_approval = EvidenceColumn("批复文件")
+    has_contract = EvidenceColumn("施工合同")
+    has_site_photo = EvidenceColumn("现场照片")
+    missing = tables.Column(verbose_name="尚缺", accessor="pk", orderable=False)
+    steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
+
+    def render_missing(self, record: Project) -> str:
+        present = [
+            kind
+            for kind, has in (
+                (EvidenceKind.APPROVAL, record.has_approval),
+                (EvidenceKind.CONTRACT, record.has_contract),
+                (EvidenceKind.SITE, record.has_site_photo),
+            )
+            if has
+        ]
+        return "、".join(registration_evidence_missing(present=present)) or "齐全"
+
+    class Meta(BaseTable.Meta):
+        model = Project
+        fields = ()
+        sequence = (
+            "name",
+            "reporting_unit",
+            "stage",
+            "is_registered",
+            "has_approval",
+            "has_contract",
+            "has_site_photo",
+            "missing",
+            "steward",
         )

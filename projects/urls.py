@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import boards, intake, listing, problems, project, rollover, stewards
+from .views import boards, intake, listing, photos, problems, project, rollover, stewards
 
 app_name = "projects"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:project_id>/register/", project.register, name="register"),
     path("<int:project_id>/year-plan/", project.year_plan, name="year_plan"),
     path("<int:project_id>/problems/new/", problems.problem_new, name="problem_new"),
+    path("<int:project_id>/photos/new/", photos.photo_upload, name="photo_upload"),
+    path("photos/<int:photo_id>/", photos.photo_edit, name="photo_edit"),
+    path("photos/<int:photo_id>/thumbnail.jpg", photos.photo_thumbnail, name="photo_thumbnail"),
+    path("photos/<int:photo_id>/photo.jpg", photos.photo_display, name="photo_display"),
+    path("photos/<int:photo_id>/record.jpg", photos.photo_master, name="photo_master"),
     path("exits/", project.exits, name="exits"),
     path("problems/", problems.problem_index, name="problems"),
     path("problems/export/", problems.problem_export, name="problem_export"),
@@ -26,6 +31,7 @@ urlpatterns = [
     path("problems/<int:problem_id>/close/", problems.problem_close_view, name="problem_close"),
     path("intake/", intake.intake, name="intake"),
     path("intake/missing/", intake.missing_registration, name="missing_registration"),
+    path("intake/evidence/", intake.registration_evidence, name="registration_evidence"),
     path("intake/missing/export/", intake.missing_registration_export, name="missing_registration_export"),
     path("reserve/", intake.reserve, name="reserve"),
     path("mine/", stewards.my_projects, name="mine"),

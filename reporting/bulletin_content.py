@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from common.periods import Period
 from projects.choices import Level, Stage
@@ -98,6 +99,12 @@ class KeyProjectLine:
     ytd_completed: Decimal
     completion_pct: Decimal | None
     progress: str
+    latest_photo: str = ""
+
+
+def photo_note(taken, photo_id) -> str:
+    """最新现场照片 as the annex writes it: its date and number (the photo is on the project page)."""
+    return f"{timezone.localtime(taken):%Y-%m-%d}（照片{photo_id}号）" if taken else ""
 
 
 @dataclass(frozen=True)
@@ -312,6 +319,8 @@ class KeyProjectLines:
             "annual_plan",
             "ytd_completed",
             "latest_progress",
+            "latest_photo_at",
+            "latest_photo_id",
             reporting_unit_name=F("reporting_unit__name"),
             responsible_unit_name=F("responsible_unit__name"),
         )
@@ -328,6 +337,7 @@ class KeyProjectLines:
                 ytd_completed=row["ytd_completed"],
                 completion_pct=rate(completion_rate_pct(row["ytd_completed"], row["annual_plan"])),
                 progress=row["latest_progress"] or "",
+                latest_photo=photo_note(row["latest_photo_at"], row["latest_photo_id"]),
             )
 
 

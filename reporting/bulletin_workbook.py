@@ -80,6 +80,7 @@ KEY_PROJECT_COLUMNS = (
     OutColumn("累计完成", "ytd_completed", "money"),
     OutColumn("完成率", "completion_pct", "pct"),
     OutColumn("形象进度", "progress", width=30),
+    OutColumn("最新现场照片", "latest_photo", width=22),
 )
 
 

@@ -195,6 +195,7 @@ def demo_load() -> DemoSummary:
         _load_schemes(plan_year)
         _load_submissions(units, plan_year)
         _load_rankings()
+        _load_site_photos()
     return DemoSummary(
         units=Unit.objects.count(),
         projects=Project.objects.count(),
@@ -765,3 +766,52 @@ def _load_submissions(units: dict[str, Unit], plan_year: PlanYear) -> None:
                 )
             )
     Submission.objects.bulk_create(returns)
+
+
+def _load_site_photos() -> None:
+    """Site photos of three of 明湖办事处's key projects, taken on site in September and October with
+    the position in their EXIF, one of them marked as 入库纳统 evidence, as 明湖's steward would upload
+    them from the phone page. Only when the demo has no photo yet, so a second run adds none."""
+    import io
+
+    from PIL import Image, ImageDraw
+    from PIL.ExifTags import GPS, IFD, Base
+
+    from projects.choices import EvidenceKind
+    from projects.models import SitePhoto
+    from projects.services import photo_add
+
+    if SitePhoto.objects.exists():
+        return
+    steward = User.objects.get(username="minghu_head")
+    projects = Project.objects.filter(
+        steward=steward, stage=Stage.UNDER_CONSTRUCTION, level__in=(Level.MUNICIPAL, Level.DISTRICT)
+    ).order_by("code")[:3]
+    for index, project in enumerate(projects):
+        for shot, (month, day, floors) in enumerate(
+            ((9, 20, 3 + index), (LAST_REPORTED_MONTH, 18, 5 + index))
+        ):
+            picture = Image.new("RGB", (960, 720), (150, 190, 225))
+            draw = ImageDraw.Draw(picture)
+            draw.rectangle((0, 520, 960, 720), fill=(150, 130, 100))
+            for floor in range(floors):
+                draw.rectangle(
+                    (300, 500 - floor * 50, 660, 540 - floor * 50), fill=(190, 190, 185), outline="grey"
+                )
+            draw.line((720, 520, 720, 120, 560, 120), fill=(230, 180, 30), width=8)
+            exif = Image.Exif()
+            exif.get_ifd(IFD.Exif)[Base.DateTimeOriginal] = (
+                f"{DEMO_YEAR}:{month:02d}:{day:02d} 10:{index * 7:02d}:00"
+            )
+            gps = exif.get_ifd(IFD.GPSInfo)
+            gps[GPS.GPSLatitudeRef], gps[GPS.GPSLatitude] = "N", (34.0, 43.0, 10.0 + index * 9)
+            gps[GPS.GPSLongitudeRef], gps[GPS.GPSLongitude] = "E", (113.0, 44.0, 20.0 + index * 11)
+            out = io.BytesIO()
+            picture.save(out, format="JPEG", quality=80, exif=exif.tobytes())
+            photo_add(
+                project=project,
+                data=out.getvalue(),
+                by=steward,
+                caption=f"主体施工至{floors}层",
+                evidence_kind=EvidenceKind.SITE if index == 0 and shot == 1 else "",
+            )

@@ -151,6 +151,10 @@ class LoadDemoTests(DemoTestCase):
         assert User.objects.get(username="chaohe_reporter").unit.name == "潮河办事处"
         assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
 
+    def test_a_demo_user_is_the_steward_of_projects_under_construction_for_the_phone_page(self):
+        steward = User.objects.get(username="minghu_head")
+        assert steward.stewarded_projects.filter(stage="construction").exists()
+
     def test_running_loaddemo_twice_changes_nothing(self):
         before = _snapshot()
         call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -38,6 +38,8 @@ from api.services import api_token_create, token_hash
 from audit.models import AuditEvent
 from projects.choices import ProblemCategory, Stage
 from projects.models import Problem, Project, ProjectReport
+from projects.services import photo_add
+from projects.tests import images
 from reporting.models import Escalation, Forecast, OfficialFigure, RankingScheme, Submission
 from reporting.models.exports import Export, ExportKind
 from targets.models import PlanYear, Target, Unit
@@ -69,6 +71,7 @@ KWARGS: dict[str, Kwarg] = {
     "project_id": Kwarg(lambda t: t.project.pk, owned=True),
     "report_id": Kwarg(lambda t: t.report.pk, owned=True),
     "problem_id": Kwarg(lambda t: t.problem.pk, owned=True),
+    "photo_id": Kwarg(lambda t: t.photo.pk, owned=True),
     "submission_id": Kwarg(lambda t: t.submission.pk, owned=True),
     "figure_id": Kwarg(lambda t: t.figure.pk, owned=True),
     "forecast_id": Kwarg(lambda t: t.forecast.pk, owned=True),
@@ -186,6 +189,9 @@ class UrlPermissionTests(DemoTestCase):
             owner_unit=cls.project.responsible_unit,
             deadline="2022-12-31",
         )
+        cls.photo = photo_add(
+            project=cls.project, data=images.jpeg(position=(34.7, 113.6)), by=cls.own_users[0]
+        )
         cls.submission = Submission.objects.get(unit=cls.unit, year=YEAR, month=MONTH)
         cls.figure = OfficialFigure.objects.get(unit=cls.unit, year=YEAR, month=MONTH)
         cls.forecast = Forecast.objects.create(
@@ -249,6 +255,9 @@ class UrlPermissionTests(DemoTestCase):
             "reporting:project_history",
             "api:month_reports",
             "api:project",
+            "projects:photo_master",
+            "stewards:home",
+            "stewards:record_month",
         ):
             assert expected in names
         assert {name.split(":")[0] for name in names if ":" in name} >= {"reporting"}

@@ -51,7 +51,7 @@ from projects.exports import board_rows
 from projects.rules import stewardship_missing
 from projects.selectors import library_year
 from projects.views.listing import LIST_COLUMNS, listed_projects, project_list_export
-from reporting.bulletin_content import rate
+from reporting.bulletin_content import photo_note, rate
 from reporting.bulletin_workbook import (
     ESCALATION_COLUMNS,
     ESCALATION_SHEET,
@@ -157,15 +157,28 @@ KEY_PROJECT_FIELDS = (
     "annual_plan",
     "ytd_completed",
     "latest_progress",
+    "latest_photo_at",
+    "latest_photo_id",
 )
 
 
 def bare_key_project_rows(period: Period) -> Iterator[list[object]]:
     levels, stages = dict(Level.choices), dict(Stage.choices)
     rows = key_projects(period=period).values_list(*KEY_PROJECT_FIELDS)
-    for serial, (name, code, unit, bureau, level, stage, total, plan, ytd, progress) in enumerate(
-        rows.iterator(chunk_size=CHUNK), start=1
-    ):
+    for serial, (
+        name,
+        code,
+        unit,
+        bureau,
+        level,
+        stage,
+        total,
+        plan,
+        ytd,
+        progress,
+        photo_at,
+        photo_id,
+    ) in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
         completion = rate(completion_rate_pct(ytd, plan))
         yield [
             serial,
@@ -180,6 +193,7 @@ def bare_key_project_rows(period: Period) -> Iterator[list[object]]:
             ytd,
             completion,
             progress or "",
+            photo_note(photo_at, photo_id),
         ]
 
 

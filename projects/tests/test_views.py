@@ -24,7 +24,8 @@ from projects.choices import (
 )
 from projects.filtersets import ProjectFilterSet
 from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, StageChange, Tag
-from projects.services import exit_request_create
+from projects.services import exit_request_create, photo_add
+from projects.tests import images
 from projects.tests.conftest import PROCEDURES_DONE
 from projects.tests.factories import (
     MilestoneFactory,
@@ -90,7 +91,7 @@ PAGES = {
     "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 19),
     "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 11),
     "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 16),
-    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 19),
+    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 20),
     "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 11),
     "problem_export": (lambda w: reverse("projects:problem_export") + f"?on={ON}", "reporter", 8),
     "intake": (lambda w: reverse("projects:intake") + "?month=2022-05", "reporter", 12),
@@ -124,7 +125,8 @@ def test_each_page_runs_a_fixed_number_of_queries_whatever_the_number_of_project
 
 
 def _object_urls(world) -> list[str]:
-    """Every projects URL that names a project, a problem or a unit, for one of the unit's projects."""
+    """Every projects URL that names a project, a problem, a photo or a unit, for one of the unit's
+    projects."""
     from projects.urls import urlpatterns
 
     project = world.projects[0]
@@ -132,6 +134,7 @@ def _object_urls(world) -> list[str]:
         "project_id": project.pk,
         "problem_id": project.problem_items.get().pk,
         "unit_id": world.unit.pk,
+        "photo_id": photo_add(project=project, data=images.jpeg(), by=world.reporter).pk,
     }
     urls = []
     for pattern in urlpatterns:

@@ -24,10 +24,11 @@ from ..selectors import (
     library_year,
     missing_registration_projects,
     monthly_intake,
+    registration_checklist,
     unit_reserve_ratios,
     year_intake,
 )
-from ..tables import MissingRegistrationTable
+from ..tables import MissingRegistrationTable, RegistrationEvidenceTable
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -121,3 +122,15 @@ def reserve(request: HttpRequest) -> HttpResponse:
             else None,
         },
     )
+
+
+@unit_member_view
+def registration_evidence(request: HttpRequest) -> HttpResponse:
+    """入库纳统佐证: each started project's 批复文件、施工合同、现场照片, and what it still lacks."""
+    filterset, table = filtered_table(
+        request,
+        queryset=registration_checklist(projects=readable_projects(request.user)),
+        filterset_class=ProjectFilterSet,
+        table_class=RegistrationEvidenceTable,
+    )
+    return render(request, "projects/registration_evidence.html", {"filterset": filterset, "table": table})

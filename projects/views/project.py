@@ -16,7 +16,13 @@ from accounts.permissions import has_any_role, roles_required, unit_member_view
 from accounts.roles import Role
 from common import clock
 
-from ..access import can_edit_project, check_project_edit, check_project_read
+from ..access import (
+    can_edit_project,
+    can_record_on_site,
+    can_see_photo_location,
+    check_project_edit,
+    check_project_read,
+)
 from ..choices import ExitRequestStatus, MilestoneKind
 from ..forms import (
     ExitDecisionForm,
@@ -31,7 +37,14 @@ from ..forms import (
 from ..listing import reference_date
 from ..models import PROCEDURES, ExitRequest, Project, ProjectReport, ProjectYearPlan
 from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
-from ..selectors import library_year, overdue_milestones, problem_list, project_detail
+from ..selectors import (
+    library_year,
+    overdue_milestones,
+    photos_by_month,
+    problem_list,
+    project_detail,
+    project_photos,
+)
 from ..services import (
     exit_request_approve,
     exit_request_create,
@@ -59,19 +72,21 @@ def _is_admin(user) -> bool:
     return has_any_role(user, (Role.ADMIN,))
 
 
-def _monthly_series(project: Project) -> tuple[list[tuple[ProjectReport, Decimal]], dict]:
-    """The project's monthly reports of its latest reported year with their running YTD, and the
-    chart of them (static/js/charts.js)."""
+def _monthly_series(
+    project: Project, photo_months: dict
+) -> tuple[list[tuple[ProjectReport, Decimal, list]], dict]:
+    """The project's monthly reports of its latest reported year with their running YTD and the photos
+    dated in each month, and the chart of them (static/js/charts.js)."""
     reports = list(project.reports.order_by("-year", "month"))
     year = reports[0].year if reports else None
     rows, ytd = [], Decimal(0)
     for report in (report for report in reports if report.year == year):
         ytd += report.amount
-        rows.append((report, ytd))
+        rows.append((report, ytd, photo_months.get((report.year, report.month), [])))
     chart = {
         "type": "bar",
-        "categories": [f"{report.month}月" for report, _ in rows],
-        "series": [{"name": "本月完成投资", "data": [float(report.amount) for report, _ in rows]}],
+        "categories": [f"{report.month}月" for report, _, _ in rows],
+        "series": [{"name": "本月完成投资", "data": [float(report.amount) for report, _, _ in rows]}],
         "unit": "万元",
     }
     return rows, chart
@@ -86,7 +101,9 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
     overdue = set(
         overdue_milestones(on=on, projects=Project.objects.filter(pk=project.pk)).values_list("pk", flat=True)
     )
-    monthly, monthly_chart = _monthly_series(project)
+    photos = list(project_photos(project=project))
+    photo_months = photos_by_month(photos)
+    monthly, monthly_chart = _monthly_series(project, photo_months)
     return render(
         request,
         "projects/detail.html",
@@ -117,6 +134,10 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "open_year": library_year(),
             "monthly": monthly,
             "monthly_chart": monthly_chart,
+            "photo_months": sorted(photo_months.items(), reverse=True),
+            "photo_count": len(photos),
+            "can_add_photos": can_record_on_site(request.user, project),
+            "can_see_location": can_see_photo_location(request.user, project),
         },
     )
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from common.periods import Period
 from projects.choices import LIBRARY_STAGES, Level
 from projects.models import Project, ProjectReport, ProjectYearPlan
+from projects.selectors import latest_photo
 
 from ..choices import EscalationStatus, RunStatus
 from ..models import Bulletin, Escalation, RankingRow, RankingRun
@@ -74,8 +75,9 @@ def key_projects(*, period: Period) -> QuerySet[Project]:
     """The key projects still in the libraries, each with its figures for the period.
 
     ``ytd_completed`` sums the reports of months 1..period.month, ``annual_plan`` is the year's plan and
-    ``latest_progress`` the newest 形象进度 reported up to the period: subqueries, so the number of
-    queries does not grow with the number of projects.
+    ``latest_progress`` the newest 形象进度 reported up to the period, ``latest_photo_at`` the date of the
+    newest site photo (a published bulletin's file is stored, so it keeps the photo of its day):
+    subqueries, so the number of queries does not grow with the number of projects.
     """
     reports = ProjectReport.objects.filter(
         project=OuterRef("pk"), year=period.year, month__lte=period.month
@@ -95,6 +97,7 @@ def key_projects(*, period: Period) -> QuerySet[Project]:
             ytd_completed=Coalesce(Subquery(ytd, output_field=money), Decimal(0), output_field=money),
             annual_plan=Subquery(plan[:1], output_field=money),
             latest_progress=Subquery(progress),
+            **latest_photo(),
             level_order=Case(
                 *(When(level=level, then=index) for index, level in enumerate(KEY_LEVELS)),
                 output_field=IntegerField(),

@@ -247,7 +247,7 @@ class BulletinFileTests(DemoTestCase):
             "所在库",
             "总投资",
         ]
-        assert header[8:] == ["年度计划投资", "累计完成", "完成率", "形象进度"]
+        assert header[8:] == ["年度计划投资", "累计完成", "完成率", "形象进度", "最新现场照片"]
         rows = {
             row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)
         }

@@ -149,8 +149,10 @@ class Session:
 def log_in(chromium, live_server, demo):
     contexts = []
 
-    def log_in_as(username: str) -> Session:
-        context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    def log_in_as(username: str, *, phone: bool = False) -> Session:
+        """A desktop window, or with ``phone`` a 390×844 touch screen (the steward's page)."""
+        size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 900}
+        context = chromium.new_context(viewport=size, accept_downloads=True, is_mobile=phone, has_touch=phone)
         context.set_default_timeout(60_000)  # a loaded CI machine draws slowly; a real hang still fails
         contexts.append(context)
         session = Session(context.new_page(), live_server.url)
