@@ -121,4 +121,5 @@ class PlanTotalForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：经管委会研究调整"}),
         help_text="必填，记入年度计划的变更历史和审计日志。",
+        error_messages={"required": "请填写修改原因。"},
     )

@@ -376,7 +376,7 @@ class PlanTotalTests:
     def test_a_change_without_a_reason_is_refused_on_the_page(self):
         self.login("admin")
         response = self.client.post(self.total_url(), {"fai_target": "5570000", "reason": ""})
-        assert "这个字段是必填项" in response.content.decode()
+        assert "请填写修改原因。" in response.content.decode()
         assert PlanYear.objects.get(year=2022).fai_target == Decimal(5370000)
 
 
