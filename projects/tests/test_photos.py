@@ -21,7 +21,7 @@ from projects.models import Project, SitePhoto
 from projects.photos import MAX_UPLOAD_BYTES, THUMBNAIL_EDGE, photo_process
 from projects.selectors import latest_photo, photos_by_month, registration_checklist
 from projects.services import photo_add, photo_evidence_set
-from tests.factories import PASSWORD, ProjectFactory, UnitFactory, UserFactory
+from tests.factories import ProjectFactory, UnitFactory, UserFactory
 
 from . import images
 
@@ -161,7 +161,7 @@ class TestWhoSeesWhichCopy:
         return photo_add(project=project, data=images.jpeg(taken=TAKEN, position=ZHENGZHOU), by=steward)
 
     def _get(self, client, user, name, photo):
-        client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client.get(reverse(f"projects:{name}", args=[photo.pk]))
 
     def test_the_units_reporter_gets_every_copy_never_cached(self, client, unit, photo):
@@ -183,7 +183,7 @@ class TestWhoSeesWhichCopy:
         assert response.status_code == 200
         assert not _exif(b"".join(response.streaming_content))
         assert self._get(client, leader, "photo_master", photo).status_code == 403
-        client.login(username=leader.username, password=PASSWORD)
+        client.force_login(leader)
         page = client.get(reverse("projects:detail", args=[photo.project_id])).content.decode()
         assert reverse("projects:photo_thumbnail", args=[photo.pk]) in page
         assert "34.758472" not in page and reverse("projects:photo_master", args=[photo.pk]) not in page
@@ -198,13 +198,13 @@ class TestWhoSeesWhichCopy:
         assert response.status_code == 302 and "/login/" in response["Location"]
 
     def test_the_project_page_shows_the_dated_gallery_to_the_steward(self, client, steward, photo):
-        client.login(username=steward.username, password=PASSWORD)
+        client.force_login(steward)
         page = client.get(reverse("projects:detail", args=[photo.project_id])).content.decode()
         assert "现场照片（1 张）" in page and "拍摄 2022-10-12 14:03" in page and "34.758472" in page
 
     def test_the_desktop_upload_ignores_the_name_it_was_given(self, client, unit, project):
         reporter = UserFactory(role=Role.REPORTER, unit=unit)
-        client.login(username=reporter.username, password=PASSWORD)
+        client.force_login(reporter)
         upload = SimpleUploadedFile("../../evil.php", images.jpeg(), content_type="application/x-php")
         response = client.post(
             reverse("projects:photo_upload", args=[project.pk]), {"photo": upload, "caption": "东侧"}
@@ -218,7 +218,7 @@ class TestWhoSeesWhichCopy:
 class TestTheUploadItself:
     def test_a_photo_over_the_size_limit_is_refused_while_it_streams_in(self, client, unit, project):
         reporter = UserFactory(role=Role.REPORTER, unit=unit)
-        client.login(username=reporter.username, password=PASSWORD)
+        client.force_login(reporter)
         upload = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\x00" * (MAX_UPLOAD_BYTES + 1))
         response = client.post(reverse("projects:photo_upload", args=[project.pk]), {"photo": upload})
         assert response.status_code == 200 and "超过 20 MB" in response.content.decode()
@@ -227,7 +227,7 @@ class TestTheUploadItself:
     @pytest.mark.parametrize("name", ["projects:photo_upload", "stewards:add_photo"])
     def test_the_uploads_still_check_the_csrf_token(self, unit, project, steward, name):
         browser = Client(enforce_csrf_checks=True)
-        browser.login(username=steward.username, password=PASSWORD)
+        browser.force_login(steward)
         upload = SimpleUploadedFile("photo.jpg", images.jpeg())
         assert browser.post(reverse(name, args=[project.pk]), {"photo": upload}).status_code == 403
         assert not SitePhoto.objects.exists()

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
+from common.clock import clock_set
 from projects.choices import ProblemCategory, ProblemStatus, Stage
 from projects.models import Problem, ProjectReport, SitePhoto
 from projects.tests import images
@@ -21,7 +22,6 @@ from reporting.choices import SubmissionStatus
 from reporting.models import Submission
 from stewards.models import OutboxReceipt
 from tests.factories import (
-    PASSWORD,
     PlanYearFactory,
     ProjectFactory,
     ProjectReportFactory,
@@ -55,7 +55,7 @@ def project(unit, steward):
 
 @pytest.fixture
 def phone(client, steward):
-    client.login(username=steward.username, password=PASSWORD)
+    client.force_login(steward)
     return client
 
 
@@ -128,13 +128,13 @@ class TestTheMonthsRecord:
 
     def test_a_user_who_is_neither_steward_nor_of_the_projects_units_is_refused(self, client, project):
         outsider = UserFactory(role=Role.REPORTER, unit=UnitFactory())
-        client.login(username=outsider.username, password=PASSWORD)
+        client.force_login(outsider)
         assert _send(client, self.url(project), _month(project)).status_code == 403
         assert not ProjectReport.objects.filter(month=MONTH).exists()
 
     def test_the_units_reporter_may_record_too(self, client, project, unit):
         reporter = UserFactory(role=Role.REPORTER, unit=unit)
-        client.login(username=reporter.username, password=PASSWORD)
+        client.force_login(reporter)
         assert _send(client, self.url(project), _month(project)).json()["ok"]
 
     def test_without_the_script_the_form_posts_and_comes_back_to_the_card(self, phone, project):
@@ -158,6 +158,7 @@ class TestPhotosAndProblems:
         assert photo.evidence_kind == "site" and photo.taken_at is not None
 
     def test_a_problem_is_registered_once_and_closed(self, phone, project):
+        clock_set(on=date(2022, 11, 9))  # registered on the business day; its deadline is after it
         key = uuid.uuid4()
         data = {
             "category": ProblemCategory.DEMOLITION,
@@ -170,7 +171,7 @@ class TestPhotosAndProblems:
                 "ok"
             ]
         problem = Problem.objects.get(project=project)
-        close = {"resolution": "已签订拆迁协议", "closed_on": date.today().isoformat()}
+        close = {"resolution": "已签订拆迁协议", "closed_on": "2022-11-09"}
         assert _send(phone, reverse("stewards:close_problem", args=[problem.pk]), close).json()["ok"]
         problem.refresh_from_db()
         assert problem.status == ProblemStatus.CLOSED
@@ -178,7 +179,7 @@ class TestPhotosAndProblems:
     def test_a_problem_of_a_project_i_do_not_steward_cannot_be_closed(self, client, project):
         problem = ProblemFactory(project=project)
         outsider = UserFactory(role=Role.UNIT_HEAD, unit=UnitFactory())
-        client.login(username=outsider.username, password=PASSWORD)
+        client.force_login(outsider)
         close = {"resolution": "已解决", "closed_on": "2022-10-01"}
         assert _send(client, reverse("stewards:close_problem", args=[problem.pk]), close).status_code == 403
         problem.refresh_from_db()
@@ -224,7 +225,7 @@ class TestThePages:
 
     def test_a_reader_of_the_project_sees_the_card_without_the_forms(self, client, project):
         leader = UserFactory(role=Role.LEADER)
-        client.login(username=leader.username, password=PASSWORD)
+        client.force_login(leader)
         page = client.get(reverse("stewards:project", args=[project.pk])).content.decode()
         assert reverse("stewards:record_month", args=[project.pk]) not in page
 

@@ -52,14 +52,17 @@ class ChangeAuditTests(DemoTestCase):
         data = {"reason": "调整", "table_version": str(page["table_version"].value())}
         for target in table.targets.all():
             data[f"unit_{target.unit_id}"] = str(target.value)
+        # 50,000 moved from 明湖 to 祥云: the table stays balanced (rule 12).
         data[f"unit_{minghu.unit_id}"] = "1400000"
+        data[f"unit_{table.targets.get(unit__name='祥云办事处').unit_id}"] = "240000"
         response = self.client.post(reverse("targets:table_edit", args=[table.pk]), data, REMOTE_ADDR=ADDRESS)
         assert response.status_code == 302
         event = AuditEvent.objects.get(action=AuditAction.TARGET_CHANGE, source_ip=ADDRESS)
         assert (event.user, event.source_ip, event.object_id) == (self.admin, ADDRESS, str(table.pk))
         assert event.detail["reason"] == "调整"
-        assert [(c["unit"], c["before"], c["after"]) for c in event.detail["changes"]] == [
-            ("明湖办事处", "1450000.00", "1400000")
+        assert sorted((c["unit"], c["before"], c["after"]) for c in event.detail["changes"]) == [
+            ("明湖办事处", "1450000.00", "1400000"),
+            ("祥云办事处", "190000.00", "240000"),
         ]
 
     def test_an_official_figure_edit_is_audited_with_the_address_and_the_values(self):

@@ -27,7 +27,7 @@ class DraftAssessmentTests(DemoTestCase):
     def test_a_reporter_does_not_see_a_draft_assessment(self):
         for username in ("minghu_reporter", "minghu_head"):
             assert "第1季度" not in self.page(username)
-            assert "尚无考评结果" in self.page(username)
+            assert "尚无已发布的考评结果" in self.page(username)
 
     def test_a_reporter_sees_it_once_published_and_the_lead_office_sees_the_draft(self):
         assert "第1季度" in self.page("admin")

@@ -21,7 +21,7 @@ from accounts.roles import Role
 from projects.models import SitePhoto
 from projects.photos import MAX_UPLOAD_BYTES
 from projects.tests import images
-from tests.factories import PASSWORD, ProjectFactory, UnitFactory, UserFactory
+from tests.factories import ProjectFactory, UnitFactory, UserFactory
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -73,7 +73,7 @@ def _stored_files() -> list[str]:
 def test_a_file_that_is_not_a_real_photo_is_refused_and_leaves_nothing(client, steward, project, kind):
     make, message = REFUSED[kind]
     before = set(_stored_files())
-    client.login(username=steward.username, password=PASSWORD)
+    client.force_login(steward)
     response = _send(client, project, make())
     assert response.status_code == 400, kind
     answer = response.json()
@@ -84,7 +84,7 @@ def test_a_file_that_is_not_a_real_photo_is_refused_and_leaves_nothing(client, s
 
 @pytest.mark.parametrize("kind", list(DEFUSED))
 def test_a_real_photo_carrying_something_else_is_kept_without_it(client, steward, project, kind):
-    client.login(username=steward.username, password=PASSWORD)
+    client.force_login(steward)
     response = _send(client, project, DEFUSED[kind]())
     assert response.status_code == 200 and response.json()["ok"], response.content
     photo = SitePhoto.objects.get()
