@@ -210,6 +210,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
+# The address e-mailed notices link back to (the intranet name users open the system by).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 LOGGING = {
     "version": 1,

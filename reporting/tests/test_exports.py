@@ -202,9 +202,9 @@ class ExportPageTests(DemoTestCase):
         self.login("minghu_reporter")
         detail, status, _download = self.urls(self.waiting)
         for _ in range(3):
-            with self.assertNumQueries(12):
+            with self.assertNumQueries(13):
                 self.client.get(reverse("reporting:exports"))
-            with self.assertNumQueries(9):
+            with self.assertNumQueries(10):
                 self.client.get(detail)
             with self.assertNumQueries(7):
                 self.client.get(status)
