@@ -50,6 +50,18 @@ class HomePageTodoTests(DemoTestCase):
         # October is sent: November is the month owed now, due 2022-12-05.
         assert "潮河办事处 2022年11月月报" in html and "还剩 <strong>26</strong> 天" in html
 
+    def test_the_month_page_puts_the_reason_on_top_and_says_returned_not_draft(self):
+        reviewer = User.objects.get(username="reviewer")
+        submission_return(
+            submission=self.chaohe_october(), actor=reviewer, reason="滨河项目本月完成额与统计局不符"
+        )
+        self.client.force_login(User.objects.get(username="chaohe_reporter"))
+        unit_id = self.chaohe_october().unit_id
+        html = self.client.get(reverse("reporting:month", args=[unit_id, 2022, 10])).content.decode()
+        assert '<span class="badge text-bg-danger">已退回</span>' in html
+        assert "本月报送已被统计局审核员退回（" in html
+        assert html.index("滨河项目本月完成额与统计局不符") < html.index("保存并报送")
+
     def test_the_head_sees_returns_waiting_for_approval_with_the_confirmed_unusual_amounts(self):
         submission = self.chaohe_october()
         Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.SUBMITTED)
@@ -93,3 +105,22 @@ class HomePageTodoTests(DemoTestCase):
         response = self.client.get(reverse("home"))
         assert response.status_code == 200
         assert "reporting/cockpit.html" in [template.name for template in response.templates]
+
+
+class HomePageQueryTests(DemoTestCase):
+    def count(self, username: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(User.objects.get(username=username))
+        self.client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("home"))
+        return len(queries)
+
+    def test_the_home_pages_run_the_same_number_of_queries_however_much_waits(self):
+        before = {username: self.count(username) for username in ("admin", "reviewer", "minghu_reporter")}
+        assert before == {"admin": 25, "reviewer": 16, "minghu_reporter": 18}
+        Submission.objects.filter(year=2022, month=10).update(status=SubmissionStatus.APPROVED)
+        Submission.objects.filter(year=2022, month=9).update(status=SubmissionStatus.APPROVED)
+        assert {username: self.count(username) for username in before} == before
