@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from common import clock
 
@@ -18,6 +19,8 @@ def navigation(request) -> dict:
     today = clock.today()
     return {
         "deployment_name": settings.DEPLOYMENT_NAME,
+        # Counted only where a page shows it: the header of a signed-in user's page.
+        "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
         # Shown in the header when the business date is fixed (the demo), so nobody mistakes it.
         "business_date": today if today != timezone.localdate() else None,
         "nav": {
@@ -26,3 +29,9 @@ def navigation(request) -> dict:
             "imports_figures": has_any_role(user, (Role.REVIEWER, Role.ADMIN)),
         },
     }
+
+
+def _unread(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at__isnull=True).count()

@@ -272,6 +272,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # projects.photos refuses one over its own limit (MAX_UPLOAD_BYTES) before decoding it.
 
 DEPLOYMENT_NAME = env.str("DEPLOYMENT_NAME", default="经开区")
+# The address e-mailed notices link back to (the intranet name users open the system by).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # The open API (api/, README "开放接口"): tokens, JSON only, cursor pages, one error shape.
 REST_FRAMEWORK = {

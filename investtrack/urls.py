@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.permissions import authenticated_view
-from targets import views as target_views
+from reporting.views import home as home_views
 
 admin.site.site_header = "固定资产投资管理系统"
 admin.site.site_title = "固定资产投资管理系统"
@@ -15,7 +15,7 @@ handler403 = "audit.views.permission_denied"
 handler404 = "api.pages.not_found"
 
 urlpatterns = [
-    path("", target_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", authenticated_view(auth_views.LogoutView.as_view()), name="logout"),
     path("admin/", admin.site.urls),

@@ -83,6 +83,9 @@ class ProjectFilterSet(StyledFilterSet):
         label="标签", field_name="tags", queryset=Tag.objects.all(), empty_label=ALL
     )
     steward = django_filters.ModelChoiceFilter(label="项目管家", queryset=_stewards, empty_label=ALL)
+    steward_missing = django_filters.BooleanFilter(
+        label="缺项目管家", field_name="steward", lookup_expr="isnull"
+    )
 
     class Meta:
         model = Project

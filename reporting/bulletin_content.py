@@ -18,10 +18,11 @@ from common.periods import Period
 from projects.choices import Level, Stage
 from targets.choices import TERRITORIAL_KINDS
 
-from .choices import Metric, RowStatus
+from .choices import FigureSource, Metric, RowStatus
 from .models import Escalation, RankingRun
 from .rules import completion_rate_pct, growth_pct
 from .selectors.bulletins import bulletin_rows
+from .selectors.readiness import SOURCE_WORDS
 from .services.rankings import RATE_PRECISION
 
 
@@ -67,10 +68,31 @@ class GroupTable:
     total: Line
     first: tuple[Placing, ...]
     last: tuple[Placing, ...]
+    figure_source: str = FigureSource.OFFICIAL
+    # 未报送 without any figure: ranked last (rules 1 and 2).
+    without_figure: tuple[str, ...] = ()
+    # Sent no return of their own, yet ranked normally on the figure the scheme uses.
+    ranked_unreturned: tuple[str, ...] = ()
 
     @property
     def is_territorial(self) -> bool:
         return bool(self.kinds) and self.kinds <= TERRITORIAL_KINDS
+
+    @property
+    def ranking_notes(self) -> str:
+        """How this scheme actually ranked, for the 通报's note: where the figures come from, what
+        未报送 meant for whom, and which ladder applied to the bottom."""
+        source = SOURCE_WORDS[self.figure_source]
+        notes = [f"{self.scheme}按{self.metric_label}排名，数据采用{source}"]
+        if self.ranked_unreturned:
+            notes.append(f"{'、'.join(self.ranked_unreturned)}未报送月报，按{source}正常排名")
+        if self.without_figure:
+            notes.append(f"{'、'.join(self.without_figure)}无{source}，视同倒数第一")
+        if self.ladder and self.last:
+            notes.append(f"倒数第一的单位按「{self.ladder}」处理")
+        elif self.last:
+            notes.append("本方案未设约谈阶梯，倒数第一的单位不约谈")
+        return "；".join(notes) + "。"
 
 
 @dataclass(frozen=True)
@@ -193,8 +215,9 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
     composite = scheme.metric == Metric.COMPOSITE
     lines, first, last, kinds = [], [], [], set()
     targets, ytds, baselines = [], [], []
+    without_figure, ranked_unreturned = [], []
     for serial, row in enumerate(bulletin_rows(run).iterator(chunk_size=ROW_CHUNK), start=1):
-        name, kind, target, ytd, baseline, value, rank, note, is_bottom, status = row
+        name, kind, target, ytd, baseline, value, rank, note, is_bottom, status, returned = row
         lines.append(
             _line(
                 serial=serial,
@@ -219,6 +242,10 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
             first.append(Placing(name, value, status))
         if is_bottom:
             last.append(Placing(name, value, status))
+        if status == RowStatus.MISSING:
+            without_figure.append(name)
+        elif not returned:
+            ranked_unreturned.append(name)
     total = _line(
         serial=None,
         unit="合计",
@@ -241,6 +268,9 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
         total=total,
         first=tuple(first),
         last=tuple(last),
+        figure_source=run.figure_source,
+        without_figure=tuple(without_figure),
+        ranked_unreturned=tuple(ranked_unreturned),
     )
 
 

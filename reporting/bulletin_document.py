@@ -103,7 +103,7 @@ def _against_time_progress(completion: Decimal, time_progress: Decimal) -> str:
 
 def _group_sentence(content: BulletinContent, group: GroupTable) -> str:
     text = f"{group.group}中，{group.metric_label}第一的是{_placings(group.first, group.metric)}"
-    text += f"，倒数第一的是{_placings(group.last, group.metric)}。"
+    text += f"，倒数第一的是{_placings(group.last, group.metric)}。{group.ranking_notes}"
     for escalation in content.escalations:
         if escalation.scheme == group.scheme:
             text += _escalation_sentence(escalation, draft=content.is_draft)

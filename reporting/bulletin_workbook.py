@@ -142,12 +142,7 @@ def line_values(line: Line) -> dict[str, object]:
 
 
 def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: GroupTable) -> None:
-    note = (
-        f"注：{group.scheme}，按{group.metric_label}排名；时序进度为{content.period.label}占全年的比例；"
-        "未报送的单位排在最后，视同倒数第一。"
-    )
-    if group.ladder:
-        note += f"倒数第一的单位按「{group.ladder}」处理。"
+    note = f"注：{group.ranking_notes}时序进度为{content.period.label}占全年的比例。"
     stream_table(
         sheet,
         title=content.title,

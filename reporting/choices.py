@@ -51,3 +51,18 @@ class AssessmentKind(models.TextChoices):
 class AwardKind(models.TextChoices):
     COMPREHENSIVE = "comprehensive", "综合奖"
     SINGLE_ITEM = "single_item", "单项奖"
+
+
+class NotificationKind(models.TextChoices):
+    """Each hand-over of the monthly cycle; a user chooses per kind whether it also comes by e-mail."""
+
+    SUBMITTED = "submitted", "报送待审批"
+    APPROVED = "approved", "审批通过待审核"
+    RETURNED = "returned", "报送被退回"
+    VERIFIED = "verified", "报送已审核"
+    UNLOCKED = "unlocked", "报送已解锁"
+    PUBLISHED = "published", "排名通报已发布"
+    ESCALATION_PROPOSED = "escalation_proposed", "排名草稿及拟约谈"
+    ESCALATION_SCHEDULED = "escalation_scheduled", "约谈已登记"
+    ESCALATION_CLOSED = "escalation_closed", "约谈已销号"
+    REMINDER = "reminder", "催报及周调度"

@@ -582,7 +582,7 @@ def _load_rankings() -> None:
     pending = Escalation.objects.filter(year=DEMO_YEAR, month__lte=4, status=EscalationStatus.PENDING)
     for escalation in pending.order_by("month"):
         meeting_day = date(DEMO_YEAR, escalation.month + 1, 12)
-        if escalation.interviewer_role:
+        if escalation.needs_meeting:
             escalation_record_meeting(
                 escalation=escalation,
                 meeting_date=meeting_day,

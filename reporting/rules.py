@@ -140,6 +140,8 @@ class LadderStep:
 
     ``interviewer``/``interviewee`` are set for a 约谈; ``venue`` for an action taken at a meeting.
     ``on_half_year_bottom`` lets bottom place in the half-year assessment reach this step (seed 003).
+    ``needs_meeting``: a 约谈 waits for its record; a step without one (通报批评, 表态发言) is done
+    when the 通报 that names it is published.
     """
 
     level: int
@@ -149,6 +151,7 @@ class LadderStep:
     interviewee: str = ""
     venue: str = ""
     on_half_year_bottom: bool = False
+    needs_meeting: bool = False
     source: str = ""
 
     @property

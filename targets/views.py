@@ -6,7 +6,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
-from accounts.permissions import ALL_UNITS_READERS, has_any_role, roles_required, unit_member_view
+from accounts.permissions import ALL_UNITS_READERS, has_any_role, roles_required
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
@@ -21,7 +21,6 @@ from .selectors import (
     allocation_table_history,
     allocation_tables_by_year,
     allocation_tables_for_edit,
-    plan_overview,
     plan_year_table_lines,
 )
 from .services import (
@@ -32,15 +31,6 @@ from .services import (
     targets_import,
 )
 from .workbooks import allocation_template_workbook, allocation_workbook, unit_header_for
-
-
-@unit_member_view
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "targets/home.html",
-        {"overview": plan_overview(), "can_see_cockpit": has_any_role(request.user, ALL_UNITS_READERS)},
-    )
 
 
 def _xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:

@@ -30,8 +30,12 @@ class DemoLoginTests(DemoTestCase):
                 )
                 assert response.status_code == 302
                 html = self.client.get(reverse("home")).content.decode()
-                assert "2022年固定资产投资目标" in html
-                assert "5,370,000" in html
+                if demo_user.username == "leader":
+                    assert "领导驾驶舱 · 2022年1-10月" in html, "the leader's home is the cockpit"
+                else:
+                    assert "待办事项" in html
+                    assert "2022年固定资产投资目标" in html
+                    assert "5,370,000" in html
                 assert demo_user.role.label in html
                 self.client.post(reverse("logout"))
 

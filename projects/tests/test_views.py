@@ -88,22 +88,22 @@ def world(unit, reporter, admin):
 # (name, url from the world, who asks) → the page's queries, pinned: they must not grow with the data.
 # An export's count includes the one INSERT of its security audit event.
 PAGES = {
-    "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 19),
+    "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 20),
     "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 11),
-    "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 16),
-    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 20),
-    "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 11),
+    "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 17),
+    "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 21),
+    "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 12),
     "problem_export": (lambda w: reverse("projects:problem_export") + f"?on={ON}", "reporter", 8),
-    "intake": (lambda w: reverse("projects:intake") + "?month=2022-05", "reporter", 12),
-    "missing": (lambda w: reverse("projects:missing_registration"), "reporter", 13),
+    "intake": (lambda w: reverse("projects:intake") + "?month=2022-05", "reporter", 13),
+    "missing": (lambda w: reverse("projects:missing_registration"), "reporter", 14),
     "missing_export": (lambda w: reverse("projects:missing_registration_export"), "reporter", 8),
-    "reserve": (lambda w: reverse("projects:reserve"), "reporter", 9),
-    "mine": (lambda w: reverse("projects:mine") + f"?on={ON}", "reporter", 13),
-    "dispatch": (lambda w: reverse("projects:dispatch") + f"?on={ON}", "reporter", 13),
-    "overdue_milestones": (lambda w: reverse("projects:overdue_milestones") + f"?on={ON}", "reporter", 11),
-    "year_plans": (lambda w: reverse("projects:year_plans"), "reporter", 13),
-    "exits": (lambda w: reverse("projects:exits"), "admin", 9),
-    "rollover": (lambda w: reverse("projects:rollover"), "admin", 16),
+    "reserve": (lambda w: reverse("projects:reserve"), "reporter", 10),
+    "mine": (lambda w: reverse("projects:mine") + f"?on={ON}", "reporter", 14),
+    "dispatch": (lambda w: reverse("projects:dispatch") + f"?on={ON}", "reporter", 14),
+    "overdue_milestones": (lambda w: reverse("projects:overdue_milestones") + f"?on={ON}", "reporter", 12),
+    "year_plans": (lambda w: reverse("projects:year_plans"), "reporter", 14),
+    "exits": (lambda w: reverse("projects:exits"), "admin", 10),
+    "rollover": (lambda w: reverse("projects:rollover"), "admin", 17),
 }
 
 

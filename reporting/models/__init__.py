@@ -1,5 +1,5 @@
 from .assessments import Assessment, AssessmentAdjustment, AssessmentRow, Award
-from .communications import Bulletin, Notification
+from .communications import Bulletin, Notification, NotificationPreference
 from .exports import Export, ExportKind, ExportStatus
 from .figures import OfficialFigure
 from .rankings import (
@@ -29,6 +29,7 @@ __all__ = [
     "Ladder",
     "LadderStep",
     "Notification",
+    "NotificationPreference",
     "OfficialFigure",
     "RankingRow",
     "RankingRun",

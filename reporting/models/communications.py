@@ -4,7 +4,7 @@ from django.db import models
 from common.periods import Period
 from targets.models import Unit
 
-from ..choices import RunStatus
+from ..choices import NotificationKind, RunStatus
 from .rankings import PERIOD_MONTH
 
 
@@ -19,6 +19,9 @@ class Notification(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name="相关单位", null=True, blank=True, on_delete=models.SET_NULL)
     key = models.CharField("事件标识", max_length=120)
+    kind = models.CharField(
+        "类别", max_length=30, choices=NotificationKind.choices, default=NotificationKind.REMINDER
+    )
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     link = models.CharField("链接", max_length=300, blank=True)
@@ -35,6 +38,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """Whether a user also wants a kind of notice by e-mail; without a row, e-mail is sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField("类别", max_length=30, choices=NotificationKind.choices)
+    email = models.BooleanField("同时发送邮件", default=True)
+
+    class Meta:
+        verbose_name = "通知偏好"
+        verbose_name_plural = "通知偏好"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}：{self.get_kind_display()}"
 
 
 class Bulletin(models.Model):

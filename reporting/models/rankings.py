@@ -45,6 +45,11 @@ class LadderStep(models.Model):
     interviewer = models.CharField("约谈人", max_length=100, blank=True)
     interviewee = models.CharField("被约谈人", max_length=100, blank=True)
     venue = models.CharField("场合", max_length=100, blank=True, help_text="如 全区重点项目推进会议")
+    needs_meeting = models.BooleanField(
+        "需约谈记录",
+        default=True,
+        help_text="约谈须记录约谈情况后方可整改销号；不需约谈的（如通报批评、表态发言）随通报发布即完成",
+    )
 
     class Meta:
         verbose_name = "约谈阶梯级别"
@@ -74,6 +79,7 @@ class LadderStep(models.Model):
             interviewee=self.interviewee,
             venue=self.venue,
             on_half_year_bottom=self.on_half_year_bottom,
+            needs_meeting=self.needs_meeting,
         )
 
 
@@ -206,7 +212,10 @@ class RankingRow(models.Model):
 
 
 class Escalation(models.Model):
-    """约谈: proposed with a draft ranking, 待约谈 once published, then 已约谈 → 整改中 → 已销号."""
+    """约谈: proposed with a draft ranking, 待约谈 once published, then 已约谈 → 整改中 → 已销号.
+
+    A step that needs no meeting (通报批评, 表态发言) is 已销号 as soon as its 通报 is published.
+    """
 
     scheme = models.ForeignKey(
         RankingScheme, verbose_name="排名方案", on_delete=models.PROTECT, related_name="escalations"
@@ -221,6 +230,9 @@ class Escalation(models.Model):
     action = models.CharField("处理方式", max_length=100)
     interviewer_role = models.CharField("约谈人", max_length=100, blank=True)
     interviewee_role = models.CharField("被约谈人", max_length=100, blank=True)
+    needs_meeting = models.BooleanField(
+        "需约谈记录", default=True, help_text="不需约谈的级别随通报发布即完成（已销号）"
+    )
     status = models.CharField(
         "状态", max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.PROPOSED
     )

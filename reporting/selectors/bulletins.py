@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -23,7 +24,7 @@ from projects.models import Project, ProjectReport, ProjectYearPlan
 from projects.selectors import latest_photo
 
 from ..choices import EscalationStatus, RunStatus
-from ..models import Bulletin, Escalation, RankingRow, RankingRun
+from ..models import Bulletin, Escalation, RankingRow, RankingRun, Submission
 
 # 省重点, 市重点, 区重点 in the order a bulletin lists them.
 KEY_LEVELS = (Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT)
@@ -49,14 +50,21 @@ BULLETIN_ROW_FIELDS = (
     "note",
     "is_bottom",
     "status",
+    "returned",
 )
 
 
 def bulletin_rows(run: RankingRun):
     """The run's rows as tuples of ``BULLETIN_ROW_FIELDS``, in the order ``rank`` prints them: plain
     values, since a province's 2,000 rows as model instances weighed more than the whole workbook."""
+    sent = Submission.objects.filter(
+        unit=OuterRef("unit"), year=run.year, month=run.month, submitted_at__isnull=False
+    )
     return (
         RankingRow.objects.filter(run=run)
+        # Whether the unit sent its own return for the month: the 通报 says how a unit that did not
+        # was ranked (on the statistics bureau's figure, or last for want of any).
+        .annotate(returned=Exists(sent))
         .order_by(F("rank").asc(nulls_last=True), "unit__sort_order")
         .values_list(*BULLETIN_ROW_FIELDS)
     )

@@ -51,6 +51,7 @@ def ranking_inputs_digest(*, scheme: RankingScheme, period: Period) -> str:
                 "interviewee",
                 "venue",
                 "on_half_year_bottom",
+                "needs_meeting",
             )
         ),
         list(

@@ -1,7 +1,8 @@
 """The life of a published escalation: 待约谈 → 已约谈 → 整改中 → 已销号.
 
 The lead office records the meeting, the unit answers with its 整改措施, the lead office closes it.
-A step with no interview (通报批评, 表态发言) may be closed once the unit has answered.
+A step that needs no meeting (通报批评, 表态发言) never waits here: it is 已销号 when its 通报 is
+published (``ranking_publish``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from django.db import transaction
 from audit.models import AuditAction
 from audit.services import changes_record
 
-from ..choices import EscalationStatus
+from ..choices import EscalationStatus, NotificationKind
 from ..models import Escalation
+from .notifications import escalation_notify
 
 
 def _move(escalation: Escalation, *, allowed_from: set[str], to: EscalationStatus, **fields) -> Escalation:
@@ -71,7 +73,7 @@ def escalation_record_meeting(
     if not interviewer.strip() or not minutes.strip():
         raise ValidationError("请填写约谈领导和约谈纪要。")
     _check_after_period(escalation, field="meeting_date", label="约谈日期", on=meeting_date)
-    return _move(
+    escalation = _move(
         escalation,
         allowed_from={EscalationStatus.PENDING},
         to=EscalationStatus.INTERVIEWED,
@@ -79,24 +81,40 @@ def escalation_record_meeting(
         interviewer=interviewer.strip(),
         minutes=minutes.strip(),
     )
+    escalation_notify(
+        escalation=escalation,
+        kind=NotificationKind.ESCALATION_SCHEDULED,
+        title=f"{escalation.period.label}约谈已登记：{escalation.action}",
+        body=f"{meeting_date:%Y年%-m月%-d日}由{escalation.interviewer}约谈，请填报整改措施。",
+    )
+    return escalation
 
 
 def escalation_submit_measures(*, escalation: Escalation, measures: str) -> Escalation:
-    """The unit's 整改措施. Without an interview step the unit answers straight from 待约谈."""
+    """The unit's 整改措施, once the interview is recorded."""
     if not measures.strip():
         raise ValidationError("请填写整改措施。")
-    allowed = {EscalationStatus.INTERVIEWED, EscalationStatus.RECTIFYING}
-    if not escalation.interviewer_role:
-        allowed.add(EscalationStatus.PENDING)
-    return _move(escalation, allowed_from=allowed, to=EscalationStatus.RECTIFYING, measures=measures.strip())
+    return _move(
+        escalation,
+        allowed_from={EscalationStatus.INTERVIEWED, EscalationStatus.RECTIFYING},
+        to=EscalationStatus.RECTIFYING,
+        measures=measures.strip(),
+    )
 
 
 def escalation_close(*, escalation: Escalation, closed_on: date) -> Escalation:
     _check_after_period(escalation, field="closed_on", label="销号日期", on=closed_on)
     _check_closed_after_meeting(escalation, closed_on=closed_on)
-    return _move(
+    escalation = _move(
         escalation,
         allowed_from={EscalationStatus.RECTIFYING},
         to=EscalationStatus.CLOSED,
         closed_on=closed_on,
     )
+    escalation_notify(
+        escalation=escalation,
+        kind=NotificationKind.ESCALATION_CLOSED,
+        title=f"{escalation.period.label}约谈已销号：{escalation.action}",
+        body=f"已于{closed_on:%Y年%-m月%-d日}整改销号。",
+    )
+    return escalation

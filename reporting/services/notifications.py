@@ -1,7 +1,8 @@
 """In-app notifications, mirrored by e-mail through Django's mail settings.
 
 Every notification names its event with a ``key``; a (user, key) pair is unique in the database,
-so a job that runs twice never notifies anyone twice.
+so a job that runs twice never notifies anyone twice. Each has a ``kind``: a user may turn off the
+e-mail of a kind (``NotificationPreference``); the in-app notice always comes.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from targets.models import Unit
 
-from ..models import Notification
+from ..choices import NotificationKind, SubmissionStatus
+from ..models import Notification, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -31,17 +35,27 @@ class Message:
 
 
 def notification_send(
-    *, users: Iterable[User], key: str, title: str, body: str = "", link: str = "", unit: Unit | None = None
+    *,
+    users: Iterable[User],
+    key: str,
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    link: str = "",
+    unit: Unit | None = None,
 ) -> int:
     """Notify each user once per ``key``; returns how many were notified now."""
-    return notifications_send(key=key, messages=[Message(user, title, body, link, unit) for user in users])
+    return notifications_send(
+        key=key, kind=kind, messages=[Message(user, title, body, link, unit) for user in users]
+    )
 
 
-def notifications_send(*, key: str, messages: Iterable[Message]) -> int:
-    """Send one event's messages, each user at most once per ``key``, in two queries whatever their number.
+def notifications_send(*, key: str, kind: NotificationKind, messages: Iterable[Message]) -> int:
+    """Send one event's messages, each user at most once per ``key``, in three queries whatever their
+    number.
 
     A user who already has the event is left alone; the unique (user, key) constraint keeps a job
-    racing this one from notifying anyone twice.
+    racing this one from notifying anyone twice. E-mail goes to those who have not turned it off.
     """
     messages = list(messages)
     if not messages:
@@ -58,6 +72,7 @@ def notifications_send(*, key: str, messages: Iterable[Message]) -> int:
                 user=message.user,
                 unit=message.unit,
                 key=key,
+                kind=kind,
                 title=message.title,
                 body=message.body,
                 link=message.link,
@@ -66,18 +81,50 @@ def notifications_send(*, key: str, messages: Iterable[Message]) -> int:
         ],
         ignore_conflicts=True,
     )
+    no_email = set(
+        NotificationPreference.objects.filter(user__in=list(new), kind=kind, email=False).values_list(
+            "user_id", flat=True
+        )
+    )
     for message in new.values():
-        if message.user.email:
+        if message.user.email and message.user.pk not in no_email:
             transaction.on_commit(
                 lambda message=message: send_mail(
                     message.title,
-                    message.body or message.title,
+                    email_text(message),
                     settings.DEFAULT_FROM_EMAIL,
                     [message.user.email],
                     fail_silently=True,
                 )
             )
     return len(new)
+
+
+def email_text(message: Message) -> str:
+    """The body, with the link spelled out in full so the mail opens the thing itself."""
+    text = message.body or message.title
+    if message.link:
+        text += f"\n\n{settings.SITE_URL.rstrip('/')}{message.link}"
+    return text
+
+
+def email_preferences(user: User) -> dict[str, bool]:
+    """Kind → whether the user also wants it by e-mail (yes unless turned off)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: chosen.get(kind, True) for kind in NotificationKind.values}
+
+
+@transaction.atomic
+def email_preferences_save(*, user: User, email_kinds: Iterable[str]) -> None:
+    wanted = set(email_kinds)
+    for kind in NotificationKind.values:
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": kind in wanted}
+        )
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def users_with_role(role: Role):
@@ -92,3 +139,62 @@ def units_users(unit_ids: Iterable[int]) -> dict[int, list[User]]:
     ).distinct():
         users[user.unit_id].append(user)
     return users
+
+
+def unit_heads(unit_id: int) -> list[User]:
+    return unit_heads_of([unit_id]).get(unit_id, [])
+
+
+def unit_heads_of(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """unit id → its active 单位负责人, for many units in one query."""
+    heads = defaultdict(list)
+    for user in User.objects.filter(
+        is_active=True, unit__in=list(unit_ids), groups__name=Role.UNIT_HEAD
+    ).distinct():
+        heads[user.unit_id].append(user)
+    return heads
+
+
+def submission_handover_notify(*, event) -> int:
+    """A notice at every hand-over of a return, to whoever acts next, linked to the return itself.
+
+    报送 → the unit's head; 审批 → the statistics reviewers; 退回 (with its reason), 审核 and 解锁 →
+    the unit's reporters and head. One notice per event (keyed by the SubmissionEvent).
+    """
+    submission = event.submission
+    unit = submission.unit
+    label = f"{unit.name}{submission.year}年{submission.month}月报送"
+    link = reverse("reporting:month", args=[unit.pk, submission.year, submission.month])
+    actor = (event.actor.get_full_name() or event.actor.username) if event.actor else "系统"
+    if event.to_status == SubmissionStatus.SUBMITTED:
+        users, kind = unit_heads(unit.pk), NotificationKind.SUBMITTED
+        title, body = f"{label}待您审批", f"{actor}已报送，请审批。"
+    elif event.to_status == SubmissionStatus.APPROVED:
+        users, kind = list(users_with_role(Role.REVIEWER)), NotificationKind.APPROVED
+        title, body = f"{label}待审核", f"单位负责人{actor}已审批通过，请审核。"
+    elif event.to_status == SubmissionStatus.VERIFIED:
+        users, kind = units_users([unit.pk])[unit.pk], NotificationKind.VERIFIED
+        title, body = f"{label}已审核", f"{actor}已审核通过。"
+    elif event.to_status == SubmissionStatus.DRAFT and event.from_status == SubmissionStatus.LOCKED:
+        users, kind = units_users([unit.pk])[unit.pk], NotificationKind.UNLOCKED
+        title, body = f"{label}已解锁", f"{actor}解锁，原因：{event.reason}。修改后请重新报送。"
+    elif event.to_status == SubmissionStatus.DRAFT:
+        users, kind = units_users([unit.pk])[unit.pk], NotificationKind.RETURNED
+        title, body = f"{label}被退回", f"{actor}退回，原因：{event.reason}。请修改后重新报送。"
+    else:
+        return 0
+    key = f"submission-event:{event.pk}"
+    return notification_send(users=users, key=key, kind=kind, title=title, body=body, link=link, unit=unit)
+
+
+def escalation_notify(*, escalation, kind: NotificationKind, title: str, body: str = "") -> int:
+    """An escalation's step, told to its unit's reporters and head with a link to the escalation."""
+    return notification_send(
+        users=units_users([escalation.unit_id])[escalation.unit_id],
+        key=f"escalation:{escalation.pk}:{escalation.status}",
+        kind=kind,
+        title=title,
+        body=body,
+        link=reverse("reporting:escalation_detail", args=[escalation.pk]),
+        unit=escalation.unit,
+    )

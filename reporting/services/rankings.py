@@ -13,15 +13,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audited
+from common import clock
 from common.periods import Period
 from targets.models import PlanYear, Unit
 
 from .. import rules
-from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
+from ..choices import EscalationStatus, FigureSource, Metric, NotificationKind, RowStatus, RunStatus
 from ..models import Bulletin, Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
 from ..selectors.indicators import indicator_completion_rates
 from ..selectors.ranked import DATABASE_METRICS, ranked_entries
@@ -340,6 +342,7 @@ def _apply_ladder(*, run: RankingRun, scheme: RankingScheme, period: Period) -> 
                     action=step.title,
                     interviewer_role=step.interviewer,
                     interviewee_role=step.interviewee,
+                    needs_meeting=step.needs_meeting,
                     status=EscalationStatus.PROPOSED,
                 )
             )
@@ -353,6 +356,7 @@ ESCALATION_PROPOSAL_FIELDS = (
     "action",
     "interviewer_role",
     "interviewee_role",
+    "needs_meeting",
     "status",
 )
 
@@ -396,7 +400,8 @@ def escalations_withdraw(*, scheme: RankingScheme, period: Period) -> None:
 
 @transaction.atomic
 def ranking_publish(*, run: RankingRun, actor=None) -> bool:
-    """Freeze the run and turn its proposed escalations into 待约谈. False when already published.
+    """Freeze the run and turn its proposed escalations into 待约谈, or, for a step that needs no
+    meeting (通报批评, 表态发言), into 已销号: the 通报 itself is the step. False when already published.
 
     The conditional update claims the run, so two publishers racing cannot both publish it.
     """
@@ -406,27 +411,44 @@ def ranking_publish(*, run: RankingRun, actor=None) -> bool:
     if not claimed:
         return False
     run.refresh_from_db()
-    Escalation.objects.filter(
+    proposed = Escalation.objects.filter(
         scheme=run.scheme, year=run.year, month=run.month, status=EscalationStatus.PROPOSED
-    ).update(status=EscalationStatus.PENDING)
+    )
+    proposed.filter(needs_meeting=False).update(status=EscalationStatus.CLOSED, closed_on=clock.today())
+    proposed.update(status=EscalationStatus.PENDING)
     transaction.on_commit(lambda: ranking_notify_units(run=run))
     return True
 
 
 def ranking_notify_units(*, run: RankingRun) -> None:
-    """Tell each ranked unit's users its place, in a number of queries that does not grow with them."""
+    """Tell each ranked unit's users its place, in a number of queries that does not grow with them.
+
+    A unit with an escalation is sent straight to it; the others to the period's ranking.
+    """
     rows = list(run.rows.select_related("unit"))
     users = units_users(row.unit_id for row in rows)
+    escalations = dict(
+        Escalation.objects.filter(scheme=run.scheme, year=run.year, month=run.month)
+        .exclude(status=EscalationStatus.WITHDRAWN)
+        .values_list("unit_id", "pk")
+    )
+    ranking_link = f"{reverse('reporting:rankings')}?period={run.period}"
     messages = []
     for row in rows:
         place = f"第{row.rank}名" if row.rank else row.get_status_display()
         body = f"{run.scheme.name}：{run.period.label}排名{place}。"
         if row.note:
             body += row.note
+        link = (
+            reverse("reporting:escalation_detail", args=[escalations[row.unit_id]])
+            if row.unit_id in escalations
+            else ranking_link
+        )
         messages += [
-            Message(user, f"{run.period.label}排名已发布", body, unit=row.unit) for user in users[row.unit_id]
+            Message(user, f"{run.period.label}排名已发布", body, link=link, unit=row.unit)
+            for user in users[row.unit_id]
         ]
-    notifications_send(key=f"ranking-published:{run.pk}", messages=messages)
+    notifications_send(key=f"ranking-published:{run.pk}", kind=NotificationKind.PUBLISHED, messages=messages)
 
 
 def active_schemes():
@@ -487,8 +509,10 @@ def period_rank(*, period: Period) -> PeriodRanking:
         notification_send(
             users=users_with_role("管理员"),
             key=f"ranking-draft:{period}",
+            kind=NotificationKind.ESCALATION_PROPOSED,
             title=f"{period.label}排名草稿已生成",
             body="请核对排名和拟约谈单位后发布通报。",
+            link=f"{reverse('reporting:rankings')}?period={period}",
         )
     return PeriodRanking(period=period, runs=runs, skipped=skipped)
 

@@ -16,11 +16,11 @@ from projects.models import Project
 from projects.selectors import dispatch_projects
 from targets.models import PlanYear, Unit
 
-from ..choices import RunStatus, SubmissionStatus
+from ..choices import NotificationKind, RunStatus, SubmissionStatus
 from ..models import Assessment, RankingRun, Submission
 from ..selectors.staleness import stale_run_ids
 from .assessments import QUARTER_END_MONTHS, assessments_after_publish
-from .notifications import Message, notification_send, notifications_send, units_users
+from .notifications import Message, notification_send, notifications_send, unit_heads_of, units_users
 from .rankings import RankingError, active_schemes, period_is_published, period_rank
 
 DONE = [
@@ -52,6 +52,7 @@ def reminders_send(*, today: date) -> int:
     title = f"请于{deadline.month}月{deadline.day}日前报送{year}年{month}月投资数据"
     return notifications_send(
         key=f"remind:{year}-{month:02d}:{today.isoformat()}",
+        kind=NotificationKind.REMINDER,
         messages=[
             Message(
                 user,
@@ -99,20 +100,42 @@ def assessments_due(*, today: date) -> list[Assessment]:
 
 
 def weekly_dispatch_send(*, today: date) -> int:
-    """周调度: tell each 项目管家 which of their projects have no report this month or overdue problems."""
-    by_steward = defaultdict(list)
-    for project in dispatch_projects(projects=Project.objects.filter(steward__isnull=False), on=today):
-        by_steward[project.steward].append(project)
+    """周调度 reaches every project: each 项目管家 is told of their own projects with no report this
+    month or overdue problems, and the notice opens that steward's own list; a project with no
+    steward goes to its unit's heads, flagged 缺项目管家 (seed 003: 一项目一管家)."""
+    by_steward, unstewarded = defaultdict(list), defaultdict(list)
+    for project in dispatch_projects(projects=Project.objects.all(), on=today):
+        if project.steward_id is None:
+            unstewarded[project.reporting_unit_id].append(project)
+        else:
+            by_steward[project.steward].append(project)
     year, week, _ = today.isocalendar()
+    dispatch = reverse("projects:dispatch")
     sent = 0
     for steward, projects in by_steward.items():
-        names = "、".join(project.name for project in projects[:5])
-        more = f"等{len(projects)}个项目" if len(projects) > 5 else ""
         sent += notification_send(
             users=[steward],
             key=f"dispatch:{year}-W{week:02d}",
+            kind=NotificationKind.REMINDER,
             title=f"周调度：{len(projects)}个项目本月未报或有逾期问题",
-            body=f"{names}{more}，请督促填报并推进问题销号。",
-            link=reverse("projects:dispatch"),
+            body=f"{_names(projects)}，请督促填报并推进问题销号。",
+            link=f"{dispatch}?steward={steward.pk}",
+        )
+    heads = unit_heads_of(unstewarded)
+    for unit_id, projects in unstewarded.items():
+        unit = projects[0].reporting_unit
+        sent += notification_send(
+            users=heads.get(unit_id, []),
+            key=f"dispatch-no-steward:{year}-W{week:02d}",
+            kind=NotificationKind.REMINDER,
+            title=f"周调度：{unit.name}{len(projects)}个项目缺项目管家",
+            body=f"缺项目管家：{_names(projects)}。这些项目本月未报或有逾期问题，请指定项目管家并督促推进。",
+            link=f"{dispatch}?steward_missing=true",
+            unit=unit,
         )
     return sent
+
+
+def _names(projects: list[Project]) -> str:
+    names = "、".join(project.name for project in projects[:5])
+    return names + (f"等{len(projects)}个项目" if len(projects) > 5 else "")

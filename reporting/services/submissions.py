@@ -27,6 +27,7 @@ from ..choices import SubmissionStatus
 from ..models import Submission, SubmissionEvent
 from ..selectors.monthly import month_projects
 from ..selectors.periods import reporting_month
+from .notifications import submission_handover_notify
 
 MISSING_NAMES_SHOWN = 10
 _MOVE_NAMES = {
@@ -131,10 +132,11 @@ def _move(
     )
     if not moved:
         raise SubmissionError("报送状态已发生变化，请刷新页面后重试。")
-    SubmissionEvent.objects.create(
+    event = SubmissionEvent.objects.create(
         submission=submission, from_status=before, to_status=to, actor=actor, reason=reason
     )
     submission.refresh_from_db()
+    submission_handover_notify(event=event)
     return submission
 
 

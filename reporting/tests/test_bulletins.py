@@ -464,10 +464,10 @@ class BulletinPublicationTests(DemoTestCase):
 
     def test_the_list_runs_the_same_number_of_queries_however_many_bulletins(self):
         self.login("leader")
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(reverse("reporting:bulletins"))
         period_publish(period=OCTOBER)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(reverse("reporting:bulletins"))
 
     def test_export_bulletin_writes_a_published_periods_stored_files_unchanged(self):

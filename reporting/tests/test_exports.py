@@ -203,7 +203,7 @@ class ExportPageTests(DemoTestCase):
         self.login("minghu_reporter")
         detail, status, _download = self.urls(self.waiting)
         for _ in range(3):
-            with self.assertNumQueries(12):
+            with self.assertNumQueries(13):
                 self.client.get(reverse("reporting:exports"))
             # The detail and the status also mark the export failed if it is past its time limit; the
             # detail page reads the clock once, as every page does.

@@ -348,8 +348,8 @@ class TestGridPage:
 
 
 # session, user, groups, plan year, unit, return, projects, this month's reports, the user's unit
-# in the navigation, and the session's save (three statements)
-GRID_QUERIES = 13
+# in the navigation, the unread notices in the header, and the session's save (three statements)
+GRID_QUERIES = 14
 # the same reads, the return created, the projects read again inside the transaction, one insert
 # of all reports and one of all their history rows, the audit event of the change, the session's
 # save, and their savepoints

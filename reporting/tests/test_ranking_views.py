@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from reporting.choices import EscalationStatus
-from reporting.models import Assessment, Escalation, RankingRun
+from reporting.models import Assessment, Escalation, OfficialFigure, RankingRun, Submission
+from targets.models import Unit
 from tests.base import DemoTestCase
 
 
@@ -39,15 +40,91 @@ class RankingPageTests(DemoTestCase):
         assert not RankingRun.objects.filter(month=10, status="published").exists()
         self.login("admin")
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("reporting:ranking_publish"), {"period": "2022-10"})
+            self.client.post(
+                reverse("reporting:ranking_publish"),
+                {"period": "2022-10", "confirm_unit": self.unverified_unit_ids()},
+            )
         assert RankingRun.objects.filter(month=10, status="published").count() == 2
+
+    @staticmethod
+    def unverified_unit_ids() -> list[int]:
+        """Every unit of the demo but 九龙, the one whose October return is verified."""
+        return list(
+            Unit.objects.filter(is_active=True).exclude(name="九龙办事处").values_list("pk", flat=True)
+        )
+
+    def test_the_admin_sees_each_unit_s_readiness_and_what_publishing_means_for_it(self):
+        self.login("admin")
+        html = self.client.get(reverse("reporting:rankings"), {"period": "2022-10"}).content.decode()
+        assert "2022年1-10月报送就绪情况" in html
+        # 前程 never submitted October but the statistics bureau has its figure, so it ranks on it.
+        assert "前程办事处：未报送，排名按统计局数据" in html
+        assert "潮河办事处：负责人已审批，排名按统计局数据" in html
+        assert html.count('name="confirm_unit"') == 18, "every unit but the verified 九龙"
+        assert "九龙办事处：" not in html
+
+    def test_the_admin_s_page_with_its_readiness_runs_the_same_number_of_queries_however_ready(self):
+        self.login("admin")
+        url = reverse("reporting:rankings")
+        self.client.get(url, {"period": "2022-10"})
+        # A draft period also checks each run's inputs for staleness; the readiness table reads each
+        # scheme's units (two), their figures and their returns, whatever their number and state.
+        with self.assertNumQueries(35):
+            self.client.get(url, {"period": "2022-10"})
+        Submission.objects.filter(year=2022, month=10).update(status="verified")
+        OfficialFigure.objects.filter(unit__name="前程办事处", year=2022, month=10).delete()
+        with self.assertNumQueries(35):
+            self.client.get(url, {"period": "2022-10"})
+
+    def test_a_unit_with_no_figure_is_named_as_holding_the_last_place(self):
+        OfficialFigure.objects.filter(unit__name="前程办事处", year=2022, month=10).delete()
+        self.login("admin")
+        html = self.client.get(reverse("reporting:rankings"), {"period": "2022-10"}).content.decode()
+        assert "前程办事处：未报送，无数据，视同倒数第一" in html
+
+    def test_a_returned_return_is_named_as_returned(self):
+        Submission.objects.filter(unit__name="潮河办事处", year=2022, month=10).update(status="draft")
+        self.login("admin")
+        html = self.client.get(reverse("reporting:rankings"), {"period": "2022-10"}).content.decode()
+        assert "潮河办事处：已退回，排名按统计局数据" in html
+
+    def test_publishing_is_refused_until_every_missing_unit_is_confirmed_by_name(self):
+        self.login("admin")
+        confirmed = [pk for pk in self.unverified_unit_ids() if pk != Unit.objects.get(name="前程办事处").pk]
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("reporting:ranking_publish"),
+                {"period": "2022-10", "confirm_unit": confirmed},
+                follow=True,
+            )
+        assert (
+            "发布前请逐一确认以下单位的情况：前程办事处：未报送，排名按统计局数据"
+            in response.content.decode()
+        )
+        assert not RankingRun.objects.filter(month=10, status="published").exists()
+
+    def test_a_published_period_offers_nothing_that_could_change_it(self):
+        self.login("admin")
+        html = self.client.get(reverse("reporting:rankings"), {"period": "2022-09"}).content.decode()
+        assert "2022年1-9月已发布，排名、约谈和通报不再改变。" in html
+        assert "重新计算草稿" not in html and "发布2022年1-9月通报" not in html
+        assert "报送就绪情况" not in html
+        before = list(RankingRun.objects.filter(month=9).values_list("pk", "computed_at", "status"))
+        response = self.client.post(reverse("reporting:ranking_compute"), {"period": "2022-09"}, follow=True)
+        assert "2022年1-9月已发布，排名、约谈和通报不再改变，不能重新计算。" in response.content.decode()
+        assert "已计算" not in response.content.decode()
+        response = self.client.post(reverse("reporting:ranking_publish"), {"period": "2022-09"}, follow=True)
+        assert "已提交发布" not in response.content.decode()
+        assert list(RankingRun.objects.filter(month=9).values_list("pk", "computed_at", "status")) == before
 
     def test_the_page_runs_the_same_number_of_queries_for_any_period(self):
         self.login("leader")
         url = reverse("reporting:rankings")
-        with self.assertNumQueries(9):
+        # The runs, their rows and whether the period is published, besides the session, the user, its
+        # roles, the clock, the unread notices and the session's save.
+        with self.assertNumQueries(11):
             self.client.get(url, {"period": "2022-02"})
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(11):
             self.client.get(url, {"period": "2022-05"})
 
     def test_a_malformed_period_falls_back_to_the_latest(self):
@@ -166,9 +243,10 @@ class AssessmentPageTests(DemoTestCase):
     def test_the_page_runs_the_same_number_of_queries_however_many_assessments_the_year_has(self):
         self.login("leader")
         url = reverse("reporting:assessments")
-        # session, user, roles, assessments, their rows, awards, the clock; the session's save (3)
-        with self.assertNumQueries(10):
+        # session, user, roles, assessments, their rows, awards, the clock, the unread notices; the
+        # session's save (3)
+        with self.assertNumQueries(11):
             self.client.get(url, {"year": 2022})
         Assessment.objects.exclude(kind="quarter", number=1).delete()
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(url, {"year": 2022})

@@ -225,7 +225,7 @@ def test_a_rerun_after_publication_changes_nothing(scheme):
     after = list(RankingRow.objects.values_list("unit_id", "value", "rank", "is_bottom", "escalation_level"))
     assert after == before
     assert Escalation.objects.count() == 1
-    assert Escalation.objects.get().status == EscalationStatus.PENDING
+    assert Escalation.objects.get().status == EscalationStatus.CLOSED, "通报批评 was done by the 通报"
 
 
 def test_a_period_without_any_figure_is_not_ranked(scheme):
@@ -334,22 +334,33 @@ def test_an_escalations_meeting_and_close_dates_come_after_its_period_and_in_ord
     assert (escalation.status, escalation.closed_on) == (EscalationStatus.RECTIFYING, None)
 
 
-def test_a_criticism_without_interview_is_closed_only_after_its_period(scheme):
-    publish(scheme, FEB, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
-    escalation = escalation_submit_measures(escalation=Escalation.objects.get(), measures="制定整改方案")
+def test_a_criticism_needing_no_meeting_is_done_when_its_bulletin_is_published(scheme):
+    from common.clock import clock_set
 
-    with pytest.raises(ValidationError, match="销号日期（2001-01-01）须晚于该约谈所属统计期2022年1-2月"):
-        escalation_close(escalation=escalation, closed_on=date(2001, 1, 1))
-    escalation_close(escalation=escalation, closed_on=date(2022, 3, 1))
-
-    assert Escalation.objects.get().closed_on == date(2022, 3, 1)
-
-
-def test_a_criticism_without_interview_is_answered_straight_away(scheme):
+    clock_set(on=date(2022, 3, 15))
     publish(scheme, FEB, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
     escalation = Escalation.objects.get()
-    escalation_submit_measures(escalation=escalation, measures="制定整改方案")
-    assert escalation.status == EscalationStatus.RECTIFYING
+    assert (escalation.action, escalation.needs_meeting) == ("通报批评", False)
+    assert escalation.status == EscalationStatus.CLOSED
+    assert escalation.closed_on == date(2022, 3, 15)
+    with pytest.raises(ValidationError):
+        escalation_submit_measures(escalation=escalation, measures="制定整改方案")
+
+
+def test_a_statement_at_the_meeting_is_done_when_published_and_an_interview_waits_for_its_record(group):
+    PlanYearFactory(year=2022)
+    scheme = RankingScheme.objects.create(
+        name="重点项目",
+        group=group,
+        metric=Metric.GROWTH,
+        ladder=Ladder.objects.get(name=LADDER_SEED_003.name),
+    )
+    for period in (FEB, MAR):
+        publish(scheme, period, {"甲": "1", "乙": "5", "丙": "8", "丁": "9"})
+    assert list(Escalation.objects.order_by("month").values_list("month", "needs_meeting", "status")) == [
+        (2, False, EscalationStatus.CLOSED),
+        (3, True, EscalationStatus.PENDING),
+    ]
 
 
 def _reporters(names: str):

@@ -236,6 +236,13 @@ def test_seed_002_ladder_has_city_leaders_interview():
     ]
 
 
+def test_each_shipped_ladder_step_says_whether_it_needs_a_meeting():
+    assert [
+        [step.needs_meeting for step in ladder.steps]
+        for ladder in (LADDER_SEED_001, LADDER_SEED_002, LADDER_SEED_003)
+    ] == [[False, True, True], [False, True, True], [False, True]]
+
+
 def test_seed_003_ladder_starts_with_a_statement_at_the_key_project_meeting():
     assert [step.title for step in LADDER_SEED_003.steps] == [
         "在全区重点项目推进会议上表态发言",

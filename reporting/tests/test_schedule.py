@@ -100,4 +100,27 @@ def test_the_weekly_dispatch_tells_each_steward_once_a_week():
     assert weekly_dispatch_send(today=date(2022, 5, 18)) == 0, "the same week: nothing new"
     notification = Notification.objects.get(user=steward)
     assert silent.name in notification.body and reported.name not in notification.body
+    assert notification.link == f"/projects/dispatch/?steward={steward.pk}", "the steward's own list"
     assert weekly_dispatch_send(today=date(2022, 5, 23)) == 1
+
+
+def test_the_weekly_dispatch_sends_a_project_without_steward_to_its_unit_s_head(client):
+    from projects.choices import Stage
+    from reporting.services.schedule import weekly_dispatch_send
+    from tests.factories import ProjectFactory, UnitFactory
+
+    unit = UnitFactory(name="潮河办事处")
+    head = UserFactory(role=Role.UNIT_HEAD, unit=unit)
+    reporter = UserFactory(role=Role.REPORTER, unit=unit)
+    steward = UserFactory(role=Role.REPORTER, unit=unit)
+    ProjectFactory(steward=None, reporting_unit=unit, stage=Stage.UNDER_CONSTRUCTION, name="无管家项目")
+    ProjectFactory(steward=steward, reporting_unit=unit, stage=Stage.UNDER_CONSTRUCTION, name="有管家项目")
+    assert weekly_dispatch_send(today=date(2022, 5, 16)) == 2
+    notice = Notification.objects.get(user=head)
+    assert notice.title == "周调度：潮河办事处1个项目缺项目管家"
+    assert notice.body.startswith("缺项目管家：无管家项目。")
+    assert not Notification.objects.filter(user=reporter).exists()
+    assert "有管家项目" in Notification.objects.get(user=steward).body
+    client.force_login(head)
+    html = client.get(notice.link).content.decode()
+    assert "无管家项目" in html and "有管家项目" not in html

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
@@ -23,7 +22,7 @@ from common.params import year_param
 from common.periods import Period
 from common.tasks import TaskQueueUnavailable, task_enqueue
 
-from ..choices import EscalationStatus
+from ..choices import EscalationStatus, NotificationKind
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
 from ..models import Assessment, Notification
 from ..selectors.assessments import visible_year_assessments
@@ -33,9 +32,17 @@ from ..selectors.rankings import (
     period_runs,
     visible_escalations,
 )
+from ..selectors.readiness import period_readiness, unconfirmed
 from ..services import escalations as escalation_services
 from ..services.assessments import AssessmentError, assessment_publish
-from ..services.rankings import RankingError, period_publish_refusal, period_rank
+from ..services.notifications import email_preferences, email_preferences_save, notifications_mark_read
+from ..services.rankings import (
+    RankingError,
+    active_schemes,
+    period_is_published,
+    period_publish_refusal,
+    period_rank,
+)
 from ..tasks import publish_period
 
 
@@ -50,13 +57,22 @@ def _period_from(request: HttpRequest) -> Period | None:
 def ranking_list(request: HttpRequest) -> HttpResponse:
     period = _period_from(request)
     runs = period_runs(period=period, user=request.user) if period else []
+    can_manage = request.user.has_role(Role.ADMIN) or request.user.superuser_bypass
+    published = period is not None and period_is_published(period)
+    readiness = (
+        period_readiness(period=period, schemes=list(active_schemes()))
+        if can_manage and period and not published
+        else None
+    )
     return render(
         request,
         "reporting/rankings.html",
         {
             "period": period,
             "runs": runs,
-            "can_manage": request.user.has_role(Role.ADMIN) or request.user.superuser_bypass,
+            "can_manage": can_manage and not published,
+            "published": published,
+            "readiness": readiness,
             "shows_drafts": can_see_drafts(request.user),
         },
     )
@@ -70,6 +86,9 @@ def ranking_compute_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(form.errors.get("period", ["统计期无效"])))
         return redirect("reporting:rankings")
     period = form.cleaned_data["period"]
+    if period_is_published(period):
+        messages.error(request, f"{period.label}已发布，排名、约谈和通报不再改变，不能重新计算。")
+        return redirect(f"{reverse('reporting:rankings')}?period={period}")
     try:
         ranking = period_rank(period=period)
     except RankingError as error:
@@ -93,6 +112,14 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
     refusal = period_publish_refusal(period=period)
     if refusal is not None:
         messages.error(request, refusal)
+        return redirect(f"{reverse('reporting:rankings')}?period={period}")
+    confirmed = {int(value) for value in request.POST.getlist("confirm_unit") if value.isdigit()}
+    missing = unconfirmed(period_readiness(period=period, schemes=list(active_schemes())), confirmed)
+    if missing:
+        messages.error(
+            request,
+            "发布前请逐一确认以下单位的情况：" + "；".join(row.summary for row in missing),
+        )
         return redirect(f"{reverse('reporting:rankings')}?period={period}")
     # Publishing also writes the bulletin: it runs as a job. This request has written nothing, so
     # with the broker down nothing has started and the admin is told so.
@@ -216,6 +243,14 @@ def assessment_publish_view(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).select_related("unit")[:100]
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        if request.POST.get("action") == "preferences":
+            email_preferences_save(user=request.user, email_kinds=request.POST.getlist("email_kind"))
+            messages.success(request, "邮件设置已保存。")
+        else:
+            notifications_mark_read(user=request.user)
         return redirect("reporting:notifications")
-    return render(request, "reporting/notifications.html", {"notifications": notifications})
+    chosen = email_preferences(request.user)
+    preferences = [(kind, label, chosen[kind]) for kind, label in NotificationKind.choices]
+    return render(
+        request, "reporting/notifications.html", {"notifications": notifications, "preferences": preferences}
+    )

@@ -133,13 +133,14 @@ class TableListTests:
         self.login("leader")
         url = reverse("targets:table_list")
         self.client.get(url)
-        # session, user, roles, the clock, plan years, their tables; then the session's save (3)
-        with self.assertNumQueries(9):
+        # session, user, roles, the clock, plan years, their tables, the unread notices; then the
+        # session's save (3)
+        with self.assertNumQueries(10):
             self.client.get(url)
         plan = PlanYearFactory(year=2023)
         for _ in range(3):
             TargetFactory.create_batch(2, table=AllocationTableFactory(plan_year=plan))
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(url)
 
 
@@ -233,15 +234,15 @@ class GridTests:
         )
         TargetFactory.create_batch(2, table=table)
         self.client.get(self.grid_url(table))
-        # session, user, roles, the clock, table, targets, group members, balance, history; the
-        # session's save (3)
-        with self.assertNumQueries(12):
+        # session, user, roles, the clock, table, targets, group members, balance, history, the unread
+        # notices; the session's save (3)
+        with self.assertNumQueries(13):
             self.client.get(self.grid_url(table))
         for target in TargetFactory.create_batch(8, table=table):
             target.value += 1
             target.save()
         table.ranking_group.units.add(*UnitFactory.create_batch(3))
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(13):
             self.client.get(self.grid_url(table))
 
 
@@ -338,8 +339,8 @@ class UploadTests:
     def test_the_upload_page_runs_a_fixed_number_of_queries(self):
         self.login("admin")
         self.client.get(self.upload_url)
-        # session, user, latest plan year, roles, the clock; the session's save (3)
-        with self.assertNumQueries(8):
+        # session, user, latest plan year, roles, the clock, the unread notices; the session's save (3)
+        with self.assertNumQueries(9):
             self.client.get(self.upload_url)
 
 

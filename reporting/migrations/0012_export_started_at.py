@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0009_assessment_row_reward_note'),
+        ('reporting', '0011_notification_kinds_and_email_preferences'),
     ]
 
     operations = [

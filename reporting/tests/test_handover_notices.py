@@ -1,0 +1,144 @@
+"""A notice at every hand-over of the monthly cycle: to whoever acts next, once per event, linked to
+the thing itself, by e-mail too unless the user turned that kind off. The demo's 潮河 October
+return is approved by its head; its September return is locked by 1-9月's publication."""
+
+from datetime import date
+
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from reporting.choices import NotificationKind
+from reporting.models import Escalation, Notification, Submission
+from reporting.services.escalations import escalation_record_meeting
+from reporting.services.notifications import email_preferences_save
+from reporting.services.submissions import (
+    submission_approve,
+    submission_return,
+    submission_submit,
+    submission_unlock,
+    submission_verify,
+)
+from tests.base import DemoTestCase
+
+
+class HandOverNoticeTests(DemoTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.users = {user.username: user for user in User.objects.all()}
+        User.objects.filter(username__in=["chaohe_reporter", "chaohe_head", "reviewer"]).update(
+            email="x@example.gov.cn"
+        )
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def october(self) -> Submission:
+        return Submission.objects.get(unit__name="潮河办事处", year=2022, month=10)
+
+    def notices(self, username: str, kind: NotificationKind) -> list[tuple[str, str, str]]:
+        return list(
+            Notification.objects.filter(user__username=username, kind=kind)
+            .order_by("pk")
+            .values_list("title", "body", "link")
+        )
+
+    def month_link(self, month: int = 10) -> str:
+        return reverse("reporting:month", args=[self.october().unit_id, 2022, month])
+
+    def test_the_whole_loop_of_a_return_notifies_whoever_acts_next(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            submission_return(submission=self.october(), actor=self.user("reviewer"), reason="本月完成额偏高")
+        returned = (
+            "潮河办事处2022年10月报送被退回",
+            "统计局审核员退回，原因：本月完成额偏高。请修改后重新报送。",
+        )
+        assert self.notices("chaohe_reporter", NotificationKind.RETURNED) == [(*returned, self.month_link())]
+        assert self.notices("chaohe_head", NotificationKind.RETURNED) == [(*returned, self.month_link())]
+
+        submission_submit(submission=self.october(), actor=self.user("chaohe_reporter"))
+        assert self.notices("chaohe_head", NotificationKind.SUBMITTED) == [
+            ("潮河办事处2022年10月报送待您审批", "潮河填报员已报送，请审批。", self.month_link())
+        ]
+        assert self.notices("chaohe_reporter", NotificationKind.SUBMITTED) == [], "the head acts next"
+
+        submission_approve(submission=self.october(), actor=self.user("chaohe_head"))
+        assert self.notices("reviewer", NotificationKind.APPROVED) == [
+            ("潮河办事处2022年10月报送待审核", "单位负责人潮河主任已审批通过，请审核。", self.month_link())
+        ]
+
+        submission_verify(submission=self.october(), actor=self.user("reviewer"))
+        assert self.notices("chaohe_reporter", NotificationKind.VERIFIED) == [
+            ("潮河办事处2022年10月报送已审核", "统计局审核员已审核通过。", self.month_link())
+        ]
+
+    def test_an_unlock_tells_the_unit_why(self):
+        september = Submission.objects.get(unit__name="潮河办事处", year=2022, month=9)
+        submission_unlock(submission=september, actor=self.user("admin"), reason="统计局数据更正")
+        assert self.notices("chaohe_reporter", NotificationKind.UNLOCKED) == [
+            (
+                "潮河办事处2022年9月报送已解锁",
+                "经发局管理员解锁，原因：统计局数据更正。修改后请重新报送。",
+                self.month_link(9),
+            )
+        ]
+
+    def test_each_return_is_its_own_event_and_no_event_notifies_twice(self):
+        for reason in ("第一次退回", "第二次退回"):
+            submission_return(submission=self.october(), actor=self.user("reviewer"), reason=reason)
+            submission_submit(submission=self.october(), actor=self.user("chaohe_reporter"))
+            submission_approve(submission=self.october(), actor=self.user("chaohe_head"))
+        bodies = [body for _, body, _ in self.notices("chaohe_reporter", NotificationKind.RETURNED)]
+        assert bodies == [
+            "统计局审核员退回，原因：第一次退回。请修改后重新报送。",
+            "统计局审核员退回，原因：第二次退回。请修改后重新报送。",
+        ]
+
+    def test_a_user_who_turned_off_a_kind_s_e_mail_still_gets_the_notice_in_the_app(self):
+        email_preferences_save(
+            user=self.user("chaohe_reporter"),
+            email_kinds=[kind for kind in NotificationKind.values if kind != NotificationKind.RETURNED],
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            submission_return(submission=self.october(), actor=self.user("reviewer"), reason="本月完成额偏高")
+        assert len(self.notices("chaohe_reporter", NotificationKind.RETURNED)) == 1
+        assert len(mail.outbox) == 1, "only the head, who kept the e-mail"
+        assert mail.outbox[0].subject == "潮河办事处2022年10月报送被退回"
+        assert mail.outbox[0].body.endswith(f"http://localhost:8000{self.month_link()}")
+
+    def test_the_e_mail_preferences_are_chosen_on_the_notifications_page(self):
+        self.client.force_login(self.user("chaohe_reporter"))
+        self.client.post(
+            reverse("reporting:notifications"),
+            {"action": "preferences", "email_kind": ["returned", "verified"]},
+        )
+        html = self.client.get(reverse("reporting:notifications")).content.decode()
+        assert 'value="returned" id="email-returned" checked' in html
+        assert 'value="submitted" id="email-submitted">' in html
+
+    def test_the_header_counts_the_unread_notices(self):
+        submission_return(submission=self.october(), actor=self.user("reviewer"), reason="本月完成额偏高")
+        self.client.force_login(self.user("chaohe_reporter"))
+        unread = Notification.objects.filter(user__username="chaohe_reporter", read_at__isnull=True).count()
+        html = self.client.get(reverse("home")).content.decode()
+        assert f'title="未读通知">{unread}</span>' in html
+        self.client.post(reverse("reporting:notifications"), {"action": "read"})
+        assert "unread-count" not in self.client.get(reverse("home")).content.decode()
+
+    def test_an_interview_recorded_and_its_closing_are_told_to_the_unit(self):
+        escalation = Escalation.objects.get(month=6, unit__name="京航办事处")
+        escalation_record_meeting(
+            escalation=escalation,
+            meeting_date=date(2022, 7, 12),
+            interviewer="张副主任",
+            minutes="要求加快入库",
+        )
+        link = reverse("reporting:escalation_detail", args=[escalation.pk])
+        assert self.notices("jinghang_head", NotificationKind.ESCALATION_SCHEDULED) == [
+            (
+                "2022年1-6月约谈已登记：区分管领导约谈相关负责同志",
+                "2022年7月12日由张副主任约谈，请填报整改措施。",
+                link,
+            )
+        ]

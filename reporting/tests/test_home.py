@@ -1,0 +1,126 @@
+"""Each role's home page is its to-do list. The demo's day is 2022-11-09: October's returns were
+due on 11-05, 明湖 has not submitted, 潮河's is approved by its head, 九龙's verified."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from accounts.models import User
+from projects.models import ProjectReport
+from reporting.choices import SubmissionStatus
+from reporting.models import OfficialFigure, Submission
+from reporting.services.submissions import submission_return, submission_submit
+from tests.base import DemoTestCase
+
+
+class HomePageTodoTests(DemoTestCase):
+    def home(self, username: str) -> str:
+        self.client.force_login(User.objects.get(username=username))
+        return self.client.get(reverse("home")).content.decode()
+
+    def chaohe_october(self) -> Submission:
+        return Submission.objects.get(unit__name="潮河办事处", year=2022, month=10)
+
+    def test_a_reporter_sees_the_open_month_its_deadline_and_its_state(self):
+        html = self.home("minghu_reporter")
+        assert "明湖办事处 2022年10月月报" in html
+        assert "报送状态：<strong>未报送</strong>" in html
+        # Due 2022-11-05, four days before the demo's 2022-11-09.
+        assert "截止日期：2022年11月5日" in html and "已逾期 4 天" in html
+        assert (
+            reverse("reporting:month", args=[User.objects.get(username="minghu_reporter").unit_id, 2022, 10])
+            in html
+        )
+
+    def test_a_return_sent_back_stays_on_top_with_its_reason_until_it_is_resubmitted(self):
+        reviewer = User.objects.get(username="reviewer")
+        submission_return(
+            submission=self.chaohe_october(), actor=reviewer, reason="滨河项目本月完成额与统计局不符"
+        )
+        html = self.home("chaohe_reporter")
+        assert "潮河办事处2022年10月报送已被退回</strong>：滨河项目本月完成额与统计局不符" in html
+        assert "退回人：统计局审核员" in html
+        assert "报送状态：<strong>已退回</strong>" in html
+        assert html.index("报送已被退回") < html.index("2022年固定资产投资目标")
+        submission_submit(
+            submission=self.chaohe_october(), actor=User.objects.get(username="chaohe_reporter")
+        )
+        html = self.home("chaohe_reporter")
+        assert "报送已被退回" not in html
+        # October is sent: November is the month owed now, due 2022-12-05.
+        assert "潮河办事处 2022年11月月报" in html and "还剩 <strong>26</strong> 天" in html
+
+    def test_the_month_page_puts_the_reason_on_top_and_says_returned_not_draft(self):
+        reviewer = User.objects.get(username="reviewer")
+        submission_return(
+            submission=self.chaohe_october(), actor=reviewer, reason="滨河项目本月完成额与统计局不符"
+        )
+        self.client.force_login(User.objects.get(username="chaohe_reporter"))
+        unit_id = self.chaohe_october().unit_id
+        html = self.client.get(reverse("reporting:month", args=[unit_id, 2022, 10])).content.decode()
+        assert '<span class="badge text-bg-danger">已退回</span>' in html
+        assert "本月报送已被统计局审核员退回（" in html
+        assert html.index("滨河项目本月完成额与统计局不符") < html.index("保存并报送")
+
+    def test_the_head_sees_returns_waiting_for_approval_with_the_confirmed_unusual_amounts(self):
+        submission = self.chaohe_october()
+        Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.SUBMITTED)
+        report = (
+            ProjectReport.objects.filter(project__reporting_unit__name="潮河办事处", year=2022, month=10)
+            .select_related("project")
+            .order_by("project__name")
+            .first()
+        )
+        # 999,999万元 in one month is far above any demo project's usual month and its year plan.
+        ProjectReport.objects.filter(pk=report.pk).update(amount=Decimal("999999"))
+        html = self.home("chaohe_head")
+        assert "待审批的报送" in html
+        assert "潮河办事处2022年10月</a>" in html
+        assert html.count("已核实</span>") == 1
+        assert f"已核实</span>{report.project.name}（超过该项目" in html
+
+    def test_a_head_with_nothing_to_approve_has_no_approval_list(self):
+        assert "待审批的报送" not in self.home("chaohe_head")
+
+    def test_the_reviewer_sees_returns_to_verify_and_figures_still_missing(self):
+        OfficialFigure.objects.filter(unit__name="前程办事处", year=2022, month=10).delete()
+        html = self.home("reviewer")
+        assert "潮河办事处2022年10月</a>（负责人已审批）" in html
+        assert "九龙办事处2022年10月" not in html, "already verified"
+        assert "2022年1-10月尚缺统计局数据（1个单位）：前程办事处" in html
+
+    def test_the_admin_sees_the_period_s_readiness_its_drafts_and_the_escalations_to_act_on(self):
+        html = self.home("admin")
+        assert "2022年1-10月报送就绪情况" in html
+        assert "<td>前程办事处</td><td>未报送</td><td>排名按统计局数据</td>" in html
+        assert "<td>九龙办事处</td><td>已审核</td>" in html
+        assert "查看排名草稿并发布" in html
+        # 待约谈 and 整改中 wait for the lead office; a 通报批评 needs no meeting and is not listed.
+        assert "前程办事处：2022年1-4月 区主要领导约谈主要负责同志</a>（整改中）" in html
+        assert "京航办事处：2022年1-6月 区分管领导约谈相关负责同志</a>（待约谈）" in html
+        assert "京航办事处：2022年1-5月 通报批评" not in html
+
+    def test_the_leader_lands_on_the_cockpit(self):
+        self.client.force_login(User.objects.get(username="leader"))
+        response = self.client.get(reverse("home"))
+        assert response.status_code == 200
+        assert "reporting/cockpit.html" in [template.name for template in response.templates]
+
+
+class HomePageQueryTests(DemoTestCase):
+    def count(self, username: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(User.objects.get(username=username))
+        self.client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("home"))
+        return len(queries)
+
+    def test_the_home_pages_run_the_same_number_of_queries_however_much_waits(self):
+        before = {username: self.count(username) for username in ("admin", "reviewer", "minghu_reporter")}
+        assert before == {"admin": 25, "reviewer": 16, "minghu_reporter": 18}
+        Submission.objects.filter(year=2022, month=10).update(status=SubmissionStatus.APPROVED)
+        Submission.objects.filter(year=2022, month=9).update(status=SubmissionStatus.APPROVED)
+        assert {username: self.count(username) for username in before} == before
