@@ -36,6 +36,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.figures import format_amount
+
 MIB = 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -472,14 +474,6 @@ def _check_total(table: Table, total_row: Row, columns: Sequence[Column]) -> Non
         if Decimal(total).quantize(_CENT) != row_sum.quantize(_CENT):
             message = f"合计 {format_amount(total)} 与各行之和 {format_amount(row_sum)} 不符"
             table.add_error(total_row, column.key, message)
-
-
-def format_amount(value: Decimal | int) -> str:
-    """5370000 → "5,370,000"; keeps cents only when there are any."""
-    number = Decimal(value).quantize(_CENT)
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number:,}"
 
 
 @dataclass(frozen=True)

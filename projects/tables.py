@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from common.templatetags.figures import EMPTY, format_wan
+from common.figures import EMPTY, format_wan
 
 from .access import can_edit_problem, can_edit_project
 from .choices import ProblemStatus

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 from itertools import groupby
 
 from docx import Document
@@ -19,8 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from common.figures import change_phrase, format_pct, format_wan, format_yi, time_progress_phrase
 from common.spreadsheets import OutColumn
-from common.templatetags.figures import format_wan, pct, yi
 
 from .bulletin_content import BulletinContent, EscalationLine, GroupTable, Line, Placing
 from .bulletin_workbook import UNIT_LINE, group_columns, line_values
@@ -64,15 +63,16 @@ def narrative(content: BulletinContent) -> list[str]:
     if jurisdiction is not None:
         text = (
             f"截至{content.period.year}年{month}月，"
-            f"全区固定资产投资累计完成{yi(jurisdiction.ytd_completed)}亿元"
+            f"全区固定资产投资累计完成{format_yi(jurisdiction.ytd_completed)}亿元"
         )
         if jurisdiction.completion_pct is not None:
-            text += f"，占年度目标的{pct(jurisdiction.completion_pct)}，" + _against_time_progress(
-                jurisdiction.completion_pct, jurisdiction.time_progress_pct
+            text += (
+                f"，占年度目标的{format_pct(jurisdiction.completion_pct)}，"
+                f"时序进度{format_pct(jurisdiction.time_progress_pct)}，"
+                + time_progress_phrase(jurisdiction.completion_pct, jurisdiction.time_progress_pct)
             )
         if jurisdiction.growth_pct is not None:
-            direction = "增长" if jurisdiction.growth_pct >= 0 else "下降"
-            text += f"，同比{direction}{pct(abs(jurisdiction.growth_pct))}"
+            text += f"，{change_phrase(jurisdiction.growth_pct)}"
         paragraphs.append(text + "。")
     for group in content.groups:
         paragraphs.append(_group_sentence(content, group))
@@ -91,14 +91,6 @@ def _awards_sentence(content: BulletinContent) -> str:
         winners = "、".join(f"第{line.place}名{line.unit}" for line in lines)
         parts.append(f"{award}（{scope}）：{winners}")
     return f"经{content.period.year}年度总评，" + "；".join(parts) + "。"
-
-
-def _against_time_progress(completion: Decimal, time_progress: Decimal) -> str:
-    gap = completion - time_progress
-    if gap == 0:
-        return f"与时序进度（{pct(time_progress)}）持平"
-    side = "高于" if gap > 0 else "低于"
-    return f"{side}时序进度（{pct(time_progress)}）{format_wan(abs(gap), 1)}个百分点"
 
 
 def _group_sentence(content: BulletinContent, group: GroupTable) -> str:
@@ -123,7 +115,7 @@ def _shown_value(placing: Placing, metric: str) -> str:
         return f"{format_wan(placing.value)}万元"
     if metric == Metric.COMPOSITE:
         return f"{format_wan(placing.value, 1)}分"
-    return pct(placing.value)
+    return format_pct(placing.value)
 
 
 def _escalation_sentence(escalation: EscalationLine, *, draft: bool) -> str:

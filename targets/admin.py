@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.templatetags.figures import wan
+from common.figures import format_wan as wan
 
 from .models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
 from .selectors import allocation_balance

@@ -44,7 +44,7 @@ from projects.selectors import (
 )
 from targets.models import PlanYear, Target, Unit
 
-from ..choices import EscalationStatus, RunStatus
+from ..choices import EscalationStatus, Metric, RunStatus
 from ..models import Escalation, RankingRow, RankingRun, Submission
 from ..rules import WarningColour, completion_rate_pct, warning_colour
 from .jurisdiction import JurisdictionPoint, jurisdiction_series
@@ -82,6 +82,11 @@ class GroupRanking:
     @property
     def bottom(self) -> list[CockpitRow]:
         return [row for row in self.rows if row.row.is_bottom]
+
+    @property
+    def shows_completion_rate(self) -> bool:
+        """A scheme ranked by completion rate already shows it as its metric: not twice."""
+        return self.run.scheme.metric != Metric.COMPLETION_RATE
 
     @property
     def chart_id(self) -> str:
@@ -169,12 +174,6 @@ class Cockpit:
     @property
     def yellow_gap(self) -> Decimal | None:
         return self.plan_year.warning_yellow_gap if self.plan_year else None
-
-    @property
-    def growth_gap(self) -> Decimal | None:
-        if self.headline is None or self.headline.growth is None or self.plan_year is None:
-            return None
-        return self.headline.growth - self.plan_year.growth_target_pct
 
     @property
     def headline_colour(self) -> WarningColour | None:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from common.templatetags.figures import format_wan
+from common.figures import format_wan
 from projects.models import Project, ProjectReport
 from targets.models import Unit
 

@@ -324,10 +324,10 @@ class BulletinFileTests(DemoTestCase):
         completion = (figures["ytd"] * 100 / target).quantize(ONE_DECIMAL, ROUND_HALF_UP)
         growth = ((figures["ytd"] / figures["baseline"] - 1) * 100).quantize(ONE_DECIMAL, ROUND_HALF_UP)
         gap = abs(completion - Decimal("41.7"))
-        side = "高于" if completion > Decimal("41.7") else "低于"
+        side = "超过" if completion > Decimal("41.7") else "落后"
         assert (
             f"截至2022年5月，全区固定资产投资累计完成{total_yi}亿元，占年度目标的{completion}%，"
-            f"{side}时序进度（41.7%）{gap}个百分点，同比增长{growth}%。"
+            f"时序进度41.7%，{side}时序进度 {gap} 个百分点，同比增长{growth}%。"
         ) in self.text
 
     def test_it_names_the_first_and_the_last_of_each_group_and_what_follows_for_the_last(self):
