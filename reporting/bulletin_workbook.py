@@ -51,7 +51,7 @@ ESCALATION_COLUMNS = (
     OutColumn("排名组", "group"),
     OutColumn("单位", "unit"),
     OutColumn("连续倒数第一期数", "consecutive_bottom", "int"),
-    OutColumn("约谈级别", "level", "int"),
+    OutColumn("约谈级别", "level"),
     OutColumn("处理方式", "action"),
     OutColumn("约谈人", "interviewer"),
     OutColumn("被约谈人", "interviewee"),
@@ -173,7 +173,10 @@ def _write_quiet_group(sheet: WriteOnlyWorksheet, content: BulletinContent, quie
 
 
 def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
-    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(content.escalations, start=1)]
+    rows = [
+        {"serial": serial, **line.sheet_values} for serial, line in enumerate(content.escalations, start=1)
+    ]
+    note = "注：约谈级别、约谈人、被约谈人取自约谈办法的对应级别；通报批评、表态发言等级别不约谈，记为「—」。"
     stream_table(
         sheet,
         title=content.title,
@@ -181,7 +184,7 @@ def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> N
         rows=rows,
         fit_rows=len(rows),
         unit_line=None,
-        note=None if rows else f"{content.period.label}无倒数第一需约谈的单位。",
+        note=note if rows else f"{content.period.label}无倒数第一需约谈的单位。",
     )
 
 
