@@ -69,7 +69,8 @@ _CENT = Decimal("0.01")
 _MAX_DIGITS = 15
 
 Kind = Literal["text", "decimal", "int", "date"]
-OutKind = Literal["text", "money", "pct", "int", "date"]
+# "label" is a whole number that names rather than counts (年度, 月份): never written 2,022.
+OutKind = Literal["text", "money", "pct", "int", "label", "date"]
 
 
 class SpreadsheetError(ValueError):
@@ -496,6 +497,8 @@ class OutColumn:
             return "yyyy-mm-dd"
         if self.kind == "text":
             return None
+        if self.kind == "label":
+            return "0"
         integer = "0" if self.kind == "pct" else "#,##0"
         return f"{integer}.{'0' * self.places}" if self.places else integer
 
@@ -507,7 +510,7 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ERROR_CODES = frozenset(ERROR_CODES)
 _MAX_CELL_TEXT = 32767  # Excel's limit; openpyxl cuts longer text there too
 # What a streamed column's cells usually need, since a write-only sheet cannot measure them first.
-_TYPICAL_WIDTH: dict[OutKind, int] = {"text": 10, "money": 12, "pct": 6, "int": 6, "date": 10}
+_TYPICAL_WIDTH: dict[OutKind, int] = {"text": 10, "money": 12, "pct": 6, "int": 6, "label": 6, "date": 10}
 _TITLE_SCALE = 16 / 11  # the title's 16pt font against the 11pt the column widths are measured in
 
 
@@ -827,7 +830,7 @@ def _shown_width(column: OutColumn, value: object) -> int:
     if value is None:
         return 0
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and column.kind != "text":
-        grouping = "," if column.kind != "pct" else ""
+        grouping = "," if column.kind not in ("pct", "label") else ""
         return len(f"{Decimal(value):{grouping}.{column.places}f}")
     if isinstance(value, date):
         return 10

@@ -179,3 +179,10 @@ def reserve_ratio(
         construction_count=construction_count,
         construction_investment=construction_investment or Decimal(0),
     )
+
+
+def plan_completion_pct(ytd: Decimal | None, annual_plan: Decimal | None) -> Decimal | None:
+    """A project's 完成率: the year's 累计完成 over its 年度计划投资, in percent; None without a plan."""
+    if ytd is None or not annual_plan:
+        return None
+    return ytd * 100 / annual_plan

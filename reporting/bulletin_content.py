@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, QuerySet
 
+from common.figures import format_wan
 from common.periods import Period
 from projects.choices import Level, Stage
 from targets.choices import TERRITORIAL_KINDS
@@ -197,6 +198,30 @@ class BulletinContent:
     @property
     def time_progress_pct(self) -> Decimal:
         return rate(self.period.time_progress_pct)
+
+    def total_explanation(self, group: GroupTable) -> str:
+        """Why this group's 合计 differs from another group's: seed 000 splits the one jurisdiction
+        twice, by territory (办事处) and by responsibility (局办, 责任口径), and a project's investment
+        counts in both, under its place and under its bureau, so the two sums need not agree."""
+        others = [
+            other
+            for other in self.groups
+            if other is not group
+            and other.is_territorial != group.is_territorial
+            and other.total.ytd_completed != group.total.ytd_completed
+        ]
+        if not others:
+            return ""
+        basis = "属地口径（按项目所在地）" if group.is_territorial else "责任口径（按项目责任单位）"
+        compared = "；".join(
+            f"{other.group}合计按{'属地口径' if other.is_territorial else '责任口径'}统计为"
+            f"{format_wan(other.total.ytd_completed)}万元"
+            for other in others
+        )
+        return (
+            f"{group.group}合计按{basis}统计，累计完成{format_wan(group.total.ytd_completed)}万元；"
+            f"{compared}。两种口径分别覆盖全区，合计数不同属正常。"
+        )
 
     @property
     def jurisdiction(self) -> Jurisdiction | None:

@@ -93,6 +93,8 @@ def document_write(content: BulletinContent) -> bytes:
             _paragraph(document, _caption(content, group), size=TITLE_SIZE - 4, font=TITLE_FONT, centred=True)
             _paragraph(document, UNIT_LINE, size=10.5, right=True)
             _ranking_table(document, group)
+            if explanation := content.total_explanation(group):
+                _paragraph(document, f"注：{explanation}", size=10.5)
 
     buffer = io.BytesIO()
     document.save(buffer)

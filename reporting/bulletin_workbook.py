@@ -147,6 +147,7 @@ def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: Gro
     )
     if group.ladder:
         note += f"倒数第一的单位按「{group.ladder}」处理。"
+    note += content.total_explanation(group)
     stream_table(
         sheet,
         title=content.title,

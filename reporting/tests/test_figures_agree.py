@@ -90,3 +90,18 @@ class FiguresAgreeAcrossFormatsTests(DemoTestCase):
         }
         assert len(cockpit) == 6
         assert cockpit == workbook == word
+
+    def test_the_bureaus_total_says_why_it_differs_from_the_sub_districts_total(self):
+        totals = {name: self.workbook[name]["D4"].value for name in ("办事处", "局办")}
+        assert totals["办事处"] != totals["局办"]
+        note = next(
+            row[0].value
+            for row in self.workbook["局办"].iter_rows(min_row=5)
+            if isinstance(row[0].value, str) and row[0].value.startswith("注：")
+        )
+        assert (
+            f"局办合计按责任口径（按项目责任单位）统计，累计完成{format_wan(totals['局办'])}万元；"
+            f"办事处合计按属地口径统计为{format_wan(totals['办事处'])}万元。"
+        ) in note
+        text = "\n".join(paragraph.text for paragraph in self.document.paragraphs)
+        assert f"办事处合计按属地口径（按项目所在地）统计，累计完成{format_wan(totals['办事处'])}万元" in text
