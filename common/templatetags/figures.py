@@ -40,12 +40,6 @@ def against_growth_target(growth_pct, target_pct) -> str:
     return figures.growth_target_phrase(growth_pct, target_pct)
 
 
-@register.filter
-def iso_date(value) -> str:
-    """A date as ``<input type=date>`` needs it (2026-12-02), whatever the page's date format."""
-    return value.isoformat() if hasattr(value, "isoformat") else ""
-
-
 WARNING_BADGES = {
     "green": '<span class="badge bg-success">绿</span>',
     "yellow": '<span class="badge bg-warning text-dark">黄</span>',

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import has_any_role, roles_required, unit_member_view
 from accounts.roles import Role
 from common import clock
+from common.figures import format_wan
 
 from ..access import can_edit_project, check_project_edit, check_project_read
 from ..choices import ExitRequestStatus, MilestoneKind
@@ -71,7 +72,13 @@ def _monthly_series(project: Project) -> tuple[list[tuple[ProjectReport, Decimal
     chart = {
         "type": "bar",
         "categories": [f"{report.month}月" for report, _ in rows],
-        "series": [{"name": "本月完成投资", "data": [float(report.amount) for report, _ in rows]}],
+        "series": [
+            {
+                "name": "本月完成投资",
+                "data": [float(report.amount) for report, _ in rows],
+                "labels": [format_wan(report.amount) for report, _ in rows],
+            }
+        ],
         "unit": "万元",
     }
     return rows, chart
