@@ -55,6 +55,7 @@ urlpatterns += [
         bulletins.bulletin_document_download,
         name="bulletin_document",
     ),
+    path("bulletins/<int:year>/<int:month>/pdf/", bulletins.bulletin_pdf_download, name="bulletin_pdf"),
     path("exports/", exports.export_list, name="exports"),
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
     path("exports/<int:export_id>/status/", exports.export_status, name="export_status"),
