@@ -38,7 +38,7 @@ GROUP_COLUMNS = (
     OutColumn("累计完成", "ytd_completed", "money"),
     OutColumn("完成率", "completion_pct", "pct"),
     OutColumn("时序进度", "time_progress_pct", "pct"),
-    OutColumn("超(低)时序进度", "progress_gap_pct", "pct"),
+    OutColumn("超(低)时序进度(个百分点)", "progress_gap_pct", "pct"),
     OutColumn("上年同期", "baseline", "money"),
     OutColumn("增速", "growth_pct", "pct"),
     OutColumn("排名", "rank", "int", width=6),
