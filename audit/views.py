@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from accounts.permissions import duty_required
 from accounts.roles import Role
+from common.widgets import DateInput
 
 from .models import AuditAction, AuditResult
 from .services import audit_events_csv, audit_events_search, audit_record
@@ -15,8 +16,8 @@ class AuditSearchForm(forms.Form):
     text = forms.CharField(label="用户名／对象／地址", required=False)
     action = forms.ChoiceField(label="操作", choices=[("", "全部"), *AuditAction.choices], required=False)
     result = forms.ChoiceField(label="结果", choices=[("", "全部"), *AuditResult.choices], required=False)
-    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label="起始日期", required=False, widget=DateInput())
+    until = forms.DateField(label="截止日期", required=False, widget=DateInput())
 
 
 def _events(request):

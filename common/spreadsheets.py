@@ -37,6 +37,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.figures import format_amount
+
 MIB = 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,7 +75,8 @@ _CENT = Decimal("0.01")
 _MAX_DIGITS = 15
 
 Kind = Literal["text", "decimal", "int", "date"]
-OutKind = Literal["text", "money", "pct", "int", "date"]
+# "label" is a whole number that names rather than counts (年度, 月份): never written 2,022.
+OutKind = Literal["text", "money", "pct", "int", "label", "date"]
 
 
 class SpreadsheetError(ValueError):
@@ -528,14 +531,6 @@ def _check_total(table: Table, total_row: Row, columns: Sequence[Column]) -> Non
             table.add_error(total_row, column.key, message)
 
 
-def format_amount(value: Decimal | int) -> str:
-    """5370000 → "5,370,000"; keeps cents only when there are any."""
-    number = Decimal(value).quantize(_CENT)
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number:,}"
-
-
 @dataclass(frozen=True)
 class OutColumn:
     label: str
@@ -556,6 +551,8 @@ class OutColumn:
             return "yyyy-mm-dd"
         if self.kind == "text":
             return None
+        if self.kind == "label":
+            return "0"
         integer = "0" if self.kind == "pct" else "#,##0"
         return f"{integer}.{'0' * self.places}" if self.places else integer
 
@@ -567,7 +564,7 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ERROR_CODES = frozenset(ERROR_CODES)
 _MAX_CELL_TEXT = 32767  # Excel's limit; openpyxl cuts longer text there too
 # What a streamed column's cells usually need, since a write-only sheet cannot measure them first.
-_TYPICAL_WIDTH: dict[OutKind, int] = {"text": 10, "money": 12, "pct": 6, "int": 6, "date": 10}
+_TYPICAL_WIDTH: dict[OutKind, int] = {"text": 10, "money": 12, "pct": 6, "int": 6, "label": 6, "date": 10}
 _TITLE_SCALE = 16 / 11  # the title's 16pt font against the 11pt the column widths are measured in
 
 
@@ -887,7 +884,7 @@ def _shown_width(column: OutColumn, value: object) -> int:
     if value is None:
         return 0
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and column.kind != "text":
-        grouping = "," if column.kind != "pct" else ""
+        grouping = "," if column.kind not in ("pct", "label") else ""
         return len(f"{Decimal(value):{grouping}.{column.places}f}")
     if isinstance(value, date):
         return 10

@@ -1,4 +1,4 @@
-"""Widgets that stay fast when a list of choices is a province's thousands of units."""
+"""Shared widgets: selects that stay fast for a province's thousands of units, and the date input."""
 
 from __future__ import annotations
 
@@ -36,3 +36,13 @@ def quicken_selects(form: forms.BaseForm) -> None:
             quick.choices = field.choices
             quick.is_required = widget.is_required
             field.widget = quick
+
+
+class DateInput(forms.DateInput):
+    """``<input type=date>``, whose value must be ISO (2026-12-02) whatever the language's date
+    format: a localized 2026/12/02 is rejected by the browser and the field shows blank."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -20,7 +20,7 @@ from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, stream_table, stre
 
 from .choices import Field, Level, Stage
 from .models import Problem, Project
-from .rules import stewardship_missing
+from .rules import plan_completion_pct, stewardship_missing
 
 ITERATOR_CHUNK = 2000
 # Widths fit the first rows like a report's; a longer list keeps them (a write-only sheet cannot look back).
@@ -91,7 +91,10 @@ def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
     }
+    # The project list adds the year's 累计完成 (and so its 完成率); the boards do not show them.
+    with_ytd = "ytd_completed" in projects.query.annotations
     values = projects.prefetch_related(None).values(
+        *(("ytd_completed",) if with_ytd else ()),
         "name",
         "code",
         "level",
@@ -109,7 +112,10 @@ def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
         responsible_unit_name=F("responsible_unit__name"),
     )
     for row in values.iterator(chunk_size=ITERATOR_CHUNK):
+        ytd = row.get("ytd_completed")
         yield {
+            "ytd_completed": ytd,
+            "completion_pct": plan_completion_pct(ytd, row["annual_plan"]) if with_ytd else None,
             "name": row["name"],
             "code": row["code"],
             "reporting_unit": row["reporting_unit_name"],

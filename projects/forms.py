@@ -6,17 +6,11 @@ from django import forms
 
 from accounts.models import User
 from common import clock
+from common.widgets import DateInput
 from targets.models import Unit
 
 from .choices import EvidenceKind, ExitReason, MilestoneKind, ProblemStatus, Stage
 from .models import PROCEDURES, Problem, Project
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:

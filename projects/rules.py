@@ -218,3 +218,10 @@ def site_evidence_refusal(*, has_time: bool, has_position: bool) -> str | None:
 def registration_evidence_missing(*, present: Collection[str]) -> list[str]:
     """入库纳统 checklist: the evidence (批复文件、施工合同、现场照片) a started project still lacks."""
     return [kind.label for kind in EvidenceKind if kind not in present]
+
+
+def plan_completion_pct(ytd: Decimal | None, annual_plan: Decimal | None) -> Decimal | None:
+    """A project's 完成率: the year's 累计完成 over its 年度计划投资, in percent; None without a plan."""
+    if ytd is None or not annual_plan:
+        return None
+    return ytd * 100 / annual_plan

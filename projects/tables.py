@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from common.templatetags.figures import EMPTY, format_wan
+from common.figures import EMPTY, format_pct, format_wan
 
 from .access import can_edit_problem, can_edit_project
 from .choices import EvidenceKind, ProblemStatus
 from .models import Milestone, Problem, Project, ProjectYearPlan
-from .rules import NEXT_STAGE, registration_evidence_missing, stewardship_missing
+from .rules import NEXT_STAGE, plan_completion_pct, registration_evidence_missing, stewardship_missing
 
 RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -311,7 +311,12 @@ class ProjectListTable(BaseTable):
     tags = tables.ManyToManyColumn(verbose_name="标签", orderable=False)
     total_investment = WanColumn("总投资(万元)")
     annual_plan = WanColumn("年度计划投资(万元)")
+    ytd_completed = WanColumn("累计完成(万元)")
+    completion_pct = tables.Column(verbose_name="完成率", accessor="pk", orderable=False, attrs=RIGHT)
     is_registered = tables.BooleanColumn(verbose_name="入库纳统", yesno="已入库,未入库")
+
+    def render_completion_pct(self, record: Project) -> str:
+        return format_pct(plan_completion_pct(record.ytd_completed, record.annual_plan))
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -328,6 +333,8 @@ class ProjectListTable(BaseTable):
             "tags",
             "total_investment",
             "annual_plan",
+            "ytd_completed",
+            "completion_pct",
             "is_registered",
         )
 

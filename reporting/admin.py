@@ -7,6 +7,7 @@ from .models import (
     AssessmentRow,
     Award,
     Bulletin,
+    BulletinLetterhead,
     CompositeWeight,
     Escalation,
     Export,
@@ -265,3 +266,13 @@ class ExportAdmin(admin.ModelAdmin):
     search_fields = ["requested_by__username"]
     list_select_related = ["requested_by"]
     readonly_fields = ["created_at", "finished_at"]
+
+
+@admin.register(BulletinLetterhead)
+class BulletinLetterheadAdmin(admin.ModelAdmin):
+    list_display = ["issuing_authority", "number_pattern", "signatory", "updated_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # One row per deployment: adding again replaces it.
+        obj.pk = 1
+        super().save_model(request, obj, form, change)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from common.figures import format_wan
 from common.periods import Period
 from projects.choices import Level, Stage
 from targets.choices import TERRITORIAL_KINDS
@@ -107,6 +109,28 @@ class EscalationLine:
     interviewee: str
     ladder: str
 
+    @property
+    def level_name(self) -> str:
+        """一级：通报批评 — the level as the ladder names it, not a bare number."""
+        numeral = LEVEL_NUMERALS.get(self.level, str(self.level))
+        return f"{numeral}级：{self.action}"
+
+    @property
+    def sheet_values(self) -> dict[str, object]:
+        """The 末位约谈 sheet's row: a step without an interview (通报批评, 表态发言) says so."""
+        return {
+            **{field: getattr(self, field) for field in ("scheme", "group", "unit", "consecutive_bottom")},
+            "level": self.level_name,
+            "action": self.action,
+            "interviewer": self.interviewer or NO_INTERVIEW,
+            "interviewee": self.interviewee or NO_INTERVIEW,
+            "ladder": self.ladder,
+        }
+
+
+LEVEL_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九"}
+NO_INTERVIEW = "—"
+
 
 @dataclass(frozen=True)
 class KeyProjectLine:
@@ -164,6 +188,20 @@ class QuietGroup:
         return f"{self.group}：{self.note}。"
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """版头 and 落款 as GB/T 9704-2012 places them: 发文机关标志, 发文字号, 发文机关署名, 成文日期."""
+
+    issuing_authority: str
+    number: str
+    signatory: str
+    issued_on: date
+
+    @property
+    def date_line(self) -> str:
+        return f"{self.issued_on.year}年{self.issued_on.month}月{self.issued_on.day}日"
+
+
 NO_DATA = "本期无数据"
 NOT_YET_RANKED = "尚未计算排名"
 
@@ -178,6 +216,7 @@ class BulletinContent:
     escalations: tuple[EscalationLine, ...]
     key_projects: KeyProjectLines
     plan_target: Decimal | None
+    letterhead: Letterhead | None = None
     awards: tuple[AwardLine, ...] = ()  # 1-12月 only: the year's 综合奖 and 单项奖 (rule 5)
 
     @property
@@ -188,6 +227,30 @@ class BulletinContent:
     @property
     def time_progress_pct(self) -> Decimal:
         return rate(self.period.time_progress_pct)
+
+    def total_explanation(self, group: GroupTable) -> str:
+        """Why this group's 合计 differs from another group's: seed 000 splits the one jurisdiction
+        twice, by territory (办事处) and by responsibility (局办, 责任口径), and a project's investment
+        counts in both, under its place and under its bureau, so the two sums need not agree."""
+        others = [
+            other
+            for other in self.groups
+            if other is not group
+            and other.is_territorial != group.is_territorial
+            and other.total.ytd_completed != group.total.ytd_completed
+        ]
+        if not others:
+            return ""
+        basis = "属地口径（按项目所在地）" if group.is_territorial else "责任口径（按项目责任单位）"
+        compared = "；".join(
+            f"{other.group}合计按{'属地口径' if other.is_territorial else '责任口径'}统计为"
+            f"{format_wan(other.total.ytd_completed)}万元"
+            for other in others
+        )
+        return (
+            f"{group.group}合计按{basis}统计，累计完成{format_wan(group.total.ytd_completed)}万元；"
+            f"{compared}。两种口径分别覆盖全区，合计数不同属正常。"
+        )
 
     @property
     def jurisdiction(self) -> Jurisdiction | None:

@@ -1,35 +1,51 @@
-"""The bulletin as a Word document: the usual narrative on A4 portrait, the ranking tables on A4 landscape.
+"""The bulletin as an official document (GB/T 9704-2012, 党政机关公文格式).
+
+版头: the 发文机关标志 in red 小标宋, the 发文字号, the red separating line; 主体: the title in 2号小标宋,
+the body in 3号仿宋 with two characters' indent, 28 lines of 22 characters on an A4 page with the
+standard's margins (天头 37mm, 订口 28mm, 版心 156×225mm), the 附表 list, then the 落款 and the
+成文日期 right-aligned four characters in; the ranking tables follow on A4 landscape pages, their
+header row repeated on every page. Page numbers 「— 1 —」 in 4号宋体 at the foot.
 
 The narrative reads the same ``BulletinContent`` as the workbook, so every number in the text is one a
-reader finds in the tables.
+reader finds in the tables, written by ``common.figures`` as the cockpit writes it.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 from itertools import groupby
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
+from common.figures import change_phrase, format_pct, format_wan, format_yi, time_progress_phrase
 from common.spreadsheets import OutColumn
-from common.templatetags.figures import format_wan, pct, yi
 
 from .bulletin_content import BulletinContent, EscalationLine, GroupTable, Line, Placing
 from .bulletin_workbook import UNIT_LINE, group_columns, line_values
 from .choices import Metric, RowStatus
 
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
+# The standard's font roles. Word and LibreOffice substitute an installed face when one is missing;
+# the README names what each falls back to.
+BODY_FONT = "仿宋"  # 正文 3号仿宋
+HEADING_FONT = "黑体"  # 一级标题、表题 黑体
+TITLE_FONT = "方正小标宋简体"  # 发文机关标志、标题 小标宋
 TABLE_FONT = "宋体"
-PAGE_MARGIN_MM = 20
+PAGE_NUMBER_FONT = "宋体"
+RED = RGBColor(0xFF, 0x00, 0x00)
+BODY_SIZE = 16  # 3号
+TITLE_SIZE = 22  # 2号
+AUTHORITY_SIZE = 26  # 发文机关标志: larger than the title, within the standard's 22mm height
+LINE_PITCH = Pt(28.95)  # 225mm of 版心 over 28 lines
+# Portrait 版心 156×225mm on A4 (GB/T 9704-2012 5.2.1-5.2.2); landscape pages turn it a quarter.
+PORTRAIT_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LANDSCAPE_MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
 # Figures get the width their formatted values need; the text columns (单位, 备注) share the rest.
 COLUMN_WIDTH_MM = {"int": 13, "money": 26, "pct": 17}
 
@@ -38,22 +54,55 @@ def document_write(content: BulletinContent) -> bytes:
     document = Document()
     _set_fonts(document)
     _set_a4(document.sections[0], landscape=False)
+    _page_numbers(document.sections[0])
 
-    _paragraph(document, content.title, size=16, bold=True, font=HEADING_FONT, centred=True)
+    letterhead = content.letterhead
+    if letterhead is not None:
+        _paragraph(
+            document,
+            letterhead.issuing_authority,
+            size=AUTHORITY_SIZE,
+            font=TITLE_FONT,
+            centred=True,
+            colour=RED,
+        )
+        _paragraph(document, "")
+        number = _paragraph(document, letterhead.number, centred=True)
+        _red_rule(number)
+        _paragraph(document, "")
+    _paragraph(document, content.title, size=TITLE_SIZE, font=TITLE_FONT, centred=True)
+    _paragraph(document, "")
     for text in narrative(content):
         _paragraph(document, text, indent=True)
+    if content.groups:
+        _paragraph(document, "")
+        for number, group in enumerate(content.groups, start=1):
+            label = "附表：" if number == 1 else "　　　"
+            _paragraph(document, f"{label}{number}．{_caption(content, group)}", indent=True)
+    if letterhead is not None:
+        _paragraph(document, "")
+        _paragraph(document, "")
+        _paragraph(document, letterhead.signatory, right_indent_chars=4, right=True)
+        _paragraph(document, letterhead.date_line, right_indent_chars=4, right=True)
 
-    tables = document.add_section(WD_SECTION.NEW_PAGE)
-    _set_a4(tables, landscape=True)
-    for number, group in enumerate(content.groups, start=1):
-        caption = f"表{number}  {group.scheme}（{content.period.label}）"
-        _paragraph(document, caption, size=14, bold=True, font=HEADING_FONT, centred=True)
-        _paragraph(document, UNIT_LINE, size=10, right=True)
-        _ranking_table(document, group)
+    if content.groups:
+        tables = document.add_section(WD_SECTION.NEW_PAGE)
+        _set_a4(tables, landscape=True)
+        for number, group in enumerate(content.groups, start=1):
+            _paragraph(document, f"附表{number}", font=HEADING_FONT)
+            _paragraph(document, _caption(content, group), size=TITLE_SIZE - 4, font=TITLE_FONT, centred=True)
+            _paragraph(document, UNIT_LINE, size=10.5, right=True)
+            _ranking_table(document, group)
+            if explanation := content.total_explanation(group):
+                _paragraph(document, f"注：{explanation}", size=10.5)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _caption(content: BulletinContent, group: GroupTable) -> str:
+    return f"{group.scheme}（{content.period.label}）"
 
 
 def narrative(content: BulletinContent) -> list[str]:
@@ -64,15 +113,16 @@ def narrative(content: BulletinContent) -> list[str]:
     if jurisdiction is not None:
         text = (
             f"截至{content.period.year}年{month}月，"
-            f"全区固定资产投资累计完成{yi(jurisdiction.ytd_completed)}亿元"
+            f"全区固定资产投资累计完成{format_yi(jurisdiction.ytd_completed)}亿元"
         )
         if jurisdiction.completion_pct is not None:
-            text += f"，占年度目标的{pct(jurisdiction.completion_pct)}，" + _against_time_progress(
-                jurisdiction.completion_pct, jurisdiction.time_progress_pct
+            text += (
+                f"，占年度目标的{format_pct(jurisdiction.completion_pct)}，"
+                f"时序进度{format_pct(jurisdiction.time_progress_pct)}，"
+                + time_progress_phrase(jurisdiction.completion_pct, jurisdiction.time_progress_pct)
             )
         if jurisdiction.growth_pct is not None:
-            direction = "增长" if jurisdiction.growth_pct >= 0 else "下降"
-            text += f"，同比{direction}{pct(abs(jurisdiction.growth_pct))}"
+            text += f"，{change_phrase(jurisdiction.growth_pct)}"
         paragraphs.append(text + "。")
     for group in content.groups:
         paragraphs.append(_group_sentence(content, group))
@@ -91,14 +141,6 @@ def _awards_sentence(content: BulletinContent) -> str:
         winners = "、".join(f"第{line.place}名{line.unit}" for line in lines)
         parts.append(f"{award}（{scope}）：{winners}")
     return f"经{content.period.year}年度总评，" + "；".join(parts) + "。"
-
-
-def _against_time_progress(completion: Decimal, time_progress: Decimal) -> str:
-    gap = completion - time_progress
-    if gap == 0:
-        return f"与时序进度（{pct(time_progress)}）持平"
-    side = "高于" if gap > 0 else "低于"
-    return f"{side}时序进度（{pct(time_progress)}）{format_wan(abs(gap), 1)}个百分点"
 
 
 def _group_sentence(content: BulletinContent, group: GroupTable) -> str:
@@ -123,7 +165,7 @@ def _shown_value(placing: Placing, metric: str) -> str:
         return f"{format_wan(placing.value)}万元"
     if metric == Metric.COMPOSITE:
         return f"{format_wan(placing.value, 1)}分"
-    return pct(placing.value)
+    return format_pct(placing.value)
 
 
 def _escalation_sentence(escalation: EscalationLine, *, draft: bool) -> str:
@@ -167,7 +209,7 @@ def _ranking_table(document, group: GroupTable) -> None:
 
 def _column_widths(columns: Sequence[OutColumn], section) -> list[Mm]:
     """Word shares a table's width equally unless told otherwise, which wraps 5,370,000 in two."""
-    usable = section.page_width.mm - 2 * PAGE_MARGIN_MM
+    usable = section.page_width.mm - section.left_margin.mm - section.right_margin.mm
     fixed = sum(COLUMN_WIDTH_MM.get(column.kind, 0) for column in columns)
     text_columns = sum(1 for column in columns if column.kind not in COLUMN_WIDTH_MM)
     share = (usable - fixed) / max(text_columns, 1)
@@ -186,9 +228,13 @@ def _shown(column: OutColumn, value: object) -> str:
 def _set_fonts(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name = BODY_FONT
-    normal.font.size = Pt(14)
+    normal.font.size = Pt(BODY_SIZE)
     # Word picks the font of Chinese text from the East Asian slot, which python-docx does not set.
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    spacing = normal.paragraph_format
+    spacing.space_before = spacing.space_after = Pt(0)
+    spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacing.line_spacing = LINE_PITCH
 
 
 def _set_a4(section, *, landscape: bool) -> None:
@@ -197,8 +243,34 @@ def _set_a4(section, *, landscape: bool) -> None:
     section.page_width, section.page_height = (
         (long_side, short_side) if landscape else (short_side, long_side)
     )
-    section.left_margin = section.right_margin = Mm(PAGE_MARGIN_MM)
-    section.top_margin = section.bottom_margin = Mm(PAGE_MARGIN_MM)
+    margins = LANDSCAPE_MARGINS_MM if landscape else PORTRAIT_MARGINS_MM
+    section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+    section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
+    section.footer_distance = Mm(margins["bottom"] - 7)  # 页码 7mm below the 版心's last line
+
+
+def _page_numbers(section) -> None:
+    """「— 1 —」 centred in 4号宋体 (the standard places odd pages right and even left; one side
+    suffices for a 通报 printed on one side)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(paragraph, "— ", size=14, font=PAGE_NUMBER_FONT)
+    run = _run(paragraph, "", size=14, font=PAGE_NUMBER_FONT)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    field.append(run._r)
+    paragraph._p.append(field)
+    _run(paragraph, " —", size=14, font=PAGE_NUMBER_FONT)
+
+
+def _red_rule(paragraph) -> None:
+    """The 版头's red separating line, as wide as the 版心, under the 发文字号."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "11"), ("w:color", "FF0000")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def _paragraph(
@@ -211,15 +283,26 @@ def _paragraph(
     centred: bool = False,
     right: bool = False,
     indent: bool = False,
-) -> None:
+    right_indent_chars: int = 0,
+    colour: RGBColor | None = None,
+):
     paragraph = document.add_paragraph()
     if centred:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(28)  # two characters of 14pt text
-    _run(paragraph, text, size=size, bold=bold, font=font)
+        paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_SIZE)  # two characters
+    if right_indent_chars:
+        paragraph.paragraph_format.right_indent = Pt(right_indent_chars * BODY_SIZE)
+    if size and size > BODY_SIZE:
+        # An exact line pitch would clip characters taller than the body's.
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if text:
+        run = _run(paragraph, text, size=size, bold=bold, font=font)
+        if colour is not None:
+            run.font.color.rgb = colour
+    return paragraph
 
 
 def _run(paragraph, text: str, *, size: float | None = None, bold: bool = False, font: str | None = None):
@@ -235,6 +318,7 @@ def _run(paragraph, text: str, *, size: float | None = None, bold: bool = False,
 
 def _cell(cell, text: str, *, bold: bool = False, centred: bool = False, right: bool = False) -> None:
     paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if centred:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:

@@ -38,7 +38,7 @@ GROUP_COLUMNS = (
     OutColumn("累计完成", "ytd_completed", "money"),
     OutColumn("完成率", "completion_pct", "pct"),
     OutColumn("时序进度", "time_progress_pct", "pct"),
-    OutColumn("超(低)时序进度", "progress_gap_pct", "pct"),
+    OutColumn("超(低)时序进度(个百分点)", "progress_gap_pct", "pct"),
     OutColumn("上年同期", "baseline", "money"),
     OutColumn("增速", "growth_pct", "pct"),
     OutColumn("排名", "rank", "int", width=6),
@@ -51,7 +51,7 @@ ESCALATION_COLUMNS = (
     OutColumn("排名组", "group"),
     OutColumn("单位", "unit"),
     OutColumn("连续倒数第一期数", "consecutive_bottom", "int"),
-    OutColumn("约谈级别", "level", "int"),
+    OutColumn("约谈级别", "level"),
     OutColumn("处理方式", "action"),
     OutColumn("约谈人", "interviewer"),
     OutColumn("被约谈人", "interviewee"),
@@ -143,6 +143,7 @@ def line_values(line: Line) -> dict[str, object]:
 
 def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: GroupTable) -> None:
     note = f"注：{group.ranking_notes}时序进度为{content.period.label}占全年的比例。"
+    note += content.total_explanation(group)
     stream_table(
         sheet,
         title=content.title,
@@ -169,13 +170,15 @@ def _write_quiet_group(sheet: WriteOnlyWorksheet, content: BulletinContent, quie
 
 
 def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
+    note = "注：约谈级别、约谈人、被约谈人取自约谈办法的对应级别；通报批评、表态发言等级别不约谈，记为「—」。"
     _write_numbered(
         sheet,
         content,
         lines=content.escalations,
+        values=attrgetter("sheet_values"),
         columns=ESCALATION_COLUMNS,
         unit_line=None,
-        note=None if content.escalations else f"{content.period.label}无倒数第一需约谈的单位。",
+        note=note if content.escalations else f"{content.period.label}无倒数第一需约谈的单位。",
     )
 
 
@@ -190,9 +193,9 @@ def _write_awards(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
     )
 
 
-def _write_numbered(sheet, content: BulletinContent, *, lines, columns, unit_line, note) -> None:
-    """A short sheet of dataclass lines, numbered 序号 1, 2, …"""
-    rows = [{"serial": serial, **vars(line)} for serial, line in enumerate(lines, start=1)]
+def _write_numbered(sheet, content: BulletinContent, *, lines, columns, unit_line, note, values=vars) -> None:
+    """A short sheet of lines, numbered 序号 1, 2, …; ``values`` gives a line's cells by field name."""
+    rows = [{"serial": serial, **values(line)} for serial, line in enumerate(lines, start=1)]
     stream_table(
         sheet,
         title=content.title,

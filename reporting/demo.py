@@ -38,7 +38,15 @@ from targets.models import (
 )
 
 from .choices import EscalationStatus, Metric
-from .models import CompositeWeight, Escalation, Ladder, OfficialFigure, RankingRun, RankingScheme
+from .models import (
+    BulletinLetterhead,
+    CompositeWeight,
+    Escalation,
+    Ladder,
+    OfficialFigure,
+    RankingRun,
+    RankingScheme,
+)
 from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001, LADDER_SEED_003
 from .services.escalations import escalation_close, escalation_record_meeting, escalation_submit_measures
 from .services.rankings import period_publish, period_rank
@@ -192,6 +200,7 @@ def demo_load() -> DemoSummary:
         _load_projects(random.Random(RANDOM_SEED), units, plan_year)
         _load_official_figures(random.Random(RANDOM_SEED + 1), units, plan_year)
         _load_lifecycle(random.Random(RANDOM_SEED + 2), units)
+        _load_letterhead()
         _load_schemes(plan_year)
         _load_submissions(units, plan_year)
         _load_rankings()
@@ -527,6 +536,18 @@ def _load_problems(rng: random.Random, projects: list[Project]) -> None:
             )
         )
     bulk_create_with_history(problems, Problem)
+
+
+def _load_letterhead() -> None:
+    """The 经发局 issues the 通报; the 文号 follows seed 000's own 郑经管政〔2022〕2号 style."""
+    BulletinLetterhead.objects.update_or_create(
+        pk=1,
+        defaults={
+            "issuing_authority": "郑州经济技术开发区经济发展局",
+            "number_pattern": "郑经发〔{year}〕{month}号",
+            "signatory": "郑州经济技术开发区经济发展局",
+        },
+    )
 
 
 def _load_schemes(plan_year: PlanYear) -> None:

@@ -1,6 +1,7 @@
 from django import forms
 
 from common.periods import Period
+from common.widgets import DateInput
 
 
 class PeriodField(forms.CharField):
@@ -19,7 +20,7 @@ class PeriodForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    meeting_date = forms.DateField(label="约谈日期", widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(label="约谈日期", widget=DateInput())
     interviewer = forms.CharField(label="约谈领导", max_length=100)
     minutes = forms.CharField(label="约谈纪要", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -29,4 +30,4 @@ class MeasuresForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label="销号日期", widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label="销号日期", widget=DateInput())

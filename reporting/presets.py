@@ -1,6 +1,8 @@
 """The shipped presets: escalation ladders, reward tiers, scoring weights and award rules.
 
-Each preset quotes the seed sentence it encodes (``seeds/NNN_*.txt`` line N). Where a seed names a
+A preset's name is what every 通报 prints, so it never names the jurisdiction whose plan it came
+from (that is its ``source``): any deployment may use it as its own. Each preset quotes the seed
+sentence it encodes (``seeds/NNN_*.txt`` line N). Where a seed names a
 rule but gives no number, the preset's name starts with ``DEFAULT_`` and its comment says what was
 chosen instead; admins may replace any preset with their own data.
 """
@@ -20,7 +22,7 @@ from reporting.rules import (
 )
 
 LADDER_SEED_001 = Ladder(
-    name="末位增速约谈制（管城回族区）",
+    name="末位增速约谈制",
     source="seeds/001 line 51: 实行末位增速约谈制",
     steps=(
         LadderStep(
@@ -52,7 +54,7 @@ LADDER_SEED_001 = Ladder(
 
 # The same ladder one tier up: the city's leaders interview the 区县（市）.
 LADDER_SEED_002 = Ladder(
-    name="末位增速约谈制（郑州市）",
+    name="末位增速约谈制（市级）",
     source="seeds/002 line 160: 实行末位增速约谈制",
     steps=(
         LadderStep(
@@ -83,7 +85,7 @@ LADDER_SEED_002 = Ladder(
 )
 
 LADDER_SEED_003 = Ladder(
-    name="鞭策后进（二七区重点项目）",
+    name="鞭策后进",
     source="seeds/003 line 89: 结果运用明奖惩 (2) 鞭策后进",
     steps=(
         LadderStep(

@@ -56,6 +56,7 @@ urlpatterns += [
         bulletins.bulletin_document_download,
         name="bulletin_document",
     ),
+    path("bulletins/<int:year>/<int:month>/pdf/", bulletins.bulletin_pdf_download, name="bulletin_pdf"),
     path("exports/", exports.export_list, name="exports"),
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
     path("exports/<int:export_id>/rerun/", exports.export_rerun_view, name="export_rerun"),

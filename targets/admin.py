@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.templatetags.figures import wan
+from common.figures import format_wan as wan
 
 from .models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
 from .rules import balanced_table_refusal

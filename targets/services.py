@@ -21,15 +21,8 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record, audited, changes_record
-from common.spreadsheets import (
-    SpreadsheetError,
-    Table,
-    filled_sheet_names,
-    format_amount,
-    normalise_header,
-    read_table,
-)
-from common.templatetags.figures import format_wan
+from common.figures import format_amount, format_wan
+from common.spreadsheets import SpreadsheetError, Table, filled_sheet_names, normalise_header, read_table
 
 from .choices import IndicatorCode, UnitKind
 from .models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit

@@ -35,3 +35,32 @@ def test_a_warning_colour_is_a_labelled_badge_and_no_colour_a_dash():
     assert "bg-warning" in warning_badge(WarningColour.YELLOW) and "黄" in warning_badge("yellow")
     assert "绿" in warning_badge(WarningColour.GREEN)
     assert warning_badge(None) == '<span class="text-muted">—</span>'
+
+
+def test_a_gap_to_time_progress_is_in_percentage_points_with_its_direction_in_words():
+    from common.figures import time_progress_phrase
+
+    # 80.55 shows as 80.6 and 83.333 as 83.3: the gap is taken between the shown figures, 2.7.
+    assert time_progress_phrase(Decimal("80.55"), Decimal("83.3333")) == "落后时序进度 2.7 个百分点"
+    assert time_progress_phrase(Decimal("85"), Decimal("83.3333")) == "超过时序进度 1.7 个百分点"
+    assert time_progress_phrase(Decimal("83.31"), Decimal("83.3333")) == "与时序进度持平"
+    assert time_progress_phrase(None, Decimal("83.3333")) == "—"
+
+
+def test_a_growth_against_its_target_says_higher_or_lower_never_a_negative_percentage():
+    from common.figures import change_phrase, growth_target_phrase
+
+    assert growth_target_phrase(Decimal("10.1"), Decimal("11")) == "低于增长目标 0.9 个百分点"
+    assert growth_target_phrase(Decimal("12"), Decimal("11")) == "高于增长目标 1.0 个百分点"
+    assert change_phrase(Decimal("-3.24")) == "同比下降3.2%"
+    assert change_phrase(Decimal("11.9")) == "同比增长11.9%"
+
+
+def test_the_template_filters_are_the_formatting_modules_functions():
+    from common import figures
+
+    assert wan(Decimal("2795.89")) == figures.format_wan(Decimal("2795.89")) == "2,796"
+    assert yi(Decimal("3897240")) == figures.format_yi(Decimal("3897240")) == "389.72"
+    assert pct(Decimal("-2.75")) == figures.format_pct(Decimal("-2.75")) == "-2.8%"
+    assert figures.format_amount(Decimal("12.5")) == "12.50"
+    assert figures.format_amount(Decimal("5370000")) == "5,370,000"

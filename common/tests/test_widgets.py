@@ -38,3 +38,15 @@ def test_a_quick_select_escapes_labels_and_keeps_attributes():
     assert "乙&lt;b&gt;" in html
     assert 'class="x"' in html
     assert '<option value="a" selected>甲</option>' in html
+
+
+def test_a_date_input_carries_its_initial_value_in_iso_whatever_the_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    from reporting.forms_rankings import CloseForm
+
+    with translation.override("zh-hans"):
+        html = str(CloseForm(prefix="close", initial={"closed_on": date(2026, 12, 2)})["closed_on"])
+    assert 'type="date"' in html and 'value="2026-12-02"' in html

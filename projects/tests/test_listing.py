@@ -1,14 +1,16 @@
 """项目清单: its filters, sorting, pagination and the export of exactly what the page shows."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 from unittest import mock
 
+from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import User
 from projects.choices import Stage
-from projects.models import Project
+from projects.models import Project, ProjectReport, ProjectYearPlan
 from projects.rules import missing_registration
 from targets.models import Unit
 from tests.base import DemoTestCase
@@ -84,3 +86,19 @@ class ProjectListTests(DemoTestCase):
         assert response.streaming
         rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(min_row=4, values_only=True))
         assert len(rows) == self.listed("") == Project.objects.count()
+
+    def test_the_export_carries_the_pages_columns_with_the_years_completed_investment_and_rate(self):
+        page = self.client.get(reverse("projects:list"))
+        shown = [column.header for column in page.context["table"].columns if column.name != "warnings"]
+        assert "累计完成(万元)" in shown and "完成率" in shown
+        rows = self.exported("?sort=name")
+        assert {"累计完成(万元)", "完成率(%)"} <= set(rows[0])
+        plan = ProjectYearPlan.objects.filter(year=2022, planned_investment__gt=0).select_related("project")
+        plan = plan.filter(project__reports__year=2022).first()
+        ytd = ProjectReport.objects.filter(project=plan.project, year=2022).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        row = next(row for row in rows if row["项目代码"] == plan.project.code)
+        assert Decimal(str(row["累计完成(万元)"])) == ytd
+        expected = (ytd * 100 / plan.planned_investment).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        assert Decimal(str(row["完成率(%)"])).quantize(Decimal("0.1"), ROUND_HALF_UP) == expected

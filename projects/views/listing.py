@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,7 +21,7 @@ from ..access import readable_projects
 from ..exports import BOARD_COLUMNS, board_rows, xlsx_response
 from ..filtersets import ProjectListFilterSet
 from ..listing import filtered
-from ..models import Project, ProjectYearPlan
+from ..models import Project, ProjectReport, ProjectYearPlan
 from ..selectors import library_year, with_warnings
 from ..tables import ProjectListTable
 
@@ -28,18 +30,27 @@ LIST_COLUMNS = (
     *BOARD_COLUMNS[:4],
     OutColumn("所在库", "stage"),
     OutColumn("入库纳统", "registered"),
-    *BOARD_COLUMNS[4:],
+    *BOARD_COLUMNS[4:8],
+    OutColumn("累计完成(万元)", "ytd_completed", "money"),
+    OutColumn("完成率(%)", "completion_pct", "pct"),
+    *BOARD_COLUMNS[8:],
 )
+MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def listed_projects(*, user, year: int, on: date) -> QuerySet[Project]:
     """The projects ``user`` may read with ``year``'s annual plan and their warnings on ``on``."""
     annual_plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year)
+    reports = ProjectReport.objects.filter(project=OuterRef("pk"), year=year).order_by()
+    ytd = reports.values("project").annotate(total=Sum("amount")).values("total")
     return with_warnings(
         readable_projects(user)
         .select_related("reporting_unit", "responsible_unit", "steward")
         .prefetch_related("tags")
-        .annotate(annual_plan=Subquery(annual_plan.values("planned_investment")[:1])),
+        .annotate(
+            annual_plan=Subquery(annual_plan.values("planned_investment")[:1]),
+            ytd_completed=Coalesce(Subquery(ytd, output_field=MONEY), Decimal(0), output_field=MONEY),
+        ),
         on=on,
     )
 

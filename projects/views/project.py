@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import has_any_role, roles_required, unit_member_view
 from accounts.roles import Role
 from common import clock
+from common.figures import format_wan
 
 from ..access import (
     can_edit_project,
@@ -86,7 +87,13 @@ def _monthly_series(
     chart = {
         "type": "bar",
         "categories": [f"{report.month}月" for report, _, _ in rows],
-        "series": [{"name": "本月完成投资", "data": [float(report.amount) for report, _, _ in rows]}],
+        "series": [
+            {
+                "name": "本月完成投资",
+                "data": [float(report.amount) for report, _, _ in rows],
+                "labels": [format_wan(report.amount) for report, _, _ in rows],
+            }
+        ],
         "unit": "万元",
     }
     return rows, chart

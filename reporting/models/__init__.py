@@ -1,5 +1,5 @@
 from .assessments import Assessment, AssessmentAdjustment, AssessmentRow, Award
-from .communications import Bulletin, Notification, NotificationPreference
+from .communications import Bulletin, BulletinLetterhead, Notification, NotificationPreference
 from .exports import Export, ExportKind, ExportStatus
 from .figures import OfficialFigure
 from .rankings import (
@@ -20,6 +20,7 @@ __all__ = [
     "AssessmentRow",
     "Award",
     "Bulletin",
+    "BulletinLetterhead",
     "CompositeWeight",
     "Escalation",
     "Export",

@@ -90,3 +90,44 @@ class Bulletin(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.month)
+
+
+class BulletinLetterhead(models.Model):
+    """The 通报's 版头 and 落款 (GB/T 9704-2012), one row per deployment, edited by the lead office."""
+
+    issuing_authority = models.CharField(
+        "发文机关标志",
+        max_length=60,
+        help_text="版头红字，如「郑州经济技术开发区经济发展局」；为空时使用部署名称",
+        blank=True,
+    )
+    number_pattern = models.CharField(
+        "发文字号格式",
+        max_length=40,
+        default="〔{year}〕{month}号",
+        help_text="{year} 为年度，{month} 为统计期截至月份，如「郑经发〔{year}〕{month}号」",
+    )
+    signatory = models.CharField(
+        "落款（发文机关署名）", max_length=60, blank=True, help_text="为空时与发文机关标志相同"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "通报发文设置"
+        verbose_name_plural = "通报发文设置"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="bulletin_letterhead_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"通报发文设置：{self.issuing_authority or '（未设置）'}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.number_pattern.format(year=2022, month=10)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValidationError(
+                {"number_pattern": f"格式只能使用 {{year}} 和 {{month}}：{error}"}
+            ) from error

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.permissions import readable_units
 from common import clock
+from common.figures import format_number
 from common.periods import Period
 from projects.access import readable_problems, readable_projects
 from projects.choices import Stage
@@ -44,7 +45,7 @@ from projects.selectors import (
 )
 from targets.models import PlanYear, Target, Unit
 
-from ..choices import EscalationStatus, RunStatus
+from ..choices import EscalationStatus, Metric, RunStatus
 from ..models import Escalation, RankingRow, RankingRun, Submission
 from ..rules import WarningColour, completion_rate_pct, warning_colour
 from .jurisdiction import JurisdictionPoint, jurisdiction_series
@@ -84,6 +85,11 @@ class GroupRanking:
         return [row for row in self.rows if row.row.is_bottom]
 
     @property
+    def shows_completion_rate(self) -> bool:
+        """A scheme ranked by completion rate already shows it as its metric: not twice."""
+        return self.run.scheme.metric != Metric.COMPLETION_RATE
+
+    @property
     def chart_id(self) -> str:
         return f"chart-run-{self.run.pk}"
 
@@ -97,6 +103,7 @@ class GroupRanking:
                 {
                     "name": self.run.scheme.get_metric_display(),
                     "data": [_display(row.row.value) for row in ranked],
+                    "labels": [format_number(row.row.value, 1) for row in ranked],
                     "colours": [row.hex_colour for row in ranked],
                 }
             ],
@@ -131,7 +138,13 @@ def _trend_chart(points: list[JurisdictionPoint]) -> dict:
         "type": "line",
         "categories": [f"1-{point.period.month}月" for point in points],
         "series": [
-            {"name": "完成率", "data": [_display(point.completion_rate) for point in points]},
+            {
+                "name": "完成率",
+                "data": [_display(point.completion_rate) for point in points],
+                "labels": [format_number(point.completion_rate, 1) for point in points],
+            },
+            # Time progress is the same line every year, and growth reads from its axis and table:
+            # labelling all three lines in one box only piles the numbers on each other.
             {"name": "时序进度", "data": [_display(point.time_progress) for point in points]},
             {"name": "增速", "data": [_display(point.growth) for point in points]},
         ],
@@ -169,12 +182,6 @@ class Cockpit:
     @property
     def yellow_gap(self) -> Decimal | None:
         return self.plan_year.warning_yellow_gap if self.plan_year else None
-
-    @property
-    def growth_gap(self) -> Decimal | None:
-        if self.headline is None or self.headline.growth is None or self.plan_year is None:
-            return None
-        return self.headline.growth - self.plan_year.growth_target_pct
 
     @property
     def headline_colour(self) -> WarningColour | None:
@@ -353,7 +360,11 @@ def unit_page(*, unit: Unit, year: int, through: int, user) -> UnitPage:
             "type": "line",
             "categories": [f"1-{month.period.month}月" for month in months],
             "series": [
-                {"name": "完成率", "data": [_display(month.completion_rate) for month in months]},
+                {
+                    "name": "完成率",
+                    "data": [_display(month.completion_rate) for month in months],
+                    "labels": [format_number(month.completion_rate, 1) for month in months],
+                },
                 {"name": "时序进度", "data": [_display(month.time_progress) for month in months]},
             ],
             "unit": "%",

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from common.templatetags.figures import format_wan
+from common.figures import format_wan
 from projects.models import Project, ProjectReport, ProjectYearPlan
 
 HISTORY_LIMIT = 300

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from common import clock
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from targets.models import PlanYear
@@ -21,6 +22,7 @@ from ..bulletin_content import (
     NO_DATA,
     NOT_YET_RANKED,
     BulletinContent,
+    Letterhead,
     QuietGroup,
     award_lines,
     escalation_lines,
@@ -30,7 +32,7 @@ from ..bulletin_content import (
 from ..bulletin_document import document_write
 from ..bulletin_workbook import workbook_write
 from ..choices import RunStatus
-from ..models import Bulletin
+from ..models import Bulletin, BulletinLetterhead
 from ..selectors.assessments import award_tables, year_awards
 from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
 from .rankings import active_schemes, scheme_without_figures
@@ -65,8 +67,22 @@ def bulletin_content(*, period: Period) -> BulletinContent:
         quiet_groups=quiet,
         escalations=escalation_lines(bulletin_escalations(period=period)),
         key_projects=key_project_lines(key_projects(period=period)),
+        letterhead=bulletin_letterhead(period=period),
         plan_target=PlanYear.objects.filter(year=period.year).values_list("fai_target", flat=True).first(),
         awards=award_lines(award_tables(year_awards(year=period.year))) if period.month == 12 else (),
+    )
+
+
+def bulletin_letterhead(*, period: Period) -> Letterhead:
+    """The deployment's 发文机关 and 文号 pattern (set by the lead office), dated today: the day a
+    period is published is its 通报's 成文日期."""
+    setting = BulletinLetterhead.objects.filter(pk=1).first() or BulletinLetterhead()
+    authority = setting.issuing_authority or settings.DEPLOYMENT_NAME
+    return Letterhead(
+        issuing_authority=authority,
+        number=setting.number_pattern.format(year=period.year, month=period.month),
+        signatory=setting.signatory or authority,
+        issued_on=clock.today(),
     )
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import changes_record
-from common.templatetags.figures import format_wan
+from common.figures import format_wan
 from projects.models import Project, ProjectReport
 from targets.models import Unit
 

@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.test import override_settings
 from django.urls import reverse
+from docx.shared import RGBColor
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -47,7 +48,7 @@ HEADER = [
     "累计完成",
     "完成率",
     "时序进度",
-    "超(低)时序进度",
+    "超(低)时序进度(个百分点)",
     "上年同期",
     "增速",
     "排名",
@@ -74,6 +75,11 @@ def read(workbook) -> object:
 def stored_bytes(bulletin: Bulletin) -> tuple[bytes, bytes]:
     with bulletin.workbook.open("rb") as workbook, bulletin.document.open("rb") as document:
         return workbook.read(), document.read()
+
+
+def title_of(document) -> str:
+    """The 标题: after the 版头 (发文机关标志, 发文字号 and the red line), before the body."""
+    return next(paragraph.text for paragraph in document.paragraphs if "通报（" in paragraph.text)
 
 
 def units_on(sheet) -> dict[str, tuple]:
@@ -197,16 +203,25 @@ class BulletinFileTests(DemoTestCase):
             "约谈级别",
             "处理方式",
         ]
-        assert [cell.value for cell in sheet[3]][:6] == [1, "办事处", "京航办事处", 1, 1, "通报批评"]
+        assert [cell.value for cell in sheet[3]][:8] == [
+            1,
+            "办事处",
+            "京航办事处",
+            1,
+            "一级：通报批评",
+            "通报批评",
+            "—",
+            "—",
+        ]
         # The bureaus follow seed 003's ladder: bottom once → 表态发言 at the key-project meeting,
         # twice running → 分管区领导约谈单位主要负责人.
         bottom = RankingRow.objects.select_related("unit").get(
             run__year=2022, run__month=5, run__scheme__group__name="局办", is_bottom=True
         )
         level, action = (
-            (1, "在全区重点项目推进会议上表态发言")
+            ("一级：在全区重点项目推进会议上表态发言", "在全区重点项目推进会议上表态发言")
             if bottom.consecutive_bottom == 1
-            else (2, "分管区领导约谈单位主要负责人")
+            else ("二级：分管区领导约谈单位主要负责人", "分管区领导约谈单位主要负责人")
         )
         assert [cell.value for cell in sheet[4]][:6] == [
             2,
@@ -216,7 +231,7 @@ class BulletinFileTests(DemoTestCase):
             level,
             action,
         ]
-        assert sheet["A5"].value is None
+        assert sheet["A5"].value.startswith("注：约谈级别、约谈人、被约谈人取自约谈办法的对应级别")
 
     def test_the_published_april_bulletin_names_the_third_interview_in_a_row(self):
         bulletin = Bulletin.objects.get(year=2022, month=4)
@@ -227,7 +242,7 @@ class BulletinFileTests(DemoTestCase):
         assert [cell.value for cell in sheet[3]][2:8] == [
             "前程办事处",
             3,
-            3,
+            "三级：区主要领导约谈主要负责同志",
             "区主要领导约谈主要负责同志",
             "区主要领导",
             "主要负责同志",
@@ -324,10 +339,10 @@ class BulletinFileTests(DemoTestCase):
         completion = (figures["ytd"] * 100 / target).quantize(ONE_DECIMAL, ROUND_HALF_UP)
         growth = ((figures["ytd"] / figures["baseline"] - 1) * 100).quantize(ONE_DECIMAL, ROUND_HALF_UP)
         gap = abs(completion - Decimal("41.7"))
-        side = "高于" if completion > Decimal("41.7") else "低于"
+        side = "超过" if completion > Decimal("41.7") else "落后"
         assert (
             f"截至2022年5月，全区固定资产投资累计完成{total_yi}亿元，占年度目标的{completion}%，"
-            f"{side}时序进度（41.7%）{gap}个百分点，同比增长{growth}%。"
+            f"时序进度41.7%，{side}时序进度 {gap} 个百分点，同比增长{growth}%。"
         ) in self.text
 
     def test_it_names_the_first_and_the_last_of_each_group_and_what_follows_for_the_last(self):
@@ -341,21 +356,47 @@ class BulletinFileTests(DemoTestCase):
 
     def test_before_publication_what_follows_for_the_last_is_only_proposed(self):
         draft = docx.Document(io.BytesIO(self.draft_document_bytes))
-        assert draft.paragraphs[0].text == DRAFT_TITLE
+        assert title_of(draft) == DRAFT_TITLE
         assert "排名倒数第一，拟" in "\n".join(paragraph.text for paragraph in draft.paragraphs)
 
-    def test_the_title_comes_first_and_the_tables_follow_on_a4_landscape(self):
-        assert self.document.paragraphs[0].text == TITLE
+    def test_the_title_follows_the_letterhead_and_the_tables_follow_on_a4_landscape(self):
+        texts = [paragraph.text for paragraph in self.document.paragraphs]
+        assert texts[:5] == ["郑州经济技术开发区经济发展局", "", "郑经发〔2022〕5号", "", TITLE]
+        authority = self.document.paragraphs[0].runs[0]
+        assert authority.font.color.rgb == RGBColor(0xFF, 0x00, 0x00)
+        assert authority.font.name == "方正小标宋简体"
+        assert 'w:color="FF0000"' in self.document.paragraphs[2]._p.xml, "the red line under the 文号"
         portrait, landscape = self.document.sections
         assert (round(portrait.page_width.mm), round(portrait.page_height.mm)) == (210, 297)
         assert (round(landscape.page_width.mm), round(landscape.page_height.mm)) == (297, 210)
+        # GB/T 9704-2012 5.2: 天头 37mm, 订口 28mm, 版心 156mm × 225mm.
+        margins = [
+            round(getattr(portrait, f"{side}_margin").mm) for side in ("top", "bottom", "left", "right")
+        ]
+        assert margins == [37, 35, 28, 26]
+        normal = self.document.styles["Normal"]
+        assert (normal.font.name, normal.font.size.pt) == ("仿宋", 16)
+
+    def test_the_signatory_and_the_date_close_the_text_before_the_tables(self):
+        texts = [paragraph.text for paragraph in self.document.paragraphs]
+        signatory = texts.index("郑州经济技术开发区经济发展局", 1)
+        assert texts[signatory + 1] == "2022年11月9日", "the demo's business date is the 成文日期"
+        assert texts.index("各单位完成情况及排名见附表。") < signatory < texts.index("附表1")
+        assert f"附表：1．{self.ranked[0]['group']}" not in texts
+        assert any(text.startswith("附表：1．") for text in texts)
+
+    def test_no_text_names_another_jurisdiction(self):
+        text = "\n".join(paragraph.text for paragraph in self.document.paragraphs)
+        for name in ("管城", "二七区", "海州", "郑州市"):
+            assert name not in text
+        assert "按照末位增速约谈制，" in text
 
     def test_the_ranking_tables_hold_the_same_rows_as_the_rank_command(self):
         subdistricts, bureaus = self.document.tables
         assert [cell.text for cell in subdistricts.rows[0].cells] == HEADER
         widths = [column.width.mm for column in subdistricts.columns]
         assert round(widths[2]) == 26, "a money column fits 5,370,000 on one line"
-        assert round(sum(widths)) == 297 - 2 * 20, "the table fills the landscape page between the margins"
+        assert round(sum(widths)) == 297 - 37 - 35, "the table fills the landscape page between the margins"
         assert subdistricts.rows[1].cells[1].text == "合计"
         for table, group in ((subdistricts, "办事处"), (bureaus, "局办")):
             shown = {row.cells[1].text: row.cells[9].text for row in table.rows[2:]}
@@ -398,7 +439,7 @@ class BulletinPublicationTests(DemoTestCase):
         assert bulletin.status == RunStatus.PUBLISHED and bulletin.published_at is not None
         workbook, document = self.stored()
         assert load_workbook(io.BytesIO(workbook))["办事处"]["A1"].value.endswith("（2022年1-2月）")
-        assert docx.Document(io.BytesIO(document)).paragraphs[0].text.endswith("（2022年1-2月）")
+        assert title_of(docx.Document(io.BytesIO(document))).endswith("（2022年1-2月）")
 
     def test_publishing_twice_keeps_the_same_stored_bytes(self):
         before = self.stored()
@@ -480,7 +521,7 @@ class BulletinPublicationTests(DemoTestCase):
     def test_export_bulletin_writes_a_draft_and_its_word_version_for_an_unpublished_period(self):
         assert "草稿" in self.export("2022-10", "--docx", str(self.folder / "b.docx"))
         assert load_workbook(self.folder / "b.xlsx")["局办"]["A1"].value == DRAFT_TITLE
-        assert docx.Document(self.folder / "b.docx").paragraphs[0].text == DRAFT_TITLE
+        assert title_of(docx.Document(self.folder / "b.docx")) == DRAFT_TITLE
 
     def test_export_bulletin_saves_a_draft_straight_to_its_file_not_to_bytes_first(self):
         with mock.patch.object(Workbook, "save", autospec=True, side_effect=Workbook.save) as save:
@@ -499,6 +540,6 @@ class BulletinPublicationTests(DemoTestCase):
                 self.client.get(self.url(month))
         self.client.get(self.url(10))  # ranks the period if nobody has yet
         # One query reads each scheme's rows (two schemes): a number that grows with the schemes
-        # configured, never with the units ranked.
-        with self.assertNumQueries(15):
+        # configured, never with the units ranked; the letterhead and the business date are one each.
+        with self.assertNumQueries(17):
             self.client.get(self.url(10))

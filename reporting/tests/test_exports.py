@@ -81,6 +81,8 @@ class ExportJobTests(DemoTestCase):
         assert sheet["A2"].value == "单位：万元"
         assert [cell.value for cell in sheet[3]] == LEDGER_HEADER
         assert sheet["H4"].number_format == "#,##0.00"
+        assert sheet["F4"].value == 2022 and sheet["F4"].number_format == "0", "a year is not written 2,022"
+        assert sheet["G4"].number_format == "0"
         assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$1:$3"
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
 

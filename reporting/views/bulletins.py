@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
+from common.pdf import PdfUnavailable, docx_to_pdf, pdf_available
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 
@@ -47,7 +48,13 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/bulletins.html",
-        {"bulletins": published_bulletins(), "drafts": drafts, "shows_drafts": shows_drafts, "form": form},
+        {
+            "bulletins": published_bulletins(),
+            "drafts": drafts,
+            "shows_drafts": shows_drafts,
+            "form": form,
+            "pdf_available": pdf_available(),
+        },
     )
 
 
@@ -75,6 +82,36 @@ def bulletin_document_download(request: HttpRequest, year: int, month: int) -> H
         extension="docx",
         content_type=DOCX_CONTENT_TYPE,
     )
+
+
+@unit_member_view
+@audited(AuditAction.DOWNLOAD)
+def bulletin_pdf_download(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The Word document printed to PDF by LibreOffice: offered only where it is installed."""
+    if not pdf_available():
+        raise Http404("本机未安装 LibreOffice，无法生成 PDF")
+    period = _period(year, month)
+    bulletin = published_bulletin(period=period)
+    if bulletin is not None and bulletin.document:
+        with bulletin.document.open("rb") as handle:
+            document = handle.read()
+    elif not can_see_drafts(request.user):
+        raise PermissionDenied("通报发布前，仅管理员、统计审核和领导可下载草稿。")
+    else:
+        try:
+            document = bulletin_document(period=period)
+        except RankingError as error:
+            messages.error(request, str(error))
+            return redirect("reporting:bulletins")
+    try:
+        data = docx_to_pdf(document)
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("reporting:bulletins")
+    response = HttpResponse(data, content_type="application/pdf")
+    name = bulletin_download_name(period=period, extension="pdf", draft=bulletin is None)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 def _period(year: int, month: int) -> Period:

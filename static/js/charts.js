@@ -7,8 +7,13 @@
   var palette = ["#0d6efd", "#6c757d", "#198754", "#dc3545", "#fd7e14", "#6f42c1"];
 
   // A rank chart sets "inverse" so that first place is drawn at the top.
+  // Axis values with separators (2,000万元, not a clipped 000万元); the grid makes room for them.
   function percentAxis(spec) {
-    var axis = { type: "value", axisLabel: { formatter: "{value}" + (spec.unit || "") } };
+    var axis = {
+      type: "value",
+      name: spec.unit || "",
+      axisLabel: { formatter: function (value) { return value.toLocaleString("zh-CN"); } },
+    };
     if (spec.inverse) {
       axis.inverse = true;
       axis.min = 1;
@@ -16,6 +21,11 @@
       axis.minInterval = 1;
     }
     return axis;
+  }
+
+  function labelOf(series, point) {
+    if (point.value === null || point.value === undefined) return "";
+    return series.labels ? series.labels[point.dataIndex] : String(point.value);
   }
 
   function barOption(spec) {
@@ -27,7 +37,8 @@
           var colour = s.colours ? s.colours[i] : palette[index % palette.length];
           return { value: value, itemStyle: { color: colour } };
         }),
-        label: { show: true, position: "top", formatter: function (p) { return p.value === null ? "" : p.value; } },
+        // The server writes each label as the table beside the chart writes it (common/figures.py).
+        label: { show: true, position: "top", formatter: function (p) { return labelOf(s, p); } },
       };
       if (index === 0 && spec.markLine !== undefined && spec.markLine !== null) {
         item.markLine = {
@@ -43,7 +54,7 @@
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { show: spec.series.length > 1 },
-      grid: { left: 50, right: 20, top: 40, bottom: 60 },
+      grid: { left: 10, right: 20, top: 50, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 8 ? 30 : 0 } },
       yAxis: percentAxis(spec),
       series: series,
@@ -55,11 +66,16 @@
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { show: true },
-      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      grid: { left: 10, right: 30, top: 50, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: spec.categories },
       yAxis: percentAxis(spec),
       series: spec.series.map(function (s, index) {
-        return { name: s.name, type: "line", data: s.data, color: palette[index % palette.length], label: { show: true } };
+        // Only a series that brings its own labels is labelled: the others read from the axis.
+        return {
+          name: s.name, type: "line", data: s.data, color: palette[index % palette.length],
+          label: { show: Boolean(s.labels), position: "top", formatter: function (p) { return labelOf(s, p); } },
+          labelLayout: { hideOverlap: true },
+        };
       }),
     };
   }

@@ -1,8 +1,7 @@
 from django import template
 
 from accounts.permissions import ALL_UNITS_READERS, has_any_role
-from common.spreadsheets import format_amount
-from common.templatetags.figures import EMPTY
+from common.figures import EMPTY, format_amount
 
 register = template.Library()
 
