@@ -15,6 +15,7 @@ from reporting.demo import DEMO_PASSWORD
 from reporting.models import Export, ExportKind, ExportStatus, RankingRun
 from reporting.services.exports import export_create, export_run, exports_expire_stale
 from reporting.tasks import publish_period, run_export
+from targets.models import Unit
 from tests.base import DemoTestCase
 
 BROKER_DOWN = OperationalError("Error 111 connecting to redis:6379. Connection refused.")
@@ -42,7 +43,12 @@ class BrokerOutageTests(DemoTestCase):
             self.captureOnCommitCallbacks(execute=True),
         ):
             response = self.client.post(
-                reverse("reporting:ranking_publish"), {"period": "2022-10"}, follow=True
+                reverse("reporting:ranking_publish"),
+                {
+                    "period": "2022-10",
+                    "confirm_unit": list(Unit.objects.filter(is_active=True).values_list("pk", flat=True)),
+                },
+                follow=True,
             )
         assert response.status_code == 200
         assert "未能提交发布" in response.content.decode()
