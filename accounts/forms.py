@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .roles import Role
+
 
 class LoginForm(AuthenticationForm):
     """Django's login form with Chinese messages (a locked login is answered by the lockout page)."""
@@ -18,4 +20,10 @@ class OtpForm(forms.Form):
         max_length=16,
         help_text="身份验证器应用中的 6 位数字；手机丢失时可输入一个恢复码（每个只能用一次）。",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

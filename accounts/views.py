@@ -1,6 +1,5 @@
 """Login, password change, second factor, and the 安全管理员's page."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
@@ -20,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
 
-from .forms import LoginForm, OtpForm
+from .forms import LoginForm, OtpForm, RolesForm
 from .lockout import account_unlock, locked_accounts, second_factor_failure_handle
 from .models import User
 from .permissions import authenticated_view, duty_required, public_view
@@ -181,12 +180,6 @@ def unlock(request: HttpRequest) -> HttpResponse:
     account_unlock(request=request, username=username)
     messages.success(request, f"已解锁账号 {username}。")
     return redirect("accounts:security")
-
-
-class RolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(
-        label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
 
 
 @duty_required(Role.SECURITY_ADMIN)

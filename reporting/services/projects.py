@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.queries import chunks
 from projects.choices import Field, Level, Stage
 from projects.models import Project, ProjectYearPlan
 from projects.services import new_project_code_problem
@@ -133,9 +134,8 @@ def _year_plans_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason
     projects = Project.objects.in_bulk(list(planned), field_name="code")
     plans = {
         plan.project_id: plan
-        for plan in ProjectYearPlan.objects.select_for_update().filter(
-            year=year, project__in=projects.values()
-        )
+        for chunk in chunks([project.pk for project in projects.values()])
+        for plan in ProjectYearPlan.objects.select_for_update().filter(year=year, project_id__in=chunk)
     }
     new, changed = [], []
     for code, amount in planned.items():

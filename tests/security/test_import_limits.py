@@ -129,3 +129,35 @@ class ImportErrorListTests(DemoTestCase):
             raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
         assert outcome.error_count == 1_500
         assert "未找到项目代码为「NO-SUCH-000000」的项目" in outcome.errors[0]
+
+
+@pytest.mark.django_db
+def test_a_thousand_projects_import_within_sqlites_oldest_parameter_limit():
+    from reporting.imports import projects_import
+    from reporting.tests.test_imports import PROJECT_HEADER, sheet
+    from targets.choices import UnitKind
+    from tests.factories import UnitFactory
+
+    unit = UnitFactory(kind=UnitKind.SUBDISTRICT, name="明湖办事处")
+    UnitFactory(kind=UnitKind.BUREAU, name="建设局")
+    rows = [
+        [f"2022-410171-36-01-{n:06d}", f"项目{n}", unit.name, "建设局", "产业", None, 1000, 100]
+        for n in range(1_200)
+    ]
+    source = sheet(PROJECT_HEADER, *rows, title=None)
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        outcome = projects_import(source=source, year=2022, actor=None, file_name="项目.xlsx")
+        assert outcome.saved, outcome.errors[:3]
+        assert outcome.created == 1_200
+        again = projects_import(
+            source=sheet(PROJECT_HEADER, *rows, title=None), year=2022, actor=None, file_name="x"
+        )
+        assert again.saved
+    finally:
+        if connection.vendor == "sqlite":
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
