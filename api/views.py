@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +25,7 @@ from accounts.permissions import (
     unit_for_read,
 )
 from accounts.roles import Role
+from common import clock
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE
 from projects.access import check_project_read
@@ -176,7 +176,7 @@ class ProjectList(ListView):
     def get_queryset(self) -> QuerySet[Project]:
         if getattr(self, "swagger_fake_view", False):  # the schema is generated without a database
             return Project.objects.none()
-        return listed_projects(user=self.request.user, year=library_year(), on=timezone.localdate())
+        return listed_projects(user=self.request.user, year=library_year(), on=clock.today())
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectSerializer})
     def post(self, request):
@@ -200,7 +200,7 @@ class ProjectList(ListView):
 
 
 def _listed(request, project: Project) -> Project:
-    return listed_projects(user=request.user, year=library_year(), on=timezone.localdate()).get(pk=project.pk)
+    return listed_projects(user=request.user, year=library_year(), on=clock.today()).get(pk=project.pk)
 
 
 def _valid(serializer_class, data, **kwargs) -> dict:

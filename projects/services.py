@@ -73,7 +73,7 @@ def new_project_code_problem(code: str) -> str | None:
         code,
         deployment_region=settings.PROJECT_CODE_REGION,
         legacy_regions=settings.PROJECT_CODE_LEGACY_REGIONS,
-        this_year=timezone.localdate().year,
+        this_year=clock.today().year,
     )
 
 

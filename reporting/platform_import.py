@@ -24,6 +24,7 @@ from simple_history.utils import bulk_update_with_history
 
 from audit.models import AuditAction
 from audit.services import audited
+from common import clock
 from common.spreadsheets import Column, SpreadsheetError, read_table
 from projects.codes import project_code_parse, region_inside
 from projects.models import Project
@@ -118,7 +119,7 @@ def platform_projects_import(
     if unit is not None:
         projects = projects.filter(reporting_unit=unit)
     projects = projects.in_bulk(codes, field_name="code")
-    today = timezone.localdate()
+    today = clock.today()
     changed: dict[int, Project] = {}
     outcome = PlatformOutcome()
     for row in table.rows:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import public_view, unit_member_view
+from common import clock
 from projects.access import (
     can_record_on_site,
     can_see_photo_location,
@@ -56,7 +57,7 @@ SERVICE_WORKER_ASSETS = (
 
 @unit_member_view
 def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     month = open_reporting_month(today=today)
     projects = list(steward_cards(steward=request.user, on=today, year=month.year, month=month.month))
     return render(
@@ -73,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @unit_member_view
 def project_card(request: HttpRequest, project_id: int) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     project = get_object_or_404(project_detail(projects=Project.objects.all(), on=today), pk=project_id)
     check_project_read(request.user, project)
     month = open_reporting_month(today=today, unit=project.reporting_unit)

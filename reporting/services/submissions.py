@@ -19,6 +19,7 @@ from accounts.permissions import can_approve_unit, has_any_role
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
+from common import clock
 from common.periods import Period
 from projects.models import ProjectReport
 from targets.models import Unit
@@ -156,9 +157,11 @@ def submission_submit(*, submission: Submission, actor, now: datetime | None = N
         shown = "、".join(missing[:MISSING_NAMES_SHOWN])
         more = f"等 {len(missing)} 个项目" if len(missing) > MISSING_NAMES_SHOWN else ""
         raise SubmissionError(f"以下项目尚未填报本月完成投资（本月无投资请填 0）：{shown}{more}")
-    now = now or timezone.now()
     deadline = reporting_month(year=submission.year, month=submission.month).deadline
-    late = submission_is_late(submitted_on=timezone.localdate(now), deadline=deadline)
+    # Lateness is a business judgement, on the one clock; the timestamp stays the real time.
+    submitted_on = clock.today() if now is None else timezone.localdate(now)
+    now = now or timezone.now()
+    late = submission_is_late(submitted_on=submitted_on, deadline=deadline)
     return _move(
         submission,
         from_statuses=(SubmissionStatus.DRAFT,),

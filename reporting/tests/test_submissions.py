@@ -295,3 +295,23 @@ def test_a_figure_of_a_locked_period_is_refused():
             actor=None,
             reason="页面录入",
         )
+
+
+@pytest.mark.parametrize(("business_day", "late"), [(date(2022, 11, 4), False), (date(2022, 11, 9), True)])
+def test_a_return_is_judged_late_on_the_one_clock(business_day, late):
+    from common.clock import clock_set
+
+    # October is due on 5 November: sent on the 4th it is on time, on the 9th it is late, whatever
+    # the real date of the machine.
+    clock_set(on=business_day)
+    unit = MonthlyUnit()
+    submission = month_entries_save(
+        unit=unit.unit,
+        year=2022,
+        month=10,
+        entries=unit.entries(),
+        submission_version=None,
+        actor=unit.reporter,
+        submit=True,
+    ).submission
+    assert submission.is_late is late
