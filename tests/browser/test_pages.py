@@ -135,8 +135,12 @@ def test_the_month_grid_is_made_for_the_keyboard_and_the_phone(log_in, screensho
         assert card.evaluate("row => getComputedStyle(row).display") == "flex", "each project is a card"
         amount = first.bounding_box()
         assert amount["x"] >= 0 and amount["x"] + amount["width"] <= 390, "the amount is on screen"
-        name, stage = card.locator("td.grid-project"), card.locator("td[data-label=所在库]")
-        assert name.bounding_box()["y"] < amount["y"] < stage.bounding_box()["y"], "the amount comes first"
+        # The three tops are read in one go: the page may still be scrolling after the Tab presses.
+        name_y, amount_y, stage_y = card.evaluate(
+            """row => ['td.grid-project', 'td.grid-amount', 'td[data-label="所在库"]'].map(
+                selector => row.querySelector(selector).getBoundingClientRect().top)"""
+        )
+        assert name_y < amount_y < stage_y, "the amount comes first, after the project's name"
     page.screenshot(path=screenshot_dir / f"month-grid-{size}.png", full_page=True)
     assert reporter.errors == []
 

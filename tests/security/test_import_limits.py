@@ -142,7 +142,7 @@ def test_a_thousand_projects_import_within_sqlites_oldest_parameter_limit():
     UnitFactory(kind=UnitKind.BUREAU, name="建设局")
     rows = [
         [f"2022-410171-36-01-{n:06d}", f"项目{n}", unit.name, "建设局", "产业", None, 1000, 100]
-        for n in range(1_200)
+        for n in range(1, 1_201)  # serials from 000001: a national code's serial is never 000000
     ]
     source = sheet(PROJECT_HEADER, *rows, title=None)
     if connection.vendor == "sqlite":
