@@ -48,7 +48,7 @@ from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from projects.choices import Field, Level, Stage
 from projects.exports import board_rows
-from projects.rules import stewardship_missing
+from projects.rules import plan_completion_pct, stewardship_missing
 from projects.selectors import library_year
 from projects.views.listing import LIST_COLUMNS, listed_projects, project_list_export
 from reporting.bulletin_content import photo_note, rate
@@ -254,6 +254,7 @@ LEDGER_FIELDS = (
     "field",
     "total_investment",
     "annual_plan",
+    "ytd_completed",
     "steward_id",
     "leader_in_charge",
     "overdue_milestone_count",
@@ -281,6 +282,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
         field,
         total,
         plan,
+        ytd,
         steward,
         leader,
         *flags,
@@ -307,6 +309,8 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
             fields[field],
             total,
             plan,
+            ytd,
+            plan_completion_pct(ytd, plan),
             stewards.get(steward, ""),
             leader,
             "；".join(warnings),
