@@ -111,13 +111,12 @@ def _ledger_rows(
             on_progress(index)
 
 
-def export_enqueue(*, export: Export) -> bool:
-    """Hand the export to the worker. With the broker down the export is marked failed at once
-    with the reason (nothing is left 排队中 for ever) and False is returned."""
-    from ..tasks import run_export
-
+def export_enqueue(*, export: Export, task) -> bool:
+    """Hand the export to the worker as ``task`` (``reporting.tasks.run_export``, which the caller
+    passes: tasks call services, never the reverse). With the broker down the export is marked
+    failed at once with the reason (nothing is left 排队中 for ever) and False is returned."""
     try:
-        task_enqueue(run_export, export.pk)
+        task_enqueue(task, export.pk)
     except TaskQueueUnavailable as error:
         Export.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
             status=ExportStatus.FAILED, error=str(error), finished_at=timezone.now()

@@ -32,6 +32,7 @@ from ..services.exports import (
     exports_expire_stale,
     ledger_filter_params,
 )
+from ..tasks import run_export
 
 RECENT_EXPORTS = 20
 
@@ -52,7 +53,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 def _enqueue(request: HttpRequest, export: Export) -> HttpResponse:
     # The job reads the export row: it is enqueued once this request's transaction commits.
-    transaction.on_commit(lambda: export_enqueue(export=export))
+    transaction.on_commit(lambda: export_enqueue(export=export, task=run_export))
     export.refresh_from_db()
     if export.status == ExportStatus.FAILED:
         messages.error(request, export.error)
