@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from common.periods import Period
@@ -123,8 +124,6 @@ class BulletinLetterhead(models.Model):
         return f"通报发文设置：{self.issuing_authority or '（未设置）'}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         try:
             self.number_pattern.format(year=2022, month=10)
         except (KeyError, IndexError, ValueError) as error:
