@@ -1,9 +1,19 @@
-"""Which records are frozen: published or locked, so no one changes them, the admin site included
-(DESIGN.md rule 9: after publication a period's ranking, escalations and bulletin do not change;
-a locked month's returns, figures and project reports wait for an unlock with a reason)."""
+"""DESIGN.md rule 9, once published never changed, in one place.
+
+Re-running any job for a period gives the same result: a draft becomes published only through
+``publish_once`` (so two publishers racing cannot both publish it, and a second run does nothing),
+every job asks ``period_is_published`` before it changes a period, and ``frozen_reason`` says which
+records nobody may change any more, the admin site included (a published period's ranking,
+escalations and bulletin; a locked month's returns, figures and project reports wait for an unlock
+with a reason).
+"""
 
 from __future__ import annotations
 
+from django.db.models import Model
+from django.utils import timezone
+
+from common.periods import Period
 from projects.models import ProjectReport
 
 from .choices import RunStatus, SubmissionStatus
@@ -18,6 +28,21 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
+
+
+def publish_once(model: type[Model], pk: int, **fields) -> bool:
+    """Turn the draft ``model`` row ``pk`` into published (stamped now, with ``fields``); False when
+    it was published already. The conditional update claims the row, so exactly one caller wins."""
+    return bool(
+        model.objects.filter(pk=pk, status=RunStatus.DRAFT).update(
+            status=RunStatus.PUBLISHED, published_at=timezone.now(), **fields
+        )
+    )
+
+
+def period_is_published(period: Period) -> bool:
+    """Whether the period's bulletin is out: from then on nothing about the period changes."""
+    return Bulletin.objects.filter(year=period.year, month=period.month, status=RunStatus.PUBLISHED).exists()
 
 
 def _month_locked(unit_id: int, year: int, month: int) -> bool:

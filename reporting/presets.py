@@ -11,15 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from reporting.rules import (
-    AnnualWeights,
-    AwardRule,
-    Ladder,
-    LadderStep,
-    ProjectWeightTier,
-    RankScale,
-    RewardTier,
-)
+from reporting.assessment_rules import AnnualWeights, AwardRule, RankScale, RewardTier
+from reporting.rules import Ladder, LadderStep, ProjectWeightTier
 
 LADDER_SEED_001 = Ladder(
     name="末位增速约谈制",

@@ -19,8 +19,9 @@ from django.utils import timezone
 from common.periods import Period
 from targets.models import Indicator, RankingGroup
 
-from .. import presets, rules
+from .. import assessment_rules, presets, rules
 from ..choices import AssessmentKind, AwardKind, RunStatus
+from ..freeze import publish_once
 from ..models import (
     Assessment,
     AssessmentAdjustment,
@@ -76,7 +77,7 @@ def _adjustments(kind: AssessmentKind, year: int, number: int) -> dict[int, Asse
 
 
 def _mean_rank_points(ranks: list[int | None]) -> Decimal | None:
-    points = [rules.rank_points(rank, scale=presets.DEFAULT_RANK_SCALE) for rank in ranks]
+    points = [assessment_rules.rank_points(rank, scale=presets.DEFAULT_RANK_SCALE) for rank in ranks]
     points = [p for p in points if p is not None]
     return sum(points, Decimal(0)) / len(points) if points else None
 
@@ -97,18 +98,14 @@ def half_year_results(*, scheme: RankingScheme, year: int, june_ranks: dict[int,
         adjustment = adjustments.get(unit_id)
         extra = adjustment.observation_score + adjustment.review_score if adjustment else Decimal(0)
         scores[unit_id] = None if mean is None else mean + extra
-    entries = [
-        rules.RankEntry(
-            key, score, rules.EntryStatus.REPORTED if score is not None else rules.EntryStatus.UNDEFINED
-        )
-        for key, score in scores.items()
-    ]
-    return rules.rank_units(entries)
+    return rules.rank_units(rules.score_entries(scores))
 
 
-def _reward_tiers() -> tuple[rules.RewardTier, ...]:
+def _reward_tiers() -> tuple[assessment_rules.RewardTier, ...]:
     return tuple(
-        rules.RewardTier(first_rank=tier.first_place, last_rank=tier.last_place, amount_wan=tier.amount)
+        assessment_rules.RewardTier(
+            first_rank=tier.first_place, last_rank=tier.last_place, amount_wan=tier.amount
+        )
         for tier in RewardTier.objects.filter(name=QUARTERLY_REWARD_TIERS)
     )
 
@@ -164,7 +161,7 @@ def _quarter_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asse
     ).values_list("unit_id", "rank", "status", "is_bottom")
     adjustments = _adjustments(AssessmentKind.QUARTER, year, number)
     inputs = [
-        rules.QuarterlyInput(
+        assessment_rules.QuarterlyInput(
             key=unit_id,
             quarter_end_rank=rank,
             observation=adjustments[unit_id].observation_score if unit_id in adjustments else Decimal(0),
@@ -174,7 +171,9 @@ def _quarter_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asse
         )
         for unit_id, rank, status, is_bottom in quarter_end
     ]
-    results = rules.quarterly_assessment(inputs, scale=presets.DEFAULT_RANK_SCALE, tiers=_reward_tiers())
+    results = assessment_rules.quarterly_assessment(
+        inputs, scale=presets.DEFAULT_RANK_SCALE, tiers=_reward_tiers()
+    )
     return [
         AssessmentRow(
             unit_id=result.key,
@@ -236,7 +235,7 @@ def _annual_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asses
     adjustments = _adjustments(AssessmentKind.ANNUAL, year, 1)
     unit_ids = {unit_id for month_ranks in ranks.values() for unit_id in month_ranks}
     inputs = [
-        rules.AnnualInput(
+        assessment_rules.AnnualInput(
             key=unit_id,
             monthly_ranks=[ranks[month].get(unit_id) for month in sorted(ranks)],
             quarterly_scores=quarterly.get(unit_id, []),
@@ -248,7 +247,7 @@ def _annual_rows(*, scheme: RankingScheme, year: int, number: int) -> list[Asses
         )
         for unit_id in unit_ids
     ]
-    results = rules.annual_evaluation(
+    results = assessment_rules.annual_evaluation(
         inputs, scale=presets.DEFAULT_RANK_SCALE, weights=presets.DEFAULT_ANNUAL_WEIGHTS
     )
     return [
@@ -291,7 +290,7 @@ def annual_awards_compute(*, year: int) -> list[Award]:
                 place=winner.place,
                 prize=comprehensive.prize_wan,
             )
-            for winner in rules.award_places(scores, places=comprehensive.max_places)
+            for winner in assessment_rules.award_places(scores, places=comprehensive.max_places)
         ]
     if any(assessment.status != RunStatus.PUBLISHED for assessment in annual):
         Award.objects.filter(year=year, kind=AwardKind.SINGLE_ITEM).delete()
@@ -320,7 +319,7 @@ def _single_item_awards(year: int) -> list[Award]:
     for unit_id, unit_rates in rates.items():
         for code, rate in unit_rates.items():
             by_indicator[code][unit_id] = rate
-    winners = rules.single_item_awards(
+    winners = assessment_rules.single_item_awards(
         by_indicator, rule=rule, places={code: rule.max_places for code in by_indicator}
     )
     indicators = {indicator.code: indicator for indicator in Indicator.objects.filter(code__in=list(winners))}
@@ -352,9 +351,7 @@ def assessment_publish(*, assessment: Assessment) -> bool:
         except GroupNotRanked as error:
             raise AssessmentError(str(error)) from error
         annual_awards_compute(year=assessment.year)
-    claimed = Assessment.objects.filter(pk=assessment.pk, status=RunStatus.DRAFT).update(
-        status=RunStatus.PUBLISHED, published_at=timezone.now()
-    )
+    claimed = publish_once(Assessment, assessment.pk)
     if claimed:
         assessment.refresh_from_db(fields=["status", "published_at"])
     return bool(claimed)

@@ -3,6 +3,21 @@ from decimal import Decimal
 import pytest
 
 from common.periods import time_progress_pct
+from reporting.assessment_rules import (
+    AnnualInput,
+    AnnualWeights,
+    AwardPlace,
+    QuarterlyInput,
+    RankScale,
+    annual_evaluation,
+    award_places,
+    comprehensive_awards,
+    quarterly_assessment,
+    quarterly_reward,
+    rank_points,
+    reward_for_rank,
+    single_item_awards,
+)
 from reporting.presets import (
     COMPREHENSIVE_AWARD_SEED_004,
     DEFAULT_NEW_START_WEIGHT_TIERS_SEED_004,
@@ -13,30 +28,17 @@ from reporting.presets import (
     SINGLE_ITEM_AWARD_SEED_004,
 )
 from reporting.rules import (
-    AnnualInput,
-    AnnualWeights,
-    AwardPlace,
     EntryStatus,
     Ladder,
     LadderStep,
-    QuarterlyInput,
     RankEntry,
-    RankScale,
     WarningColour,
-    annual_evaluation,
-    award_places,
     completion_rate_pct,
     composite_score,
-    comprehensive_awards,
     consecutive_bottom_count,
     escalation_step,
     growth_pct,
-    quarterly_assessment,
-    quarterly_reward,
-    rank_points,
     rank_units,
-    reward_for_rank,
-    single_item_awards,
     warning_colour,
     weighted_project_count,
 )
