@@ -450,13 +450,9 @@ class Generator:
         run, as their bulletins would only repeat it.
         """
         from common.periods import Period
-        from reporting.services.rankings import (
-            active_schemes,
-            period_publish,
-            period_rank,
-            ranking_compute,
-            ranking_publish,
-        )
+        from reporting.selectors.rankings import active_schemes
+        from reporting.services.publication import period_publish
+        from reporting.services.rankings import period_rank, ranking_compute, ranking_publish
 
         for month in range(2, PUBLISHED_THROUGH):
             for scheme in active_schemes():

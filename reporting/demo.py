@@ -49,7 +49,8 @@ from .models import (
 )
 from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001, LADDER_SEED_003
 from .services.escalations import escalation_close, escalation_record_meeting, escalation_submit_measures
-from .services.rankings import period_publish, period_rank
+from .services.publication import period_publish
+from .services.rankings import period_rank
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "zhengzhou_jingkai_2022.json"
 DEMO_YEAR = 2022

@@ -6,7 +6,7 @@ from accounts.models import User
 from common import clock
 from common.periods import Period
 
-from .services import exports, rankings, schedule
+from .services import exports, publication, rankings, schedule
 
 
 @shared_task(acks_late=True)
@@ -17,7 +17,7 @@ def rank_period(year: int, month: int) -> int:
 @shared_task(acks_late=True)
 def publish_period(year: int, month: int, user_id: int | None = None) -> int:
     actor = User.objects.filter(pk=user_id).first() if user_id else None
-    return len(rankings.period_publish(period=Period(year, month), actor=actor).runs)
+    return len(publication.period_publish(period=Period(year, month), actor=actor).runs)
 
 
 @shared_task(acks_late=True)

@@ -15,7 +15,7 @@ from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
 from common.periods import Period
 from reporting.demo import demo_load
-from reporting.services.rankings import period_publish
+from reporting.services.publication import period_publish
 
 pytestmark = pytest.mark.backup
 

@@ -167,7 +167,7 @@ class AuditPageTests(DemoTestCase):
     def test_an_import_a_download_a_publication_and_an_unlock_are_logged(self):
         from common.periods import Period
         from reporting.models import Submission
-        from reporting.services.rankings import period_publish
+        from reporting.services.publication import period_publish
         from reporting.services.submissions import submission_unlock
 
         admin = User.objects.get(username="admin")

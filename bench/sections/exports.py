@@ -44,6 +44,7 @@ from openpyxl import Workbook
 from accounts.models import User
 from bench.harness import Line, alternate
 from common import clock
+from common.figures import shown_pct
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from projects.choices import Field, Level, Stage
@@ -51,8 +52,9 @@ from projects.exports import board_rows
 from projects.rules import plan_completion_pct, stewardship_missing
 from projects.selectors import library_year
 from projects.views.listing import LIST_COLUMNS, listed_projects, project_list_export
-from reporting.bulletin_content import photo_note, rate
-from reporting.bulletin_workbook import (
+from reporting.bulletin.content import photo_note
+from reporting.bulletin.service import bulletin_content
+from reporting.bulletin.workbook import (
     ESCALATION_COLUMNS,
     ESCALATION_SHEET,
     KEY_PROJECT_COLUMNS,
@@ -65,7 +67,6 @@ from reporting.bulletin_workbook import (
 from reporting.models import RankingRun
 from reporting.rules import completion_rate_pct
 from reporting.selectors.bulletins import key_projects
-from reporting.services.bulletins import bulletin_content
 
 SHORT = {"district": "区", "city": "市", "province": "省"}
 REPEAT = {"district": 5, "city": 5, "province": 3}
@@ -179,7 +180,7 @@ def bare_key_project_rows(period: Period) -> Iterator[list[object]]:
         photo_at,
         photo_id,
     ) in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
-        completion = rate(completion_rate_pct(ytd, plan))
+        completion = shown_pct(completion_rate_pct(ytd, plan))
         yield [
             serial,
             name,

@@ -14,7 +14,8 @@ from django.db import connection
 from bench.generate import OPEN_MONTH
 from bench.harness import Line, alternate
 from common.periods import Period
-from reporting.services.rankings import active_schemes, ranking_compute
+from reporting.selectors.rankings import active_schemes
+from reporting.services.rankings import ranking_compute
 
 RANKING_SQL = """
 WITH entry AS (

@@ -10,26 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from common.figures import format_wan
+from common.figures import format_wan, shown_pct
 from common.periods import Period
 from projects.choices import Level, Stage
 from targets.choices import TERRITORIAL_KINDS
 
-from .choices import FigureSource, Metric, RowStatus
-from .models import Escalation, RankingRun
-from .rules import completion_rate_pct, growth_pct
-from .selectors.bulletins import bulletin_rows
-from .selectors.readiness import SOURCE_WORDS
-from .services.rankings import RATE_PRECISION
-
-
-def rate(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(RATE_PRECISION, rounding=ROUND_HALF_UP)
+from ..choices import FigureSource, Metric, RowStatus
+from ..models import Escalation, RankingRun
+from ..rules import completion_rate_pct, growth_pct
+from ..selectors.bulletins import bulletin_rows
+from ..selectors.readiness import SOURCE_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +221,7 @@ class BulletinContent:
 
     @property
     def time_progress_pct(self) -> Decimal:
-        return rate(self.period.time_progress_pct)
+        return shown_pct(self.period.time_progress_pct)
 
     def total_explanation(self, group: GroupTable) -> str:
         """Why this group's 合计 differs from another group's: seed 000 splits the one jurisdiction
@@ -263,7 +258,9 @@ class BulletinContent:
         return Jurisdiction(
             ytd_completed=total.ytd_completed or Decimal(0),
             target=self.plan_target,
-            completion_pct=rate(completion_rate_pct(total.ytd_completed or Decimal(0), self.plan_target)),
+            completion_pct=shown_pct(
+                completion_rate_pct(total.ytd_completed or Decimal(0), self.plan_target)
+            ),
             time_progress_pct=self.time_progress_pct,
             growth_pct=total.growth_pct,
         )
@@ -274,7 +271,7 @@ ROW_CHUNK = 500  # a ranking is read in chunks: its rows are not held beside the
 
 def group_table(run: RankingRun, period: Period) -> GroupTable:
     scheme = run.scheme
-    time_progress = rate(period.time_progress_pct)
+    time_progress = shown_pct(period.time_progress_pct)
     composite = scheme.metric == Metric.COMPOSITE
     lines, first, last, kinds = [], [], [], set()
     targets, ytds, baselines = [], [], []
@@ -350,7 +347,7 @@ def _line(
     note: str,
     is_bottom: bool = False,
 ) -> Line:
-    completion = rate(completion_rate_pct(ytd, target)) if ytd is not None else None
+    completion = shown_pct(completion_rate_pct(ytd, target)) if ytd is not None else None
     return Line(
         serial=serial,
         unit=unit,
@@ -360,7 +357,7 @@ def _line(
         time_progress_pct=time_progress,
         progress_gap_pct=None if completion is None else completion - time_progress,
         baseline=baseline,
-        growth_pct=rate(growth_pct(ytd, baseline)) if ytd is not None else None,
+        growth_pct=shown_pct(growth_pct(ytd, baseline)) if ytd is not None else None,
         score=score,
         rank=rank,
         note=note,
@@ -428,7 +425,7 @@ class KeyProjectLines:
                 total_investment=row["total_investment"],
                 annual_plan=row["annual_plan"],
                 ytd_completed=row["ytd_completed"],
-                completion_pct=rate(completion_rate_pct(row["ytd_completed"], row["annual_plan"])),
+                completion_pct=shown_pct(completion_rate_pct(row["ytd_completed"], row["annual_plan"])),
                 progress=row["latest_progress"] or "",
                 latest_photo=photo_note(row["latest_photo_at"], row["latest_photo_id"]),
             )

@@ -27,9 +27,9 @@ from docx.shared import Mm, Pt, RGBColor
 from common.figures import change_phrase, format_pct, format_wan, format_yi, time_progress_phrase
 from common.spreadsheets import OutColumn
 
-from .bulletin_content import BulletinContent, EscalationLine, GroupTable, Line, Placing
-from .bulletin_workbook import UNIT_LINE, group_columns, line_values
-from .choices import Metric, RowStatus
+from ..choices import Metric, RowStatus
+from .content import BulletinContent, EscalationLine, GroupTable, Line, Placing
+from .workbook import UNIT_LINE, group_columns, line_values
 
 # The standard's font roles. Word and LibreOffice substitute an installed face when one is missing;
 # the README names what each falls back to.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from openpyxl import Workbook
 
 from common import clock
@@ -18,7 +17,13 @@ from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from targets.models import PlanYear
 
-from ..bulletin_content import (
+from ..choices import RunStatus
+from ..freeze import publish_once
+from ..models import Bulletin, BulletinLetterhead
+from ..selectors.assessments import award_tables, year_awards
+from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
+from ..selectors.rankings import active_schemes, scheme_without_figures
+from .content import (
     NO_DATA,
     NOT_YET_RANKED,
     BulletinContent,
@@ -29,13 +34,8 @@ from ..bulletin_content import (
     group_table,
     key_project_lines,
 )
-from ..bulletin_document import document_write
-from ..bulletin_workbook import workbook_write
-from ..choices import RunStatus
-from ..models import Bulletin, BulletinLetterhead
-from ..selectors.assessments import award_tables, year_awards
-from ..selectors.bulletins import bulletin_escalations, bulletin_runs, key_projects
-from .rankings import active_schemes, scheme_without_figures
+from .document import document_write
+from .workbook import workbook_write
 
 
 class BulletinError(ValueError):
@@ -118,10 +118,7 @@ def bulletin_publish(*, period: Period, actor=None) -> bool:
     document = document_write(content)
     with transaction.atomic():
         bulletin, _ = Bulletin.objects.get_or_create(year=period.year, month=period.month)
-        claimed = Bulletin.objects.filter(pk=bulletin.pk, status=RunStatus.DRAFT).update(
-            status=RunStatus.PUBLISHED, published_at=timezone.now(), published_by=actor
-        )
-        if not claimed:
+        if not publish_once(Bulletin, bulletin.pk, published_by=actor):
             return False
         bulletin.workbook.save(f"bulletin-{period}.xlsx", ContentFile(workbook), save=False)
         bulletin.document.save(f"bulletin-{period}.docx", ContentFile(document), save=False)

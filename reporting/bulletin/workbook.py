@@ -18,8 +18,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from common.spreadsheets import OutColumn, stream_table, streamed_sheet
 
-from .bulletin_content import BulletinContent, GroupTable, Line, QuietGroup
-from .choices import Metric
+from ..choices import Metric
+from .content import BulletinContent, GroupTable, Line, QuietGroup
 
 UNIT_LINE = "单位：万元、%"
 ESCALATION_SHEET = "末位约谈"

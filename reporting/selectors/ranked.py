@@ -1,10 +1,11 @@
-"""A scheme's ranking of the statistics bureau's figures, computed by the database.
+"""What a scheme ranks on: each active unit's figure, target and metric value for a period.
 
-Rules 1 and 2 of DESIGN.md as one query with window functions: each active unit of the group
-with its figure, target, metric value rounded as the bulletin prints it, status and rank
-(competition ranking; 未报送 below every reporter; an undefined value unranked). It is the same
-rule as ``rules.rank_units``, which ranks what only Python can compute (composite scores, project
-sums); ``reporting/tests/test_ranked.py`` holds the two to the same answers.
+These are the ranking's inputs only. The ranking itself — the places, the ties, 未报送, bottom and
+the ladder — is decided by ``rules.rank_units`` and ``rules.bottom_units`` (DESIGN.md rules 1 and
+2) whatever computed the inputs. The statistics bureau's figures are summed and their metric
+rounded by the database in one query (``database_inputs``); composite scores and project sums are
+computed in Python (``python_inputs``). ``reporting/tests/test_ranked.py`` holds the two to the
+same answers.
 
 PostgreSQL computes in exact decimals. SQLite, the embedded default, computes the metric in
 binary floating point, so a value exactly on a rounding boundary (x.x5) may round down there.
@@ -12,31 +13,52 @@ binary floating point, so a value exactly on a rounding boundary (x.x5) may roun
 
 from __future__ import annotations
 
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    F,
-    FilteredRelation,
-    Func,
-    Q,
-    QuerySet,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Rank, Round
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import DecimalField, F, FilteredRelation, Func, Q
+from django.db.models.functions import Round
+
+from common.figures import rounded, shown_pct
 from common.periods import Period
 from targets.models import Unit
 
-from ..choices import Metric, RowStatus
+from .. import rules
+from ..choices import FigureSource, Metric
 from ..models import RankingScheme
+from .indicators import indicator_completion_rates
+from .unit_figures import UnitFigure, unit_figures, unit_targets, year_target_table
 
 RATE = DecimalField(max_digits=20, decimal_places=4)
 DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
-# The columns of ``ranked_entries``, in the order ``ranking_rows_insert`` writes them.
-COLUMNS = ("unit_ref", "ytd", "base", "goal", "metric", "state", "place")
+# Rates are ranked as the bulletin prints them, to one decimal (``shown_pct``): two units the
+# bulletin shows as 5.1% share a rank rather than being split by a digit nobody sees. Amounts to
+# the fen.
+AMOUNT_PLACES = 2
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    """One unit's input to the ranking: its figure, its target and its rule-1 entry."""
+
+    unit_id: int
+    entry: rules.RankEntry
+    ytd_completed: Decimal | None
+    baseline: Decimal | None
+    target: Decimal | None
+
+
+def scheme_inputs(*, scheme: RankingScheme, period: Period, source: str) -> list[MetricInput]:
+    """The inputs of the scheme's ranking for the period, computed where it is quickest."""
+    if source == FigureSource.OFFICIAL and scheme.metric in DATABASE_METRICS:
+        table = year_target_table(scheme=scheme, year=period.year)
+        return database_inputs(scheme=scheme, period=period, table_id=table.pk if table else None)
+    return python_inputs(scheme=scheme, units=ranked_units(scheme), period=period, source=source)
+
+
+def ranked_units(scheme: RankingScheme) -> list[Unit]:
+    """The group's active units. A unit made inactive leaves the rankings from then on."""
+    return list(scheme.group.units.filter(is_active=True).order_by("sort_order", "name"))
 
 
 class Percent(Func):
@@ -67,41 +89,80 @@ def _metric(metric: str):
     if metric == Metric.COMPLETION_RATE:
         return Round(Percent(F("ytd"), F("goal")), 1, output_field=RATE)
     if metric == Metric.AMOUNT:
-        return Round(F("ytd"), 2, output_field=RATE)
+        return Round(F("ytd"), AMOUNT_PLACES, output_field=RATE)
     raise ValueError(f"{metric} is not ranked by the database")
 
 
-def ranked_entries(*, scheme: RankingScheme, period: Period, table_id: int | None) -> QuerySet:
-    """One row per active unit of the group: ``COLUMNS``, ranked (rank ``place`` may be NULL)."""
-    units = Unit.objects.filter(ranking_groups=scheme.group_id, is_active=True).annotate(
-        figure=FilteredRelation(
-            "official_figures",
-            condition=Q(official_figures__year=period.year, official_figures__month=period.month),
-        ),
-        share=FilteredRelation("targets", condition=Q(targets__table_id=table_id)),
-        unit_ref=F("pk"),
-        ytd=F("figure__ytd_completed"),
-        base=F("figure__baseline"),
-        goal=F("share__value"),
-    )
-    units = units.annotate(metric=_metric(scheme.metric))
-    missing = Q(figure__id__isnull=True)
-    return (
-        units.annotate(
-            state=Case(
-                When(missing, then=Value(RowStatus.MISSING.value)),
-                When(metric__isnull=True, then=Value(RowStatus.UNDEFINED.value)),
-                default=Value(RowStatus.REPORTED.value),
+def database_inputs(*, scheme: RankingScheme, period: Period, table_id: int | None) -> list[MetricInput]:
+    """One query: each active unit of the group with its official figure, its target and its metric
+    rounded as published (NULL when undefined)."""
+    units = (
+        Unit.objects.filter(ranking_groups=scheme.group_id, is_active=True)
+        .annotate(
+            figure=FilteredRelation(
+                "official_figures",
+                condition=Q(official_figures__year=period.year, official_figures__month=period.month),
             ),
-            place=Case(
-                When(
-                    metric__isnull=False,
-                    then=Window(Rank(), order_by=F("metric").desc(nulls_last=True)),
-                ),
-                When(missing, then=Window(Count("metric")) + 1),
-                default=None,
-            ),
+            share=FilteredRelation("targets", condition=Q(targets__table_id=table_id)),
+            ytd=F("figure__ytd_completed"),
+            base=F("figure__baseline"),
+            goal=F("share__value"),
         )
-        .order_by()
-        .values_list(*COLUMNS)
+        .annotate(metric=_metric(scheme.metric), has_figure=Q(figure__id__isnull=False))
+        .order_by("sort_order", "name")
+        .values_list("pk", "has_figure", "ytd", "base", "goal", "metric")
     )
+    return [
+        MetricInput(
+            unit_id, rules.metric_entry(unit_id, metric, has_figure=bool(has_figure)), ytd, base, goal
+        )
+        for unit_id, has_figure, ytd, base, goal, metric in units
+    ]
+
+
+def python_inputs(
+    *, scheme: RankingScheme, units: list[Unit], period: Period, source: str
+) -> list[MetricInput]:
+    """Each unit's figure, target and metric value computed in Python: project sums, composite scores."""
+    figures = unit_figures(units=units, period=period, source=source)
+    targets = unit_targets(units=units, table=year_target_table(scheme=scheme, year=period.year))
+    composite = _composite_scores(scheme, units, period, source) if scheme.metric == Metric.COMPOSITE else {}
+    inputs = []
+    for unit in units:
+        figure = figures.get(unit.pk)
+        target = targets.get(unit.pk)
+        if figure is None:
+            inputs.append(
+                MetricInput(unit.pk, rules.metric_entry(unit.pk, None, has_figure=False), None, None, target)
+            )
+            continue
+        value = metric_value(scheme.metric, figure, target, composite.get(unit.pk))
+        entry = rules.metric_entry(unit.pk, value, has_figure=True)
+        inputs.append(MetricInput(unit.pk, entry, figure.ytd_completed, figure.baseline, target))
+    return inputs
+
+
+def metric_value(
+    metric: str, figure: UnitFigure, target: Decimal | None, composite: Decimal | None
+) -> Decimal | None:
+    """The value a scheme ranks on, rounded as published; None when it is undefined."""
+    if metric == Metric.GROWTH:
+        return shown_pct(rules.growth_pct(figure.ytd_completed, figure.baseline))
+    if metric == Metric.COMPLETION_RATE:
+        return shown_pct(rules.completion_rate_pct(figure.ytd_completed, target))
+    if metric == Metric.AMOUNT:
+        return rounded(figure.ytd_completed, AMOUNT_PLACES)
+    return composite
+
+
+def _composite_scores(
+    scheme: RankingScheme, units: list[Unit], period: Period, source: str
+) -> dict[int, Decimal]:
+    weights = {weight.indicator.code: weight.weight for weight in scheme.weights.select_related("indicator")}
+    rates = indicator_completion_rates(units=units, period=period, codes=list(weights), source=source)
+    scores = {}
+    for unit in units:
+        carried = {code: weight for code, weight in weights.items() if code in rates[unit.pk] and weight > 0}
+        if carried:
+            scores[unit.pk] = shown_pct(rules.composite_score(rates[unit.pk], carried))
+    return scores

@@ -19,10 +19,12 @@ from common.periods import FIRST_PERIOD_MONTH, Period
 from targets.models import Unit
 
 from ..choices import EscalationStatus, FigureSource, RunStatus, SubmissionStatus
+from ..freeze import period_is_published
 from ..models import Escalation, OfficialFigure, RankingRun, Submission, SubmissionEvent
 from ..services.monthly import unusual_amount_reasons
 from .monthly import month_grid_rows
 from .periods import ReportingMonth, open_reporting_month
+from .rankings import active_schemes
 from .readiness import PeriodReadiness, period_readiness, return_state
 from .unit_figures import figure_source_for
 
@@ -149,8 +151,6 @@ def figures_missing(*, period: Period) -> list[Unit]:
 
 
 def home_todo(user) -> HomeTodo:
-    from ..services.rankings import active_schemes, period_is_published
-
     todo = HomeTodo()
     if user.unit_id is not None and has_any_role(user, (Role.REPORTER, Role.UNIT_HEAD)):
         todo.unit_return = unit_return(unit=user.unit)

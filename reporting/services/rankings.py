@@ -7,42 +7,27 @@ never touched again, so re-running any job after publication changes nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditAction
-from audit.services import audited
 from common import clock
 from common.periods import Period
-from targets.models import PlanYear, Unit
+from targets.models import PlanYear
 
 from .. import rules
-from ..choices import EscalationStatus, FigureSource, Metric, NotificationKind, RowStatus, RunStatus
-from ..models import Bulletin, Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
-from ..selectors.indicators import indicator_completion_rates
-from ..selectors.ranked import DATABASE_METRICS, ranked_entries
+from ..choices import EscalationStatus, Metric, NotificationKind, RowStatus, RunStatus
+from ..freeze import period_is_published, publish_once
+from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
+from ..selectors.ranked import MetricInput, scheme_inputs
+from ..selectors.rankings import active_schemes, period_active_runs, previous_bottoms, scheme_without_figures
 from ..selectors.staleness import ranking_inputs_digest
-from ..selectors.unit_figures import (
-    UnitFigure,
-    figure_source_for,
-    unit_figures,
-    unit_targets,
-    year_target_table,
-)
-from .assessments import assessments_after_publish
+from ..selectors.unit_figures import figure_source_for, year_target_table
+from .assessments import half_year_results
 from .notifications import Message, notification_send, notifications_send, units_users, users_with_role
-from .submissions import submissions_lock_period
-
-# Rates are ranked as the bulletin prints them, to one decimal: two units the bulletin shows as
-# 5.1% share a rank rather than being split by a digit nobody sees.
-RATE_PRECISION = Decimal("0.1")
-AMOUNT_PRECISION = Decimal("0.01")
 
 
 class RankingError(ValueError):
@@ -66,100 +51,10 @@ class PeriodRanking:
     skipped: list[SkippedScheme]
 
 
-@dataclass(frozen=True)
-class MetricInput:
-    unit: Unit
-    entry: rules.RankEntry
-    ytd_completed: Decimal | None
-    baseline: Decimal | None
-    target: Decimal | None
-
-
-def _round(value: Decimal | None, precision: Decimal) -> Decimal | None:
-    return None if value is None else value.quantize(precision, rounding=ROUND_HALF_UP)
-
-
-def ranked_units(scheme: RankingScheme, period: Period) -> list[Unit]:
-    """The group's active units. A unit made inactive leaves the rankings from then on."""
-    return list(scheme.group.units.filter(is_active=True).order_by("sort_order", "name"))
-
-
-def scheme_metric_inputs(
-    *, scheme: RankingScheme, units: list[Unit], period: Period, source: FigureSource
-) -> list[MetricInput]:
-    """Each unit's metric value and status: reported, 未报送 (no figure) or undefined ("—")."""
-    figures = unit_figures(units=units, period=period, source=source)
-    targets = unit_targets(units=units, table=year_target_table(scheme=scheme, year=period.year))
-    composite = _composite_scores(scheme, units, period, source) if scheme.metric == Metric.COMPOSITE else {}
-    inputs = []
-    for unit in units:
-        figure = figures.get(unit.pk)
-        target = targets.get(unit.pk)
-        if figure is None:
-            inputs.append(
-                MetricInput(
-                    unit, rules.RankEntry(unit.pk, None, rules.EntryStatus.MISSING), None, None, target
-                )
-            )
-            continue
-        value = metric_value(scheme.metric, figure, target, composite.get(unit.pk))
-        status = rules.EntryStatus.REPORTED if value is not None else rules.EntryStatus.UNDEFINED
-        inputs.append(
-            MetricInput(
-                unit, rules.RankEntry(unit.pk, value, status), figure.ytd_completed, figure.baseline, target
-            )
-        )
-    return inputs
-
-
-def metric_value(
-    metric: str, figure: UnitFigure, target: Decimal | None, composite: Decimal | None
-) -> Decimal | None:
-    """The value a scheme ranks on, rounded as published; None when it is undefined."""
-    if metric == Metric.GROWTH:
-        return _round(rules.growth_pct(figure.ytd_completed, figure.baseline), RATE_PRECISION)
-    if metric == Metric.COMPLETION_RATE:
-        return _round(rules.completion_rate_pct(figure.ytd_completed, target), RATE_PRECISION)
-    if metric == Metric.AMOUNT:
-        return _round(figure.ytd_completed, AMOUNT_PRECISION)
-    return composite
-
-
-def _composite_scores(
-    scheme: RankingScheme, units: list[Unit], period: Period, source: FigureSource
-) -> dict[int, Decimal]:
-    weights = {weight.indicator.code: weight.weight for weight in scheme.weights.select_related("indicator")}
-    rates = indicator_completion_rates(units=units, period=period, codes=list(weights), source=source)
-    scores = {}
-    for unit in units:
-        carried = {code: weight for code, weight in weights.items() if code in rates[unit.pk] and weight > 0}
-        if carried:
-            score = rules.composite_score(rates[unit.pk], carried)
-            scores[unit.pk] = _round(score, RATE_PRECISION)
-    return scores
-
-
-def previous_bottoms(*, scheme: RankingScheme, period: Period, unit_ids: list[int]) -> dict[int, list[bool]]:
-    """unit id → bottom flags of the earlier published periods of the scheme's year, latest first."""
-    earlier = RankingRun.objects.filter(
-        scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
-    )
-    months = sorted(earlier.values_list("month", flat=True), reverse=True)
-    rows = RankingRow.objects.filter(run__in=earlier, unit_id__in=unit_ids).values_list(
-        "run__month", "unit_id", "is_bottom"
-    )
-    by_month: dict[int, dict[int, bool]] = defaultdict(dict)
-    for month, unit_id, is_bottom in rows:
-        by_month[month][unit_id] = is_bottom
-    return {unit_id: [by_month[month].get(unit_id, False) for month in months] for unit_id in unit_ids}
-
-
 def half_year_bottom_units(
     *, scheme: RankingScheme, period: Period, current_ranks: dict[int, int | None]
 ) -> set[int]:
     """Seed 003: bottom of the half-year assessment. Only June's ranking looks at it."""
-    from .assessments import half_year_results
-
     if (
         period.month != 6
         or scheme.ladder is None
@@ -184,19 +79,6 @@ def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive:
     return "；".join(parts)
 
 
-def scheme_without_figures(*, scheme: RankingScheme, period: Period) -> str | None:
-    """DESIGN.md rule 11, a scheme with no figures: when none of the scheme's units has a figure for
-    the period, the notice that says so (the scheme is skipped); None when it has figures to rank.
-
-    Every January–February looks like this for some group: the statistics bureau's figures come in
-    for one group before the other has reported anything.
-    """
-    source = figure_source_for(period.year)
-    if unit_figures(units=ranked_units(scheme, period), period=period, source=source):
-        return None
-    return f"{period.label}「{scheme.group}」尚无任何单位的数据，本期不排名（通报中注明本期无数据）。"
-
-
 def scheme_target_table_required(*, scheme: RankingScheme, period: Period) -> None:
     """Rule 10: a completion-rate scheme needs its group's allocation table of the period's year."""
     if scheme.metric == Metric.COMPLETION_RATE and year_target_table(scheme=scheme, year=period.year) is None:
@@ -217,9 +99,9 @@ def period_plan_year_required(period: Period) -> None:
 def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     """Compute (or recompute) the scheme's draft for the period; a published run is returned as is.
 
-    The statistics bureau's figures are ranked by the database (``selectors.ranked``) and written
-    in one INSERT … SELECT; composite scores and project sums are ranked by ``rules.rank_units``.
-    Either way the ladder then looks at the bottom units only. The run remembers a digest of its
+    The inputs (figures, targets, metric values) come from ``selectors.ranked``, summed by the
+    database where it can; ``rules.rank_units`` ranks them whichever way they came. The ladder
+    then looks at the bottom units only. The run remembers a digest of its
     inputs, so a draft whose figures, targets or scheme have changed since shows as 已过期.
     """
     run = (
@@ -248,52 +130,27 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
         run.save(update_fields=list(fields))
         run.rows.all().delete()
 
-    if source == FigureSource.OFFICIAL and scheme.metric in DATABASE_METRICS:
-        ranking_rows_insert(run=run, scheme=scheme, period=period)
-    else:
-        _rows_ranked_in_python(run=run, scheme=scheme, period=period, source=source)
+    ranking_rows_write(run=run, inputs=scheme_inputs(scheme=scheme, period=period, source=source))
     _apply_ladder(run=run, scheme=scheme, period=period)
     return run
 
 
-def ranking_rows_insert(*, run: RankingRun, scheme: RankingScheme, period: Period) -> None:
-    """Write the run's rows straight from the database's ranking: one INSERT … SELECT.
-
-    Bottom is every unit holding the largest rank; the ladder's columns start at nought.
-    """
-    table = year_target_table(scheme=scheme, year=period.year)
-    entries = ranked_entries(scheme=scheme, period=period, table_id=table.pk if table else None)
-    select, params = entries.query.sql_with_params()
-    table = connection.ops.quote_name(RankingRow._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (run_id, unit_id, ytd_completed, baseline, target, value, status, rank,"
-            " is_bottom, consecutive_bottom, escalation_level, note)"
-            " SELECT %s, unit_ref, ytd, base, goal, metric, state, place,"
-            " COALESCE(place = MAX(place) OVER (), FALSE), 0, 0,"
-            " CASE WHEN state = %s THEN %s ELSE '' END"
-            f" FROM ({select}) entry",
-            (run.pk, RowStatus.MISSING.value, row_note(RowStatus.MISSING, False, None, 0), *params),
-        )
-
-
-def _rows_ranked_in_python(*, run: RankingRun, scheme: RankingScheme, period: Period, source) -> None:
-    inputs = scheme_metric_inputs(
-        scheme=scheme, units=ranked_units(scheme, period), period=period, source=source
-    )
-    ranked = {entry.key: entry for entry in rules.rank_units([item.entry for item in inputs])}
+def ranking_rows_write(*, run: RankingRun, inputs: list[MetricInput]) -> None:
+    """Rank the inputs by rules 1 and 2 (``rules.rank_units``) and store one row per unit, in one
+    INSERT; the ladder's columns start at nought."""
+    ranked = {entry.key: entry for entry in rules.rank_units(item.entry for item in inputs)}
     RankingRow.objects.bulk_create(
         RankingRow(
             run=run,
-            unit=item.unit,
+            unit_id=item.unit_id,
             ytd_completed=item.ytd_completed,
             baseline=item.baseline,
             target=item.target,
-            value=ranked[item.unit.pk].value,
-            status=ranked[item.unit.pk].status.value,
-            rank=ranked[item.unit.pk].rank,
-            is_bottom=ranked[item.unit.pk].bottom,
-            note=row_note(ranked[item.unit.pk].status, False, None, 0),
+            value=ranked[item.unit_id].value,
+            status=ranked[item.unit_id].status.value,
+            rank=ranked[item.unit_id].rank,
+            is_bottom=ranked[item.unit_id].bottom,
+            note=row_note(ranked[item.unit_id].status, False, None, 0),
         )
         for item in inputs
     )
@@ -403,12 +260,9 @@ def ranking_publish(*, run: RankingRun, actor=None) -> bool:
     """Freeze the run and turn its proposed escalations into 待约谈, or, for a step that needs no
     meeting (通报批评, 表态发言), into 已销号: the 通报 itself is the step. False when already published.
 
-    The conditional update claims the run, so two publishers racing cannot both publish it.
+    ``publish_once`` claims the run, so two publishers racing cannot both publish it (rule 9).
     """
-    claimed = RankingRun.objects.filter(pk=run.pk, status=RunStatus.DRAFT).update(
-        status=RunStatus.PUBLISHED, published_at=timezone.now(), published_by=actor
-    )
-    if not claimed:
+    if not publish_once(RankingRun, run.pk, published_by=actor):
         return False
     run.refresh_from_db()
     proposed = Escalation.objects.filter(
@@ -451,38 +305,6 @@ def ranking_notify_units(*, run: RankingRun) -> None:
     notifications_send(key=f"ranking-published:{run.pk}", kind=NotificationKind.PUBLISHED, messages=messages)
 
 
-def active_schemes():
-    return (
-        RankingScheme.objects.filter(is_active=True)
-        .select_related("group", "ladder")
-        .order_by("sort_order", "name")
-    )
-
-
-def period_publish_refusal(*, period: Period) -> str | None:
-    """Why the period cannot be published now, in the words the lead office is shown; None when it can.
-
-    The same checks ``period_rank`` and ``period_publish`` make, asked before a publication is queued
-    as a job, so the admin hears of a refusal on the page rather than never.
-    """
-    if period_is_published(period):
-        return f"{period.label}已发布，排名、约谈和通报不再改变。"
-    try:
-        period_plan_year_required(period)
-        quiet = 0
-        schemes = list(active_schemes())
-        for scheme in schemes:
-            if scheme_without_figures(scheme=scheme, period=period) is not None:
-                quiet += 1
-                continue
-            scheme_target_table_required(scheme=scheme, period=period)
-    except RankingError as error:
-        return str(error)
-    if quiet == len(schemes):
-        return f"{period.label}所有排名组均无数据，无法发布。"
-    return None
-
-
 @transaction.atomic
 def period_rank(*, period: Period) -> PeriodRanking:
     """Draft (or re-draft) every active scheme for the period and tell the admins once.
@@ -493,7 +315,7 @@ def period_rank(*, period: Period) -> PeriodRanking:
     """
     period_plan_year_required(period)
     if period_is_published(period):
-        return _period_as_ranked(period)
+        return PeriodRanking(period=period, runs=period_active_runs(period), skipped=[])
     runs, skipped = [], []
     for scheme in active_schemes():
         notice = scheme_without_figures(scheme=scheme, period=period)
@@ -515,49 +337,3 @@ def period_rank(*, period: Period) -> PeriodRanking:
             link=f"{reverse('reporting:rankings')}?period={period}",
         )
     return PeriodRanking(period=period, runs=runs, skipped=skipped)
-
-
-@transaction.atomic
-@audited(AuditAction.PUBLISH, obj_kwarg="period")
-def period_publish(*, period: Period, actor=None) -> PeriodRanking:
-    """Publish the period: every scheme that has figures is drafted if need be and frozen, the
-    returns are locked and the bulletin stored; a scheme without figures stays out (rule 11).
-
-    Refused when no scheme has any figure: there would be nothing to publish.
-    """
-    ranking = period_rank(period=period)
-    if not ranking.runs:
-        raise RankingError(f"{period.label}所有排名组均无数据，无法发布。")
-    for run in ranking.runs:
-        ranking_publish(run=run, actor=actor)
-    submissions_lock_period(year=period.year, month=period.month, actor=actor)
-    assessments_after_publish(period=period)  # before the 通报, so 1-12月's names the year's awards
-    from .bulletins import bulletin_publish  # bulletins builds on this module, so import it late
-
-    bulletin_publish(period=period, actor=actor)
-    return ranking
-
-
-def period_is_published(period: Period) -> bool:
-    """Whether the period's bulletin is out: from then on nothing about the period changes (rule 9)."""
-    return Bulletin.objects.filter(year=period.year, month=period.month, status=RunStatus.PUBLISHED).exists()
-
-
-def _period_as_ranked(period: Period) -> PeriodRanking:
-    runs = list(
-        RankingRun.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
-        .select_related("scheme", "scheme__group")
-        .order_by("scheme__sort_order", "scheme__name")
-    )
-    return PeriodRanking(period=period, runs=runs, skipped=[])
-
-
-def period_rows(*, period: Period):
-    """The rows of every active scheme's run for the period, for pages, the command and exports."""
-    return (
-        RankingRow.objects.filter(run__year=period.year, run__month=period.month, run__scheme__is_active=True)
-        .select_related("run", "run__scheme", "run__scheme__group", "unit")
-        .order_by(
-            "run__scheme__sort_order", "run__scheme__name", F("rank").asc(nulls_last=True), "unit__sort_order"
-        )
-    )

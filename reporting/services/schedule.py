@@ -17,11 +17,13 @@ from projects.selectors import dispatch_projects
 from targets.models import PlanYear, Unit
 
 from ..choices import NotificationKind, RunStatus, SubmissionStatus
+from ..freeze import period_is_published
 from ..models import Assessment, RankingRun, Submission
+from ..selectors.rankings import active_schemes
 from ..selectors.staleness import stale_run_ids
 from .assessments import QUARTER_END_MONTHS, assessments_after_publish
 from .notifications import Message, notification_send, notifications_send, unit_heads_of, units_users
-from .rankings import RankingError, active_schemes, period_is_published, period_rank
+from .rankings import RankingError, period_rank
 
 DONE = [
     SubmissionStatus.SUBMITTED,

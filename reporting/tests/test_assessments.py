@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
-from reporting.bulletin_document import narrative
-from reporting.bulletin_workbook import workbook_write
+from reporting.bulletin.document import narrative
+from reporting.bulletin.service import bulletin_content
+from reporting.bulletin.workbook import workbook_write
 from reporting.choices import AssessmentKind, AwardKind, RunStatus
 from reporting.models import Assessment, AssessmentAdjustment, AssessmentRow, Award, RankingRun
 from reporting.services.assessments import (
@@ -27,8 +28,7 @@ from reporting.services.assessments import (
     assessment_publish,
     assessments_after_publish,
 )
-from reporting.services.bulletins import bulletin_content
-from reporting.services.rankings import period_publish
+from reporting.services.publication import period_publish
 from reporting.tests.assessment_setup import ranked_group
 from tests.factories import OfficialFigureFactory, UserFactory
 

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
+from reporting.bulletin.service import bulletin_content, bulletin_workbook
 from reporting.models import OfficialFigure
-from reporting.services.bulletins import bulletin_content, bulletin_workbook
 from reporting.services.rankings import period_rank
 from tests.base import DemoTestCase
 

@@ -11,7 +11,7 @@ from common.periods import Period
 from projects.choices import Level
 from projects.services import photo_add
 from projects.tests import images
-from reporting.bulletin_content import key_project_lines
+from reporting.bulletin.content import key_project_lines
 from reporting.selectors.bulletins import key_projects
 from tests.factories import ProjectFactory, UserFactory
 

@@ -27,17 +27,17 @@ from accounts.models import User
 from common.periods import Period
 from common.spreadsheets import display_width, workbook_response_bytes
 from projects.models import Project, ProjectReport, ProjectYearPlan
-from reporting.choices import RunStatus
-from reporting.models import Bulletin, Escalation, OfficialFigure, RankingRow, RankingRun
-from reporting.selectors.bulletins import KEY_LEVELS, key_projects
-from reporting.services.bulletins import (
+from reporting.bulletin.service import (
     BulletinError,
     bulletin_content,
     bulletin_document,
     bulletin_publish,
     bulletin_workbook,
 )
-from reporting.services.rankings import period_publish
+from reporting.choices import RunStatus
+from reporting.models import Bulletin, Escalation, OfficialFigure, RankingRow, RankingRun
+from reporting.selectors.bulletins import KEY_LEVELS, key_projects
+from reporting.services.publication import period_publish
 from targets.models import PlanYear
 from tests.base import DemoTestCase
 

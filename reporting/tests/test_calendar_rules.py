@@ -14,14 +14,15 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from common.periods import Period
+from reporting.bulletin.service import bulletin_content
 from reporting.choices import EscalationStatus, Metric, RunStatus
 from reporting.models import Escalation, Ladder, OfficialFigure, RankingRun, RankingScheme
 from reporting.presets import LADDER_SEED_001, LADDER_SEED_003
 from reporting.selectors.rankings import period_runs
 from reporting.selectors.staleness import stale_run_ids
 from reporting.selectors.unit_figures import year_target_table
-from reporting.services.bulletins import bulletin_content
-from reporting.services.rankings import RankingError, period_publish, period_rank, ranking_compute
+from reporting.services.publication import period_publish
+from reporting.services.rankings import RankingError, period_rank, ranking_compute
 from targets.models import Target
 from tests.factories import (
     AllocationTableFactory,

@@ -13,7 +13,7 @@ from accounts.models import User
 from common.figures import format_wan
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
-from reporting.services.bulletins import bulletin_document, bulletin_workbook
+from reporting.bulletin.service import bulletin_document, bulletin_workbook
 from targets.models import Unit
 from tests.base import DemoTestCase
 

@@ -14,8 +14,9 @@ from common.periods import Period
 from reporting import rules
 from reporting.choices import Metric
 from reporting.models import RankingScheme
+from reporting.selectors.ranked import metric_value
 from reporting.selectors.unit_figures import UnitFigure
-from reporting.services.rankings import metric_value, ranking_compute
+from reporting.services.rankings import ranking_compute
 from tests.factories import (
     AllocationTableFactory,
     OfficialFigureFactory,

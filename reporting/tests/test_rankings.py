@@ -18,7 +18,8 @@ from reporting.services.escalations import (
     escalation_record_meeting,
     escalation_submit_measures,
 )
-from reporting.services.rankings import RankingError, period_publish, ranking_compute, ranking_publish
+from reporting.services.publication import period_publish
+from reporting.services.rankings import RankingError, ranking_compute, ranking_publish
 from tests.factories import (
     AllocationTableFactory,
     OfficialFigureFactory,

@@ -8,7 +8,7 @@ from accounts.roles import Role
 from common.periods import Period
 from reporting.choices import AssessmentKind, Metric, SubmissionStatus
 from reporting.models import Assessment, Notification, RankingRun, RankingScheme, Submission
-from reporting.services.rankings import period_publish
+from reporting.services.publication import period_publish
 from reporting.services.schedule import assessments_due, rankings_draft_due, reminders_send
 from reporting.tasks import rank_period
 from tests.factories import (

@@ -23,16 +23,16 @@ from common.pdf import PdfUnavailable, docx_to_pdf, pdf_available
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
 
-from ..forms_rankings import PeriodForm
-from ..models import Bulletin
-from ..selectors.bulletins import draft_periods, published_bulletins
-from ..selectors.rankings import can_see_drafts
-from ..services.bulletins import (
+from ..bulletin.service import (
     bulletin_document,
     bulletin_download_name,
     bulletin_workbook,
     published_bulletin,
 )
+from ..forms_rankings import PeriodForm
+from ..models import Bulletin
+from ..selectors.bulletins import draft_periods, published_bulletins
+from ..selectors.rankings import can_see_drafts
 from ..services.rankings import RankingError
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

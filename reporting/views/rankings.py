@@ -24,9 +24,11 @@ from common.tasks import TaskQueueUnavailable, task_enqueue
 
 from ..choices import EscalationStatus, NotificationKind
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
+from ..freeze import period_is_published
 from ..models import Assessment, Notification
 from ..selectors.assessments import visible_year_assessments
 from ..selectors.rankings import (
+    active_schemes,
     can_see_drafts,
     latest_period,
     period_runs,
@@ -36,11 +38,9 @@ from ..selectors.readiness import period_readiness, unconfirmed
 from ..services import escalations as escalation_services
 from ..services.assessments import AssessmentError, assessment_publish
 from ..services.notifications import email_preferences, email_preferences_save, notifications_mark_read
+from ..services.publication import period_publish_refusal
 from ..services.rankings import (
     RankingError,
-    active_schemes,
-    period_is_published,
-    period_publish_refusal,
     period_rank,
 )
 from ..tasks import publish_period

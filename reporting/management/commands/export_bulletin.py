@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models.fields.files import FieldFile
 
 from common.periods import Period
-from reporting.services.bulletins import bulletin_document, bulletin_workbook, published_bulletin
+from reporting.bulletin.service import bulletin_document, bulletin_workbook, published_bulletin
 from reporting.services.rankings import RankingError
 
 

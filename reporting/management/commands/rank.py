@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from common.periods import Period
 from common.spreadsheets import display_width
-from reporting.services.rankings import RankingError, period_publish, period_rank, period_rows
+from reporting.selectors.rankings import period_rows
+from reporting.services.publication import period_publish
+from reporting.services.rankings import RankingError, period_rank
 
 
 class Command(BaseCommand):
