@@ -10,8 +10,8 @@ from django.db.models import F, Prefetch, QuerySet
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units
 from common.periods import Period
 
-from ..choices import EscalationStatus, RunStatus
-from ..models import Escalation, RankingRow, RankingRun, RankingScheme
+from ..choices import EscalationStatus, FigureSource, RunStatus
+from ..models import Escalation, OfficialFigure, RankingRow, RankingRun, RankingScheme
 from .ranked import ranked_units
 from .staleness import stale_run_ids
 from .unit_figures import figure_source_for, unit_figures
@@ -32,10 +32,17 @@ def scheme_without_figures(*, scheme: RankingScheme, period: Period) -> str | No
     Every January–February looks like this for some group: the statistics bureau's figures come in
     for one group before the other has reported anything.
     """
-    source = figure_source_for(period.year)
-    if unit_figures(units=ranked_units(scheme), period=period, source=source):
+    if _has_any_figure(scheme=scheme, period=period):
         return None
     return f"{period.label}「{scheme.group}」尚无任何单位的数据，本期不排名（通报中注明本期无数据）。"
+
+
+def _has_any_figure(*, scheme: RankingScheme, period: Period) -> bool:
+    if figure_source_for(period.year) == FigureSource.OFFICIAL:
+        return OfficialFigure.objects.filter(
+            unit__ranking_groups=scheme.group_id, unit__is_active=True, year=period.year, month=period.month
+        ).exists()
+    return bool(unit_figures(units=ranked_units(scheme), period=period, source=FigureSource.PROJECT_SUM))
 
 
 def previous_bottoms(*, scheme: RankingScheme, period: Period, unit_ids: list[int]) -> dict[int, list[bool]]:
