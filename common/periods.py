@@ -14,6 +14,14 @@ FIRST_PERIOD_MONTH = 2
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
+def parse_year_month(text: str | None) -> tuple[int, int] | None:
+    """``2022-10`` → (2022, 10), the one reading of a ``YYYY-MM`` text; None when it is not one.
+
+    The month is not checked here: a period starts at 1-2月, a month of returns at 1月."""
+    match = _PERIOD_RE.match((text or "").strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     year: int
@@ -27,10 +35,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        match = _PERIOD_RE.match(text.strip())
-        if not match:
+        parsed = parse_year_month(text)
+        if parsed is None:
             raise ValueError(f"统计期格式应为 YYYY-MM，例如 2022-05：{text}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        return cls(*parsed)
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}"

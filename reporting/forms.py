@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +11,7 @@ from html import escape
 from django import forms
 from django.utils.safestring import mark_safe
 
-from common.periods import FIRST_PERIOD_MONTH
+from common.periods import FIRST_PERIOD_MONTH, parse_year_month
 from common.spreadsheets import MIB
 
 from .models import Forecast
@@ -20,7 +19,6 @@ from .selectors.monthly import GridRow
 from .services.monthly import EntryInput
 
 MAX_UPLOAD_BYTES = 10 * MIB
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 AMOUNT_ERRORS = {
     "invalid": "请输入数字（单位：万元）",
     "min_value": "不能为负数",
@@ -32,10 +30,10 @@ AMOUNT_ERRORS = {
 
 def parse_month(text: str | None, *, first: int = 1) -> tuple[int, int] | None:
     """``2022-10`` → (2022, 10); anything else (or a month before ``first``) → None."""
-    match = _MONTH_RE.match((text or "").strip())
-    if not match:
+    parsed = parse_year_month(text)
+    if parsed is None:
         return None
-    year, month = int(match.group(1)), int(match.group(2))
+    year, month = parsed
     return (year, month) if first <= month <= 12 else None
 
 
