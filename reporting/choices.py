@@ -26,12 +26,6 @@ class RunStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class RowStatus(models.TextChoices):
-    REPORTED = "reported", "已报送"
-    MISSING = "missing", "未报送"
-    UNDEFINED = "undefined", "—"
-
-
 class EscalationStatus(models.TextChoices):
     PROPOSED = "proposed", "拟定（未发布）"
     PENDING = "pending", "待约谈"

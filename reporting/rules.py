@@ -18,14 +18,21 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
 
+class _Choices:
+    """``SomeChoice.choices``: the (value, label) pairs a Django field takes, as TextChoices has."""
+
+    def __get__(self, instance, owner) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in owner]
+
+
 class LabelledChoice(StrEnum):
     """A str enum whose members carry a Chinese label, shaped like Django's TextChoices.
 
-    The rules stay free of Django; a model field can take its choices from
-    ``[(member.value, member.label) for member in SomeChoice]``.
+    The rules stay free of Django; a model field takes its choices from ``SomeChoice.choices``.
     """
 
     label: str
+    choices = _Choices()
 
     def __new__(cls, value: str, label: str) -> LabelledChoice:
         member = str.__new__(cls, value)
@@ -55,6 +62,8 @@ def completion_rate_pct(ytd: Decimal, target: Decimal | None) -> Decimal | None:
 
 
 class EntryStatus(LabelledChoice):
+    """A unit's standing in a period's ranking, stored on its RankingRow: the one status enum."""
+
     REPORTED = "reported", "已报送"
     MISSING = "missing", "未报送"
     UNDEFINED = "undefined", "—"

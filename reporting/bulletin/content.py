@@ -20,9 +20,9 @@ from common.periods import Period
 from projects.choices import Level, Stage
 from targets.choices import TERRITORIAL_KINDS
 
-from ..choices import FigureSource, Metric, RowStatus
+from ..choices import FigureSource, Metric
 from ..models import Escalation, RankingRun
-from ..rules import completion_rate_pct, growth_pct
+from ..rules import EntryStatus, completion_rate_pct, growth_pct
 from ..selectors.bulletins import bulletin_rows
 from ..selectors.readiness import SOURCE_WORDS
 
@@ -298,11 +298,11 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
             ytds.append(ytd)
             # Growth compares like with like: only the baselines of units that reported this period.
             baselines.append(baseline)
-        if rank == 1 and status == RowStatus.REPORTED:
+        if rank == 1 and status == EntryStatus.REPORTED:
             first.append(Placing(name, value, status))
         if is_bottom:
             last.append(Placing(name, value, status))
-        if status == RowStatus.MISSING:
+        if status == EntryStatus.MISSING:
             without_figure.append(name)
         elif not returned:
             ranked_unreturned.append(name)

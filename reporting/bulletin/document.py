@@ -27,7 +27,8 @@ from docx.shared import Mm, Pt, RGBColor
 from common.figures import change_phrase, format_pct, format_wan, format_yi, time_progress_phrase
 from common.spreadsheets import OutColumn
 
-from ..choices import Metric, RowStatus
+from ..choices import Metric
+from ..rules import EntryStatus
 from .content import BulletinContent, EscalationLine, GroupTable, Line, Placing
 from .workbook import UNIT_LINE, group_columns, line_values
 
@@ -159,7 +160,7 @@ def _placings(placings: Sequence[Placing], metric: str) -> str:
 
 
 def _shown_value(placing: Placing, metric: str) -> str:
-    if placing.status == RowStatus.MISSING:
+    if placing.status == EntryStatus.MISSING:
         return "未报送"
     if metric == Metric.AMOUNT:
         return f"{format_wan(placing.value)}万元"

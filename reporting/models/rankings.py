@@ -8,7 +8,7 @@ from common.periods import FIRST_PERIOD_MONTH, Period
 from targets.models import AllocationTable, RankingGroup, Unit
 
 from .. import rules
-from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
+from ..choices import EscalationStatus, FigureSource, Metric, RunStatus
 
 PERIOD_MONTH = {
     "validators": [MinValueValidator(FIRST_PERIOD_MONTH), MaxValueValidator(12)],
@@ -192,7 +192,7 @@ class RankingRow(models.Model):
     baseline = models.DecimalField("上年同期(万元)", max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField("年度目标(万元)", max_digits=14, decimal_places=2, null=True, blank=True)
     value = models.DecimalField("排名指标值", **RATE, null=True, blank=True, help_text="增速、完成率为百分数")
-    status = models.CharField("报送情况", max_length=20, choices=RowStatus.choices)
+    status = models.CharField("报送情况", max_length=20, choices=rules.EntryStatus.choices)
     rank = models.PositiveIntegerField("排名", null=True, blank=True)
     is_bottom = models.BooleanField("倒数第一", default=False)
     consecutive_bottom = models.PositiveSmallIntegerField("连续末位期数", default=0)

@@ -19,7 +19,7 @@ from common.periods import Period
 from targets.models import PlanYear
 
 from .. import rules
-from ..choices import EscalationStatus, Metric, NotificationKind, RowStatus, RunStatus
+from ..choices import EscalationStatus, Metric, NotificationKind, RunStatus
 from ..freeze import period_is_published, publish_once
 from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
 from ..selectors.ranked import MetricInput, scheme_inputs
@@ -70,7 +70,7 @@ def half_year_bottom_units(
 
 def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive: int) -> str:
     parts = []
-    if status == RowStatus.MISSING:
+    if status == rules.EntryStatus.MISSING:
         parts.append("未报送")
     if is_bottom:
         parts.append("倒数第一" if consecutive <= 1 else f"连续{consecutive}期倒数第一")

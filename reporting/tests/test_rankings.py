@@ -10,9 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.periods import Period
-from reporting.choices import EscalationStatus, Metric, RowStatus, SubmissionStatus
+from reporting.choices import EscalationStatus, Metric, SubmissionStatus
 from reporting.models import Escalation, Ladder, RankingRow, RankingRun, RankingScheme, Submission
 from reporting.presets import LADDER_SEED_001, LADDER_SEED_003
+from reporting.rules import EntryStatus
 from reporting.services.escalations import (
     escalation_close,
     escalation_record_meeting,
@@ -108,7 +109,7 @@ def test_ties_on_the_bottom_rank_are_all_bottom_and_all_escalate(scheme):
 
 def test_unreported_unit_ranks_below_every_reporter_and_is_bottom(scheme):
     result = publish(scheme, FEB, {"甲": "-20", "乙": "5", "丙": "8", "丁": None})
-    assert result["丁"].status == RowStatus.MISSING
+    assert result["丁"].status == EntryStatus.MISSING
     assert result["丁"].rank == 4
     assert result["丁"].is_bottom
     assert not result["甲"].is_bottom, "a reporter, however slow, is above a unit that did not report"
@@ -126,7 +127,7 @@ def test_undefined_growth_is_shown_as_a_dash_unranked_and_never_bottom(scheme):
     growth_figures(FEB, {"甲": "10", "乙": "5", "丙": "8"})
     OfficialFigureFactory(unit=unit("丁"), year=2022, month=2, ytd_completed=500, baseline=0)
     result = rows(ranking_compute(scheme=scheme, period=FEB))
-    assert result["丁"].status == RowStatus.UNDEFINED
+    assert result["丁"].status == EntryStatus.UNDEFINED
     assert result["丁"].rank is None
     assert result["丁"].value is None
     assert not result["丁"].is_bottom
