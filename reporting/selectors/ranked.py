@@ -21,13 +21,13 @@ from django.db.models.functions import Round
 
 from common.figures import rounded, shown_pct
 from common.periods import Period
-from targets.models import Unit
+from targets.models import AllocationTable, Unit
 
 from .. import rules
 from ..choices import FigureSource, Metric
 from ..models import RankingScheme
 from .indicators import indicator_completion_rates
-from .unit_figures import UnitFigure, unit_figures, unit_targets, year_target_table
+from .unit_figures import UnitFigure, unit_figures, unit_targets
 
 RATE = DecimalField(max_digits=20, decimal_places=4)
 DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
@@ -48,12 +48,14 @@ class MetricInput:
     target: Decimal | None
 
 
-def scheme_inputs(*, scheme: RankingScheme, period: Period, source: str) -> list[MetricInput]:
-    """The inputs of the scheme's ranking for the period, computed where it is quickest."""
+def scheme_inputs(
+    *, scheme: RankingScheme, period: Period, source: str, table: AllocationTable | None
+) -> list[MetricInput]:
+    """The inputs of the scheme's ranking for the period, computed where it is quickest; ``table`` is
+    the allocation table rule 10 chose (``year_target_table``)."""
     if source == FigureSource.OFFICIAL and scheme.metric in DATABASE_METRICS:
-        table = year_target_table(scheme=scheme, year=period.year)
         return database_inputs(scheme=scheme, period=period, table_id=table.pk if table else None)
-    return python_inputs(scheme=scheme, units=ranked_units(scheme), period=period, source=source)
+    return python_inputs(scheme=scheme, units=ranked_units(scheme), period=period, source=source, table=table)
 
 
 def ranked_units(scheme: RankingScheme) -> list[Unit]:
@@ -121,11 +123,11 @@ def database_inputs(*, scheme: RankingScheme, period: Period, table_id: int | No
 
 
 def python_inputs(
-    *, scheme: RankingScheme, units: list[Unit], period: Period, source: str
+    *, scheme: RankingScheme, units: list[Unit], period: Period, source: str, table: AllocationTable | None
 ) -> list[MetricInput]:
     """Each unit's figure, target and metric value computed in Python: project sums, composite scores."""
     figures = unit_figures(units=units, period=period, source=source)
-    targets = unit_targets(units=units, table=year_target_table(scheme=scheme, year=period.year))
+    targets = unit_targets(units=units, table=table)
     composite = _composite_scores(scheme, units, period, source) if scheme.metric == Metric.COMPOSITE else {}
     inputs = []
     for unit in units:

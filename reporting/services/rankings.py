@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,81 +129,108 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
         run.save(update_fields=list(fields))
         run.rows.all().delete()
 
-    ranking_rows_write(run=run, inputs=scheme_inputs(scheme=scheme, period=period, source=source))
-    _apply_ladder(run=run, scheme=scheme, period=period)
+    table = year_target_table(scheme=scheme, year=period.year)
+    inputs = scheme_inputs(scheme=scheme, period=period, source=source, table=table)
+    ranked = rules.rank_units(item.entry for item in inputs)
+    places = ladder_places(scheme=scheme, period=period, ranked=ranked)
+    ranking_rows_write(run=run, inputs=inputs, ranked=ranked, places=places)
+    escalations_propose(
+        scheme=scheme,
+        period=period,
+        proposed=[
+            Escalation(
+                scheme=scheme,
+                unit_id=unit_id,
+                year=period.year,
+                month=period.month,
+                level=place.step.level,
+                consecutive_bottom=place.consecutive,
+                action=place.step.title,
+                interviewer_role=place.step.interviewer,
+                interviewee_role=place.step.interviewee,
+                needs_meeting=place.step.needs_meeting,
+                status=EscalationStatus.PROPOSED,
+            )
+            for unit_id, place in places.items()
+            if place.step is not None
+        ],
+    )
     return run
 
 
-def ranking_rows_write(*, run: RankingRun, inputs: list[MetricInput]) -> None:
-    """Rank the inputs by rules 1 and 2 (``rules.rank_units``) and store one row per unit, in one
-    INSERT; the ladder's columns start at nought."""
-    ranked = {entry.key: entry for entry in rules.rank_units(item.entry for item in inputs)}
-    RankingRow.objects.bulk_create(
-        RankingRow(
-            run=run,
-            unit_id=item.unit_id,
-            ytd_completed=item.ytd_completed,
-            baseline=item.baseline,
-            target=item.target,
-            value=ranked[item.unit_id].value,
-            status=ranked[item.unit_id].status.value,
-            rank=ranked[item.unit_id].rank,
-            is_bottom=ranked[item.unit_id].bottom,
-            note=row_note(ranked[item.unit_id].status, False, None, 0),
-        )
-        for item in inputs
-    )
+@dataclass(frozen=True)
+class LadderPlace:
+    """Where a unit stands on the ladder this period: periods bottom running, and the step reached."""
+
+    consecutive: int
+    step: LadderStep | None
 
 
-def _apply_ladder(*, run: RankingRun, scheme: RankingScheme, period: Period) -> None:
+def ladder_places(
+    *, scheme: RankingScheme, period: Period, ranked: list[rules.RankedEntry]
+) -> dict[int, LadderPlace]:
     """Rule 3 for the units at the bottom (and, in June, the half-year's bottom): how long they have
-    been there, the ladder step they reached, the row's note and the proposed escalation."""
+    been there and the ladder step they reached. Units absent from the answer are on no step."""
     half_year_bottom = half_year_bottom_units(
         scheme=scheme,
         period=period,
-        current_ranks=dict(run.rows.values_list("unit_id", "rank")) if period.month == 6 else {},
+        current_ranks={entry.key: entry.rank for entry in ranked} if period.month == 6 else {},
     )
-    rows = list(run.rows.filter(Q(is_bottom=True) | Q(unit_id__in=half_year_bottom)).select_related("unit"))
-    history = previous_bottoms(scheme=scheme, period=period, unit_ids=[row.unit_id for row in rows])
+    concerned = [entry for entry in ranked if entry.bottom or entry.key in half_year_bottom]
+    if not concerned:
+        return {}
+    history = previous_bottoms(scheme=scheme, period=period, unit_ids=[entry.key for entry in concerned])
     steps = list(scheme.ladder.steps.all()) if scheme.ladder else []
     ladder = (
         rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
         if steps
         else None
     )
-    proposed = []
-    for row in rows:
-        row.consecutive_bottom = rules.consecutive_bottom_count(
-            bottom_now=row.is_bottom, previous_bottoms=history.get(row.unit_id, [])
+    places = {}
+    for entry in concerned:
+        consecutive = rules.consecutive_bottom_count(
+            bottom_now=entry.bottom, previous_bottoms=history.get(entry.key, [])
         )
         rule_step = None
         if ladder is not None:
             rule_step = rules.escalation_step(
-                consecutive=row.consecutive_bottom,
-                ladder=ladder,
-                half_year_bottom=row.unit_id in half_year_bottom,
+                consecutive=consecutive, ladder=ladder, half_year_bottom=entry.key in half_year_bottom
             )
-        step = steps[rule_step.level - 1] if rule_step else None
-        row.escalation_level = step.level if step else 0
-        row.note = row_note(row.status, row.is_bottom, step, row.consecutive_bottom)
-        if step is not None:
-            proposed.append(
-                Escalation(
-                    scheme=scheme,
-                    unit=row.unit,
-                    year=period.year,
-                    month=period.month,
-                    level=step.level,
-                    consecutive_bottom=row.consecutive_bottom,
-                    action=step.title,
-                    interviewer_role=step.interviewer,
-                    interviewee_role=step.interviewee,
-                    needs_meeting=step.needs_meeting,
-                    status=EscalationStatus.PROPOSED,
-                )
+        places[entry.key] = LadderPlace(consecutive, steps[rule_step.level - 1] if rule_step else None)
+    return places
+
+
+def ranking_rows_write(
+    *,
+    run: RankingRun,
+    inputs: list[MetricInput],
+    ranked: list[rules.RankedEntry],
+    places: dict[int, LadderPlace],
+) -> None:
+    """Store one row per unit, as rules 1–3 placed it, in one INSERT."""
+    by_unit = {entry.key: entry for entry in ranked}
+    nowhere = LadderPlace(0, None)
+    rows = []
+    for item in inputs:
+        entry = by_unit[item.unit_id]
+        place = places.get(item.unit_id, nowhere)
+        rows.append(
+            RankingRow(
+                run=run,
+                unit_id=item.unit_id,
+                ytd_completed=item.ytd_completed,
+                baseline=item.baseline,
+                target=item.target,
+                value=entry.value,
+                status=entry.status.value,
+                rank=entry.rank,
+                is_bottom=entry.bottom,
+                consecutive_bottom=place.consecutive,
+                escalation_level=place.step.level if place.step else 0,
+                note=row_note(entry.status, entry.bottom, place.step, place.consecutive),
             )
-    RankingRow.objects.bulk_update(rows, ["consecutive_bottom", "escalation_level", "note"])
-    escalations_propose(scheme=scheme, period=period, proposed=proposed)
+        )
+    RankingRow.objects.bulk_create(rows)
 
 
 ESCALATION_PROPOSAL_FIELDS = (
