@@ -3,6 +3,21 @@
 Money is in 万元 and rates in percent, both ``Decimal``. Nothing here reads or writes the database:
 callers load figures, call these functions and store what they return. The shipped ladders, tiers,
 weights and award rules are data in ``reporting.presets``.
+
+Each DESIGN.md rule is one function, and the tests named ``test_rule_<n>_…`` exercise it:
+
+1. ranking — ``rank_units`` (its input per unit: ``metric_entry``)
+2. bottom — ``bottom_units``
+3. escalation ladder — ``escalation_step`` over ``consecutive_bottom_count``
+4. quarterly assessment — ``reporting.assessment_rules.quarterly_reward``
+5. annual evaluation — ``reporting.assessment_rules.award_places``
+6. reserve ratio — ``projects.rules.reserve_ratio``
+7. warnings — ``warning_colour``
+8. 应入未入 — ``projects.rules.missing_registration``
+9. published once, never changed — ``reporting.freeze.publish_once`` (and ``period_is_published``)
+10. the year's own targets — ``reporting.selectors.unit_figures.year_target_table``
+11. a scheme with no figures — ``reporting.selectors.rankings.scheme_without_figures``
+12. balanced tables — ``targets.rules.balanced_table_refusal``
 """
 
 from __future__ import annotations

@@ -230,3 +230,21 @@ def test_a_problem_may_not_be_closed_or_due_before_it_was_registered():
         problem_deadline_refusal(deadline=date(2026, 3, 4), registered_on=registered)
         == "办结时限（2026-03-04）不能早于问题的登记日期（2026-03-05）。"
     )
+
+
+def test_rule_6_reserve_ratio_short_on_count_alone_is_a_warning_at_twice_the_investment():
+    ratio = reserve_ratio(
+        reserve_count=5,
+        reserve_investment=Decimal("600"),
+        construction_count=2,
+        construction_investment=Decimal("100"),
+    )
+    assert (ratio.required_count, ratio.required_investment) == (6, Decimal("300"))
+    assert ratio.count_short and not ratio.investment_short and ratio.is_short
+
+
+@pytest.mark.django_db
+def test_rule_8_missing_registration_flags_an_actual_start_without_registration_but_not_an_exit():
+    started = ProjectFactory(stage=Stage.TO_START, actual_start=date(2022, 6, 1), is_registered=False)
+    ProjectFactory(stage=Stage.EXITED, actual_start=date(2022, 6, 1), is_registered=False)
+    assert list(Project.objects.filter(missing_registration()).values_list("pk", flat=True)) == [started.pk]

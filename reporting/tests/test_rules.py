@@ -33,11 +33,13 @@ from reporting.rules import (
     LadderStep,
     RankEntry,
     WarningColour,
+    bottom_units,
     completion_rate_pct,
     composite_score,
     consecutive_bottom_count,
     escalation_step,
     growth_pct,
+    metric_entry,
     rank_units,
     warning_colour,
     weighted_project_count,
@@ -569,3 +571,54 @@ def test_warning_is_none_when_the_completion_rate_is_undefined():
 
 def test_warning_colours_have_chinese_labels():
     assert [colour.label for colour in WarningColour] == ["绿", "黄", "红"]
+
+
+# --- Each DESIGN.md rule by the function named after it ------------------------------------------
+
+
+def test_rule_1_rank_units_ranks_one_two_two_four_and_puts_an_unreported_unit_below_every_reporter():
+    result = rank_units(
+        [reported("甲", "9"), reported("乙", "7"), reported("丙", "7"), missing("丁"), reported("戊", "3")]
+    )
+    assert [(entry.key, entry.rank) for entry in result] == [
+        ("甲", 1),
+        ("乙", 2),
+        ("丙", 2),
+        ("戊", 4),
+        ("丁", 5),
+    ]
+
+
+def test_rule_1_metric_entry_makes_a_unit_without_a_figure_unreported_and_an_undefined_metric_unranked():
+    assert metric_entry("甲", None, has_figure=False).status is EntryStatus.MISSING
+    assert metric_entry("乙", None, has_figure=True).status is EntryStatus.UNDEFINED
+    assert metric_entry("丙", D("-3.2"), has_figure=True) == RankEntry("丙", D("-3.2"))
+
+
+def test_rule_2_bottom_units_are_every_unit_holding_the_last_rank():
+    assert bottom_units({"甲": 1, "乙": 3, "丙": 3, "丁": 2}) == {"乙", "丙"}
+
+
+def test_rule_2_bottom_units_never_include_a_unit_without_a_rank():
+    assert bottom_units({"甲": 1, "乙": None}) == {"甲"}
+    assert bottom_units({"甲": None}) == set()
+
+
+def test_rule_2_an_unreported_unit_is_bottom_even_below_a_reporter_with_a_negative_value():
+    result = rank_units([reported("甲", "-20"), missing("乙"), undefined("丙")])
+    assert ranks(result) == [("甲", 1, False), ("乙", 2, True), ("丙", None, False)]
+
+
+def test_rule_3_escalation_step_climbs_the_seed_002_ladder_and_stays_on_its_top_step():
+    assert levels_over([True, True, True, True, False, True], LADDER_SEED_002) == [1, 2, 3, 3, 0, 1]
+
+
+def test_rule_7_warning_colour_is_green_at_time_progress_yellow_within_the_gap_and_red_beyond():
+    def colour(rate):
+        return warning_colour(completion_rate=D(rate), time_progress=D("50"), yellow_gap=D("5"))
+
+    assert [colour("50"), colour("45"), colour("44.9")] == [
+        WarningColour.GREEN,
+        WarningColour.YELLOW,
+        WarningColour.RED,
+    ]
