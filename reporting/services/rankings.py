@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,6 +200,23 @@ def ladder_places(
     return places
 
 
+# The columns ``ranking_rows_write`` fills, with the PostgreSQL type of each.
+ROW_COLUMNS = (
+    ("run_id", "bigint"),
+    ("unit_id", "bigint"),
+    ("ytd_completed", "numeric"),
+    ("baseline", "numeric"),
+    ("target", "numeric"),
+    ("value", "numeric"),
+    ("status", "varchar"),
+    ("rank", "integer"),
+    ("is_bottom", "boolean"),
+    ("consecutive_bottom", "smallint"),
+    ("escalation_level", "smallint"),
+    ("note", "varchar"),
+)
+
+
 def ranking_rows_write(
     *,
     run: RankingRun,
@@ -207,7 +224,11 @@ def ranking_rows_write(
     ranked: list[rules.RankedEntry],
     places: dict[int, LadderPlace],
 ) -> None:
-    """Store one row per unit, as rules 1–3 placed it, in one INSERT."""
+    """Store one row per unit, as rules 1–3 placed it, in one INSERT.
+
+    The rows go straight to the table (on PostgreSQL as one ``INSERT … SELECT FROM UNNEST``): a
+    province's thousands of units would otherwise spend most of the ranking building model objects.
+    """
     by_unit = {entry.key: entry for entry in ranked}
     nowhere = LadderPlace(0, None)
     rows = []
@@ -215,22 +236,35 @@ def ranking_rows_write(
         entry = by_unit[item.unit_id]
         place = places.get(item.unit_id, nowhere)
         rows.append(
-            RankingRow(
-                run=run,
-                unit_id=item.unit_id,
-                ytd_completed=item.ytd_completed,
-                baseline=item.baseline,
-                target=item.target,
-                value=entry.value,
-                status=entry.status.value,
-                rank=entry.rank,
-                is_bottom=entry.bottom,
-                consecutive_bottom=place.consecutive,
-                escalation_level=place.step.level if place.step else 0,
-                note=row_note(entry.status, entry.bottom, place.step, place.consecutive),
+            (
+                run.pk,
+                item.unit_id,
+                item.ytd_completed,
+                item.baseline,
+                item.target,
+                entry.value,
+                entry.status.value,
+                entry.rank,
+                entry.bottom,
+                place.consecutive,
+                place.step.level if place.step else 0,
+                row_note(entry.status, entry.bottom, place.step, place.consecutive),
             )
         )
-    RankingRow.objects.bulk_create(rows)
+    if not rows:
+        return
+    table = connection.ops.quote_name(RankingRow._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name, _type in ROW_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in ROW_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays})",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            values = ", ".join(["%s"] * len(ROW_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
 
 
 ESCALATION_PROPOSAL_FIELDS = (
