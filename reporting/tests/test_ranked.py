@@ -1,8 +1,9 @@
-"""Rules 1 and 2 ranked by the database agree with ``rules.rank_units``, the rule in Python.
+"""The database computes the ranking's inputs for the statistics bureau's figures; the rules rank them.
 
-The statistics bureau's figures are ranked by one query with window functions
-(``reporting.selectors.ranked``); composite scores and project sums by ``rules.rank_units``. Both
-must give every unit the same value, status, rank and bottom flag.
+The official figures' metric is summed and rounded by one query (``reporting.selectors.ranked``);
+composite scores and project sums are computed in Python. Either way ``rules.rank_units`` decides,
+so ``ranking_compute`` must give every unit the value, status, rank and bottom flag that the rules
+give the values computed in Python.
 """
 
 import random
