@@ -19,43 +19,52 @@ SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "hei
 A4_PRINTED = {"width": round((297 - 24) / 25.4 * 96), "height": round((210 - 24) / 25.4 * 96)}
 OCTOBER_TITLE = "经开区固定资产投资完成情况通报（2022年1-10月）（草稿）"
 
-# Every visible <text> of each chart's SVG: its box, the chart's box, and which chart it belongs to.
+# Every visible <text> of each chart's SVG, as the four corners of its box on the screen: a rotated
+# axis label (the bar charts turn theirs 30°) is a turned rectangle, not its bounding box.
 CHART_LABELS = """() => [...document.querySelectorAll('[data-chart]')].flatMap(chart => {
     const frame = chart.getBoundingClientRect();
     return [...chart.querySelectorAll('svg text')]
         .filter(text => text.textContent.trim() && getComputedStyle(text).display !== 'none'
                         && Number(getComputedStyle(text).opacity) > 0 && text.getAttribute('opacity') !== '0')
         .map(text => {
-            const box = text.getBoundingClientRect();
-            return {chart: chart.dataset.chart, text: text.textContent.trim(),
-                    left: box.left, right: box.right, top: box.top, bottom: box.bottom,
-                    frame: {left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom}};
+            const box = text.getBBox(), matrix = text.getScreenCTM();
+            const corners = [[box.x, box.y], [box.x + box.width, box.y],
+                             [box.x + box.width, box.y + box.height], [box.x, box.y + box.height]]
+                .map(([x, y]) => new DOMPoint(x, y).matrixTransform(matrix))
+                .map(point => [point.x, point.y]);
+            return {chart: chart.dataset.chart, text: text.textContent.trim(), corners: corners,
+                    frame: [frame.left, frame.top, frame.right, frame.bottom]};
         });
 })"""
 TOLERANCE = 1  # px: anti-aliasing of a glyph's box
 
 
-def _overlap(one: dict, other: dict) -> float:
-    width = min(one["right"], other["right"]) - max(one["left"], other["left"])
-    height = min(one["bottom"], other["bottom"]) - max(one["top"], other["top"])
-    return min(width, height)
+def _depth(one: list, other: list) -> float:
+    """How far two convex boxes overlap (separating axis theorem): ≤ 0 when some axis separates them."""
+    depth = float("inf")
+    for polygon in (one, other):
+        for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+            axis = (y1 - y2, x2 - x1)
+            length = (axis[0] ** 2 + axis[1] ** 2) ** 0.5 or 1
+            first = [(x * axis[0] + y * axis[1]) / length for x, y in one]
+            second = [(x * axis[0] + y * axis[1]) / length for x, y in other]
+            depth = min(depth, min(max(first), max(second)) - max(min(first), min(second)))
+    return depth
 
 
 def assert_labels_readable(labels: list[dict], where: str) -> None:
     assert labels, f"{where}: the charts have labels"
     for label in labels:
-        frame = label["frame"]
-        inside = (
-            label["left"] >= frame["left"] - TOLERANCE
-            and label["right"] <= frame["right"] + TOLERANCE
-            and label["top"] >= frame["top"] - TOLERANCE
-            and label["bottom"] <= frame["bottom"] + TOLERANCE
+        left, top, right, bottom = label["frame"]
+        inside = all(
+            left - TOLERANCE <= x <= right + TOLERANCE and top - TOLERANCE <= y <= bottom + TOLERANCE
+            for x, y in label["corners"]
         )
         assert inside, f"{where}: {label['text']!r} is clipped by its chart {label['chart']}"
     for index, one in enumerate(labels):
         for other in labels[index + 1 :]:
             if one["chart"] == other["chart"]:
-                assert _overlap(one, other) <= TOLERANCE, (
+                assert _depth(one["corners"], other["corners"]) <= TOLERANCE, (
                     f"{where}: {one['text']!r} and {other['text']!r} overlap in {one['chart']}"
                 )
 
@@ -152,8 +161,8 @@ def test_the_charts_labels_neither_overlap_nor_leave_the_chart(log_in, screensho
             page.pdf(
                 path=screenshot_dir / f"{name}-a4.pdf", format="A4", landscape=True, print_background=True
             )
-        assert_labels_readable(page.evaluate(CHART_LABELS), f"{name} ({medium})")
         page.screenshot(path=screenshot_dir / f"{name}-charts-{medium}.png", full_page=True)
+        assert_labels_readable(page.evaluate(CHART_LABELS), f"{name} ({medium})")
         page.emulate_media(media="screen")
         page.set_viewport_size(SIZES["desktop"])
     assert leader.errors == []
