@@ -27,6 +27,23 @@ from common.clock import clock_set
 from common.periods import FIRST_PERIOD_MONTH, Period, periods_of_year
 from projects.choices import Field, Level, ProblemCategory, ProblemStatus, Stage
 from projects.models import Problem, Project, ProjectReport, ProjectYearPlan, StageChange, Tag
+from reporting.choices import EscalationStatus, Metric
+from reporting.models import (
+    BulletinLetterhead,
+    CompositeWeight,
+    Escalation,
+    Ladder,
+    OfficialFigure,
+    RankingRun,
+    RankingScheme,
+)
+from reporting.presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001, LADDER_SEED_003
+from reporting.services.escalations import (
+    escalation_close,
+    escalation_record_meeting,
+    escalation_submit_measures,
+)
+from reporting.services.rankings import period_publish, period_rank
 from targets.models import (
     AllocationTable,
     Indicator,
@@ -36,20 +53,6 @@ from targets.models import (
     Target,
     Unit,
 )
-
-from .choices import EscalationStatus, Metric
-from .models import (
-    BulletinLetterhead,
-    CompositeWeight,
-    Escalation,
-    Ladder,
-    OfficialFigure,
-    RankingRun,
-    RankingScheme,
-)
-from .presets import DEFAULT_COMPOSITE_WEIGHTS_SEED_004, LADDER_SEED_001, LADDER_SEED_003
-from .services.escalations import escalation_close, escalation_record_meeting, escalation_submit_measures
-from .services.rankings import period_publish, period_rank
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "zhengzhou_jingkai_2022.json"
 DEMO_YEAR = 2022
@@ -753,8 +756,8 @@ def _load_submissions(units: dict[str, Unit], plan_year: PlanYear) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from .choices import SubmissionStatus
-    from .models import Submission
+    from reporting.choices import SubmissionStatus
+    from reporting.models import Submission
 
     late = {("前程办事处", 3), ("前程办事处", 7), ("祥云办事处", 5), ("京航办事处", LAST_REPORTED_MONTH)}
     october = {
