@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from accounts.models import User
 from accounts.roles import BUSINESS_ROLES
-from demo.loading import DEMO_PASSWORD
+from demo.constants import DEMO_PASSWORD
 from projects.choices import LIBRARY_STAGES
 from projects.models import Project, ProjectReport
 from reporting.models import OfficialFigure

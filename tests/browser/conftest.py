@@ -21,7 +21,8 @@ from django.core import serializers
 from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from demo.loading import DEMO_PASSWORD, demo_load
+from demo.constants import DEMO_PASSWORD
+from demo.loading import demo_load
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
