@@ -32,6 +32,7 @@ from common.spreadsheets import (
     write_table,
 )
 from projects.choices import Field, Level
+from projects.imports.upsert import ProjectInput, RowsInvalid, projects_upsert
 from projects.models import Project
 from targets.models import Unit
 
@@ -41,7 +42,6 @@ from .selectors.figures import locked_unit_ids
 from .selectors.monthly import GridRow, month_grid_lines, month_grid_rows, month_listing
 from .services.figures import FigureInput, official_figures_save
 from .services.monthly import EntryInput, ReportChange, amount_problem, entry_issues, project_reports_write
-from .services.projects import ProjectInput, RowsInvalid, projects_upsert
 from .services.submissions import SubmissionError, submissions_claim_for_import
 
 Source = str | IO[bytes]

@@ -16,6 +16,7 @@ from audit.services import audited
 from common import clock
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
+from projects.imports.platform import platform_projects_import
 from targets.models import Unit
 
 from ..forms import FiguresUploadForm, ProjectsUploadForm, ReportsUploadForm, UploadForm
@@ -28,7 +29,6 @@ from ..imports import (
     reports_import,
     reports_template,
 )
-from ..platform_import import platform_projects_import
 from ..selectors.periods import open_reporting_month
 
 PROJECT_IMPORTERS = (*UNIT_EDITORS, Role.ADMIN)

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...platform_import import platform_projects_import
+from projects.imports.platform import platform_projects_import
+
 from ._imports import actor, add_user_argument
 
 

@@ -28,9 +28,8 @@ from common import clock
 from common.spreadsheets import Column, SpreadsheetError, read_table
 from projects.codes import project_code_parse, region_inside
 from projects.models import Project
+from reporting.imports import ZERO_OR_MORE, Source, _reason
 from targets.models import Unit
-
-from .imports import ZERO_OR_MORE, Source, _reason
 
 PLATFORM_COLUMNS = (
     Column("code", "项目代码", aliases=("项目统一代码",)),
