@@ -132,7 +132,7 @@ class ImportErrorListTests(DemoTestCase):
 
 @pytest.mark.django_db
 def test_a_thousand_projects_import_within_sqlites_oldest_parameter_limit():
-    from reporting.imports import projects_import
+    from projects.imports.spreadsheet import projects_import
     from reporting.tests.test_imports import PROJECT_HEADER, sheet
     from targets.choices import UnitKind
     from tests.factories import UnitFactory
