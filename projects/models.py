@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common import clock
+from common.fields import calendar_month_field, year_field
 from targets.models import MONEY, ZERO, Unit
 
 from .choices import (
@@ -305,8 +306,8 @@ class ProjectReport(models.Model):
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
+    year = year_field()
+    month = calendar_month_field()
     amount = models.DecimalField("本月完成投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
     progress = models.TextField("形象进度", blank=True)
     problems = models.TextField("存在问题", blank=True)
