@@ -31,8 +31,13 @@ from projects.services import (
     project_stewardship_update,
     year_plan_fill,
 )
-from projects.tests.factories import MilestoneFactory, ProblemFactory, ProjectYearPlanFactory
-from tests.factories import ProjectFactory, UnitFactory
+from tests.factories import (
+    MilestoneFactory,
+    ProblemFactory,
+    ProjectFactory,
+    ProjectYearPlanFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -27,13 +27,17 @@ from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, Stag
 from projects.services import exit_request_create, photo_add
 from projects.tests import images
 from projects.tests.conftest import PROCEDURES_DONE
-from projects.tests.factories import (
+from tests.factories import (
     MilestoneFactory,
     MonthlyIntakeTargetFactory,
+    PlanYearFactory,
     ProblemFactory,
+    ProjectFactory,
+    ProjectReportFactory,
     ProjectYearPlanFactory,
+    UnitFactory,
+    UserFactory,
 )
-from tests.factories import PlanYearFactory, ProjectFactory, ProjectReportFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ON = "2022-10-31"
