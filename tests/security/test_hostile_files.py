@@ -26,10 +26,11 @@ from openpyxl import Workbook
 from accounts.models import User
 from common.periods import Period
 from common.spreadsheets import SpreadsheetError
+from projects.imports.spreadsheet import projects_import
 from projects.models import Project
-from reporting.imports import figures_import, projects_import, reports_import
+from reporting.imports import figures_import, reports_import
 from targets.models import Unit
-from targets.services import TargetImportError, targets_import
+from targets.services.imports import TargetImportError, targets_import
 from tests.base import DemoTestCase
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
