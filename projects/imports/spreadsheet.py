@@ -10,12 +10,12 @@ from openpyxl import Workbook
 
 from audit.models import AuditAction
 from audit.services import audited
+from common.errors import SubmissionError
 from common.imports import ZERO_OR_MORE, ImportOutcome, Source, change_reason, import_template
 from common.queries import chunks
 from common.spreadsheets import Column, SpreadsheetError, Table, normalise_header, read_table
 from projects.choices import Field, Level
 from projects.models import Project
-from reporting.services.submissions import SubmissionError
 from targets.models import Unit
 from targets.selectors import unit_lookup
 
