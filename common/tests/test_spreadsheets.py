@@ -709,3 +709,36 @@ def test_a_formula_guard_in_a_streamed_column_leaves_the_other_cells_of_the_colu
 
     assert [ws[f"A{row}"].quotePrefix for row in (3, 4, 5)] == [False, True, False]
     assert all(ws[f"A{row}"].border.left.style == "thin" for row in (3, 4, 5))
+
+
+def test_a_streamed_table_writes_years_codes_dates_and_booleans_as_the_report_written_in_memory() -> None:
+    columns = [
+        OutColumn("年度", "year", kind="label"),
+        OutColumn("项目代码", "code"),
+        OutColumn("开工日期", "start", kind="date"),
+        OutColumn("总投资", "total", kind="money"),
+    ]
+    rows = [
+        {
+            "year": 2022,
+            "code": "2022-410171-48-01-000001",
+            "start": datetime(2022, 3, 1, 9, 30),
+            "total": True,
+        },
+        {"year": 2023, "code": "0123", "start": date(2022, 5, 8), "total": Decimal("12.5")},
+        {"year": None, "code": "#N/A", "start": "未开工", "total": None},
+    ]
+    written = Workbook()
+    write_table(written.active, title="=标题", columns=columns, rows=rows, unit_line=None)
+    streamed = StreamedWorkbook()
+    stream_table(
+        streamed_sheet(streamed, "表"), title="=标题", columns=columns, rows=rows, unit_line=None, fit_rows=10
+    )
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(streamed))).active
+
+    assert _layout(ws) == _layout(load_workbook(io.BytesIO(workbook_response_bytes(written))).active)
+    assert ws["A1"].value == "=标题" and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
+    assert ws["A3"].value == 2022 and ws["A3"].number_format == "0"
+    assert ws["B4"].value == "0123" and ws["B5"].quotePrefix
+    assert ws["C3"].number_format == "yyyy-mm-dd" and ws["C3"].value == datetime(2022, 3, 1, 9, 30)
