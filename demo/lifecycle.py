@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from projects.choices import EvidenceKind, ExitReason, Level, MilestoneKind, Stage
 from projects.models import PROCEDURES, ExitRequest, Milestone, Project, SitePhoto
-from projects.services import photo_add
+from projects.services.photos import photo_add
 from targets.models import Unit
 
 from .constants import DEMO_PASSWORD, DEMO_YEAR, LAST_REPORTED_MONTH

@@ -38,7 +38,7 @@ from api.services import api_token_create, token_hash
 from audit.models import AuditEvent
 from projects.choices import ProblemCategory, Stage
 from projects.models import Problem, Project, ProjectReport
-from projects.services import photo_add
+from projects.services.photos import photo_add
 from projects.tests import images
 from reporting.models import Escalation, Forecast, OfficialFigure, RankingScheme, Submission
 from reporting.models.exports import Export, ExportKind

@@ -16,7 +16,7 @@ from common.errors import StaleEditError
 from common.queries import chunks
 from projects.choices import Field, Level, Stage
 from projects.models import Project, ProjectYearPlan
-from projects.services import new_project_code_problem
+from projects.services.lifecycle import new_project_code_problem
 
 # Dates and library moves are not imported: the project pages keep them in step with the
 # milestones and the stage history, which a spreadsheet row cannot.

@@ -24,7 +24,8 @@ from projects.choices import (
 )
 from projects.filtersets import ProjectFilterSet
 from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, StageChange, Tag
-from projects.services import exit_request_create, photo_add
+from projects.services.lifecycle import exit_request_create
+from projects.services.photos import photo_add
 from projects.tests import images
 from projects.tests.conftest import PROCEDURES_DONE
 from tests.factories import (

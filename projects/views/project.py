@@ -47,7 +47,7 @@ from ..selectors import (
     project_detail,
     project_photos,
 )
-from ..services import (
+from ..services.lifecycle import (
     exit_request_approve,
     exit_request_create,
     exit_request_reject,
@@ -57,8 +57,8 @@ from ..services import (
     project_register,
     project_stage_change,
     project_stewardship_update,
-    year_plan_fill,
 )
+from ..services.rollover import year_plan_fill
 from .base import form_page, posted
 
 
