@@ -2,8 +2,8 @@
 
 The request records what was asked for (the project list's filter) with ``export_create`` and enqueues
 ``reporting.tasks.run_export``; the job claims the row with ``export_run``, streams the file through a
-write-only workbook, so memory stays flat however many rows there are, and reports its progress on the
-row for the page to poll.
+streamed workbook (``common.spreadsheets.StreamedWorkbook``), so memory stays flat however many rows
+there are, and reports its progress on the row for the page to poll.
 """
 
 from __future__ import annotations
