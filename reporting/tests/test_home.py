@@ -4,6 +4,7 @@ due on 11-05, 明湖 has not submitted, 潮河's is approved by its head, 九龙
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from projects.models import ProjectReport
@@ -71,13 +72,22 @@ class HomePageTodoTests(DemoTestCase):
             .order_by("project__name")
             .first()
         )
-        # 999,999万元 in one month is far above any demo project's usual month and its year plan.
-        ProjectReport.objects.filter(pk=report.pk).update(amount=Decimal("999999"))
+        # 999,999万元 in one month is far above any demo project's usual month and its year plan;
+        # the reporter confirmed it (我已核实), so the head is shown that row and no other.
+        ProjectReport.objects.filter(pk=report.pk).update(
+            amount=Decimal("999999"),
+            unusual_confirmed_by=User.objects.get(username="chaohe_reporter"),
+            unusual_confirmed_at=timezone.now(),
+            unusual_reason="超过该项目2022年度计划投资",
+        )
         html = self.home("chaohe_head")
         assert "待审批的报送" in html
         assert "潮河办事处2022年10月</a>" in html
         assert html.count("已核实</span>") == 1
-        assert f"已核实</span>{report.project.name}（超过该项目" in html
+        assert (
+            f"已核实</span>{report.project.name}：本月完成 999,999.00 万元（超过该项目2022年度计划投资）"
+            in html
+        )
 
     def test_a_head_with_nothing_to_approve_has_no_approval_list(self):
         assert "待审批的报送" not in self.home("chaohe_head")
@@ -118,9 +128,31 @@ class HomePageQueryTests(DemoTestCase):
             self.client.get(reverse("home"))
         return len(queries)
 
+    ROLES = ("admin", "reviewer", "minghu_reporter", "chaohe_head", "leader")
+
     def test_the_home_pages_run_the_same_number_of_queries_however_much_waits(self):
-        before = {username: self.count(username) for username in ("admin", "reviewer", "minghu_reporter")}
-        assert before == {"admin": 25, "reviewer": 16, "minghu_reporter": 18}
+        before = {username: self.count(username) for username in self.ROLES}
+        assert before == {
+            "admin": 25,
+            "reviewer": 16,
+            "minghu_reporter": 18,
+            "chaohe_head": 19,
+            "leader": before["leader"],
+        }
         Submission.objects.filter(year=2022, month=10).update(status=SubmissionStatus.APPROVED)
         Submission.objects.filter(year=2022, month=9).update(status=SubmissionStatus.APPROVED)
         assert {username: self.count(username) for username in before} == before
+
+    def test_the_head_s_home_runs_the_same_queries_however_many_returns_wait_for_approval(self):
+        waiting = Submission.objects.filter(unit__name="潮河办事处", year=2022)
+        waiting.filter(month=10).update(status=SubmissionStatus.SUBMITTED)
+        one = self.count("chaohe_head")
+        # Every month of the year waits now, each with its rows confirmed as unusual.
+        waiting.update(status=SubmissionStatus.SUBMITTED)
+        ProjectReport.objects.filter(project__reporting_unit__name="潮河办事处", year=2022).update(
+            unusual_confirmed_by=User.objects.get(username="chaohe_reporter"),
+            unusual_confirmed_at=timezone.now(),
+            unusual_reason="超过该项目2022年度计划投资",
+        )
+        assert waiting.count() >= 9
+        assert self.count("chaohe_head") == one
