@@ -8,10 +8,12 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from reporting.choices import NotificationKind
+from common.periods import Period
+from reporting.choices import EscalationStatus, NotificationKind
 from reporting.models import Escalation, Notification, Submission
-from reporting.services.escalations import escalation_record_meeting
-from reporting.services.notifications import email_preferences_save
+from reporting.services.escalations import escalation_record_meeting, escalation_submit_measures
+from reporting.services.notifications import email_preferences_save, escalations_published_notify
+from reporting.services.rankings import period_publish
 from reporting.services.submissions import (
     submission_approve,
     submission_return,
@@ -142,3 +144,95 @@ class HandOverNoticeTests(DemoTestCase):
                 link,
             )
         ]
+
+
+class EscalationNoticeTests(DemoTestCase):
+    """An escalation against a unit is told to the unit when it is published (待约谈, or done with the
+    通报 for a step that needs no meeting); the unit's 整改措施 are told to the lead office."""
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def notices(self, username: str, kind: NotificationKind) -> list[tuple[str, str, str]]:
+        return list(
+            Notification.objects.filter(user__username=username, kind=kind)
+            .order_by("pk")
+            .values_list("title", "body", "link")
+        )
+
+    def jinghang_june(self) -> Escalation:
+        return Escalation.objects.get(month=6, unit__name="京航办事处")
+
+    def test_an_escalation_waiting_for_its_meeting_is_told_to_the_unit_once(self):
+        escalation = self.jinghang_june()
+        Notification.objects.filter(kind=NotificationKind.ESCALATION_PENDING).delete()
+        for _ in range(2):
+            escalations_published_notify(escalations=[escalation])
+        expected = [
+            (
+                "2022年1-6月本单位列入约谈：区分管领导约谈相关负责同志",
+                "办事处固定资产投资增速排名：2022年1-6月末位（连续2期），由区分管领导约谈相关负责同志。"
+                "约谈时间由牵头部门安排，约谈后请填报整改措施。",
+                reverse("reporting:escalation_detail", args=[escalation.pk]),
+            )
+        ]
+        assert self.notices("jinghang_head", NotificationKind.ESCALATION_PENDING) == expected
+        assert self.notices("chaohe_head", NotificationKind.ESCALATION_PENDING) == []
+
+    def test_publishing_tells_the_unit_its_criticism_is_done_with_the_bulletin(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            period_publish(period=Period(2022, 10), actor=self.user("admin"))
+        escalation = Escalation.objects.get(year=2022, month=10, unit__name="祥云办事处")
+        assert escalation.status == EscalationStatus.CLOSED
+        assert self.notices("xiangyun_head", NotificationKind.ESCALATION_CLOSED) == [
+            (
+                "2022年1-10月通报批评（随通报发布完成）",
+                "办事处固定资产投资增速排名：2022年1-10月末位，予以通报批评；该项无需约谈，随通报发布即已完成。",
+                reverse("reporting:escalation_detail", args=[escalation.pk]),
+            )
+        ]
+
+    def test_rectification_measures_are_told_to_the_lead_office_each_new_text_once(self):
+        User.objects.filter(username="admin").update(email="admin@example.gov.cn")
+        escalation = self.jinghang_june()
+        escalation_record_meeting(
+            escalation=escalation,
+            meeting_date=date(2022, 7, 12),
+            interviewer="张副主任",
+            minutes="要求加快入库",
+        )
+        link = reverse("reporting:escalation_detail", args=[escalation.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            for text in ("本月新增入库项目3个", "本月新增入库项目3个", "本月新增入库项目5个"):
+                escalation_submit_measures(escalation=escalation, measures=text)
+        title = "京航办事处已提交整改措施：2022年1-6月区分管领导约谈相关负责同志"
+        notices = self.notices("admin", NotificationKind.MEASURES_SUBMITTED)
+        assert [notice for notice in notices if notice[2] == link] == [
+            (title, "本月新增入库项目3个", link),
+            (title, "本月新增入库项目5个", link),
+        ]
+        assert [message.to for message in mail.outbox] == [["admin@example.gov.cn"]] * 2
+        assert self.notices("jinghang_head", NotificationKind.MEASURES_SUBMITTED) == []
+
+    def test_the_lead_office_may_turn_off_the_e_mail_of_rectification_measures(self):
+        User.objects.filter(username="admin").update(email="admin@example.gov.cn")
+        email_preferences_save(
+            user=self.user("admin"),
+            email_kinds=[
+                kind for kind in NotificationKind.values if kind != NotificationKind.MEASURES_SUBMITTED
+            ],
+        )
+        escalation = self.jinghang_june()
+        escalation_record_meeting(
+            escalation=escalation,
+            meeting_date=date(2022, 7, 12),
+            interviewer="张副主任",
+            minutes="要求加快入库",
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            escalation_submit_measures(escalation=escalation, measures="本月新增入库项目3个")
+        link = reverse("reporting:escalation_detail", args=[escalation.pk])
+        assert [n for n in self.notices("admin", NotificationKind.MEASURES_SUBMITTED) if n[2] == link] == [
+            ("京航办事处已提交整改措施：2022年1-6月区分管领导约谈相关负责同志", "本月新增入库项目3个", link)
+        ]
+        assert mail.outbox == []
