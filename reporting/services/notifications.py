@@ -124,6 +124,16 @@ def email_preferences_save(*, user: User, email_kinds: Iterable[str]) -> None:
         )
 
 
+def notification_open(*, notification: Notification) -> str:
+    """Mark the notice read (once: a conditional update) and give where its link leads; a link
+    that is not one of the site's own paths leads to the notice list instead."""
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    link = notification.link
+    if link.startswith("/") and not link.startswith("//"):
+        return link
+    return reverse("reporting:notifications")
+
+
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 

@@ -236,3 +236,75 @@ class EscalationNoticeTests(DemoTestCase):
             ("京航办事处已提交整改措施：2022年1-6月区分管领导约谈相关负责同志", "本月新增入库项目3个", link)
         ]
         assert mail.outbox == []
+
+
+class NoticeOpenTests(DemoTestCase):
+    """Following a notice's link, from the notice list or the header, marks it read."""
+
+    def setUp(self) -> None:
+        reviewer = User.objects.get(username="reviewer")
+        october = Submission.objects.get(unit__name="潮河办事处", year=2022, month=10)
+        submission_return(submission=october, actor=reviewer, reason="本月完成额偏高")
+        self.reporter = User.objects.get(username="chaohe_reporter")
+        self.notice = Notification.objects.get(user=self.reporter, kind=NotificationKind.RETURNED)
+        self.open_url = reverse("reporting:notification_open", args=[self.notice.pk])
+
+    def unread(self) -> int:
+        return Notification.objects.filter(user=self.reporter, read_at__isnull=True).count()
+
+    def test_the_notice_list_and_the_header_link_each_notice_through_its_open_address(self):
+        self.client.force_login(self.reporter)
+        listing = self.client.get(reverse("reporting:notifications")).content.decode()
+        assert f'<a href="{self.open_url}">潮河办事处2022年10月报送被退回</a>' in listing
+        header = self.client.get(reverse("home")).content.decode()
+        assert f'<a class="dropdown-item" href="{self.open_url}">潮河办事处2022年10月报送被退回</a>' in header
+
+    def test_opening_a_notice_marks_it_read_and_leads_to_the_thing(self):
+        self.client.force_login(self.reporter)
+        before = self.unread()
+        assert before >= 1
+        html = self.client.get(reverse("home")).content.decode()
+        assert f'title="未读通知">{before}</span>' in html
+        response = self.client.get(self.open_url)
+        assert response.status_code == 302
+        assert response.url == self.notice.link
+        self.notice.refresh_from_db()
+        assert self.notice.read_at is not None
+        assert self.unread() == before - 1
+        html = self.client.get(reverse("home")).content.decode()
+        if before > 1:
+            assert f'title="未读通知">{before - 1}</span>' in html
+        else:
+            assert "unread-count" not in html
+
+    def test_opening_it_again_keeps_the_time_it_was_first_read(self):
+        self.client.force_login(self.reporter)
+        self.client.get(self.open_url)
+        self.notice.refresh_from_db()
+        first = self.notice.read_at
+        self.client.get(self.open_url)
+        self.notice.refresh_from_db()
+        assert self.notice.read_at == first
+
+    def test_nobody_opens_another_user_s_notice(self):
+        for username in ("chaohe_head", "minghu_reporter", "admin", "leader"):
+            self.client.force_login(User.objects.get(username=username))
+            assert self.client.get(self.open_url).status_code == 404
+            assert self.client.post(self.open_url).status_code == 404
+        self.notice.refresh_from_db()
+        assert self.notice.read_at is None
+
+    def test_a_notice_whose_link_leaves_the_site_opens_the_notice_list(self):
+        Notification.objects.filter(pk=self.notice.pk).update(link="https://example.com/")
+        self.client.force_login(self.reporter)
+        assert self.client.get(self.open_url).url == reverse("reporting:notifications")
+
+    def test_the_header_counts_every_unread_notice_but_lists_the_newest_five(self):
+        Notification.objects.bulk_create(
+            Notification(user=self.reporter, key=f"test:{n}", title=f"测试通知{n}") for n in range(8)
+        )
+        self.client.force_login(self.reporter)
+        html = self.client.get(reverse("home")).content.decode()
+        assert f'title="未读通知">{self.unread()}</span>' in html
+        assert html.count('/open/">测试通知') == 5
+        assert '/open/">测试通知7</a>' in html and '/open/">测试通知2</a>' not in html
