@@ -199,12 +199,19 @@ def submission_handover_notify(*, event) -> int:
 
 
 def escalation_notify(
-    *, escalation, kind: NotificationKind, title: str, body: str = "", users: Iterable[User] | None = None
+    *,
+    escalation,
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    users: Iterable[User] | None = None,
+    step: str | None = None,
 ) -> int:
-    """An escalation's step, told to its unit's reporters and head with a link to the escalation."""
+    """An escalation's step (by default the status it has reached), told to its unit's reporters
+    and head with a link to the escalation."""
     return notification_send(
         users=units_users([escalation.unit_id])[escalation.unit_id] if users is None else users,
-        key=f"escalation:{escalation.pk}:{escalation.status}",
+        key=f"escalation:{escalation.pk}:{step or escalation.status}",
         kind=kind,
         title=title,
         body=body,
@@ -214,12 +221,17 @@ def escalation_notify(
 
 
 def escalations_published_notify(*, escalations: Iterable) -> int:
-    """A published escalation, told to its unit: 待约谈 waits for a meeting the lead office arranges;
+    """A published escalation, told to its unit: a 约谈 waits for a meeting the lead office arranges;
     a step that needs none (通报批评, 表态发言) is done with the 通报 itself and is told as closed.
 
     One query for the units' users, then one event (key) per escalation, so a second run is silent.
+    The event is the publication, whatever step the escalation has reached since.
     """
-    escalations = list(escalations)
+    escalations = [
+        escalation
+        for escalation in escalations
+        if escalation.status not in (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
+    ]
     users = units_users(escalation.unit_id for escalation in escalations)
     sent = 0
     for escalation in escalations:
@@ -227,19 +239,24 @@ def escalations_published_notify(*, escalations: Iterable) -> int:
         why = f"{scheme}：{period}末位" + (
             f"（连续{escalation.consecutive_bottom}期）" if escalation.consecutive_bottom > 1 else ""
         )
-        if escalation.status == EscalationStatus.CLOSED:
-            kind, title = NotificationKind.ESCALATION_CLOSED, f"{period}{escalation.action}（随通报发布完成）"
-            body = f"{why}，予以{escalation.action}；该项无需约谈，随通报发布即已完成。"
-        elif escalation.status == EscalationStatus.PENDING:
+        if escalation.needs_meeting:
             who = "由{}约谈{}".format(
                 escalation.interviewer_role or "领导", escalation.interviewee_role or "单位负责人"
             )
-            kind, title = NotificationKind.ESCALATION_PENDING, f"{period}本单位列入约谈：{escalation.action}"
+            kind, step = NotificationKind.ESCALATION_PENDING, EscalationStatus.PENDING
+            title = f"{period}本单位列入约谈：{escalation.action}"
             body = f"{why}，{who}。约谈时间由牵头部门安排，约谈后请填报整改措施。"
         else:
-            continue
+            kind, step = NotificationKind.ESCALATION_CLOSED, EscalationStatus.CLOSED
+            title = f"{period}{escalation.action}（随通报发布完成）"
+            body = f"{why}，予以{escalation.action}；该项无需约谈，随通报发布即已完成。"
         sent += escalation_notify(
-            escalation=escalation, kind=kind, title=title, body=body, users=users[escalation.unit_id]
+            escalation=escalation,
+            kind=kind,
+            title=title,
+            body=body,
+            users=users[escalation.unit_id],
+            step=step,
         )
     return sent
 

@@ -462,7 +462,6 @@ def ranking_notify_units(*, run: RankingRun) -> None:
             scheme=run.scheme,
             year=run.year,
             month=run.month,
-            status__in=[EscalationStatus.PENDING, EscalationStatus.CLOSED],
         ).select_related("unit", "scheme")
     )
 

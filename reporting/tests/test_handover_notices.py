@@ -179,6 +179,19 @@ class EscalationNoticeTests(DemoTestCase):
         assert self.notices("jinghang_head", NotificationKind.ESCALATION_PENDING) == expected
         assert self.notices("chaohe_head", NotificationKind.ESCALATION_PENDING) == []
 
+    def test_the_publication_is_told_even_when_the_meeting_was_recorded_before_the_notice_went(self):
+        escalation = self.jinghang_june()
+        Notification.objects.filter(kind=NotificationKind.ESCALATION_PENDING).delete()
+        escalation_record_meeting(
+            escalation=escalation,
+            meeting_date=date(2022, 7, 12),
+            interviewer="张副主任",
+            minutes="要求加快入库",
+        )
+        escalations_published_notify(escalations=[self.jinghang_june()])
+        titles = [title for title, _, _ in self.notices("jinghang_head", NotificationKind.ESCALATION_PENDING)]
+        assert titles == ["2022年1-6月本单位列入约谈：区分管领导约谈相关负责同志"]
+
     def test_publishing_tells_the_unit_its_criticism_is_done_with_the_bulletin(self):
         with self.captureOnCommitCallbacks(execute=True):
             period_publish(period=Period(2022, 10), actor=self.user("admin"))
