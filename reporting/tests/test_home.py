@@ -63,6 +63,23 @@ class HomePageTodoTests(DemoTestCase):
         assert "本月报送已被统计局审核员退回（" in html
         assert html.index("滨河项目本月完成额与统计局不符") < html.index("保存并报送")
 
+    def test_the_board_and_the_unit_s_pages_say_returned_rather_than_draft_beside_a_stale_time(self):
+        submission_return(
+            submission=self.chaohe_october(), actor=User.objects.get(username="reviewer"), reason="数据不符"
+        )
+        unit_id = self.chaohe_october().unit_id
+        self.client.force_login(User.objects.get(username="admin"))
+        board = self.client.get(reverse("reporting:submissions") + "?month=2022-10").content.decode()
+        row = board[board.index("潮河办事处</a>") :]
+        row = row[: row.index("</tr>")]
+        assert "已退回</span>" in row and "草稿" not in row
+        assert "退回前报送于 2022-11-" in row
+        unit_page = self.client.get(reverse("reporting:unit", args=[unit_id])).content.decode()
+        assert "2022年10月</a></td><td>已退回</td>" in unit_page
+        self.client.force_login(User.objects.get(username="chaohe_reporter"))
+        for html in (board, unit_page, self.client.get(reverse("reporting:my_unit")).content.decode()):
+            assert "{#" not in html and "#}" not in html
+
     def test_the_head_sees_returns_waiting_for_approval_with_the_confirmed_unusual_amounts(self):
         submission = self.chaohe_october()
         Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.SUBMITTED)
