@@ -25,7 +25,7 @@ from projects.models import ProjectReport
 from targets.models import Unit
 
 from ..choices import EscalationStatus, FigureSource, RunStatus, SubmissionStatus
-from ..models import Escalation, OfficialFigure, RankingRun, Submission, SubmissionEvent
+from ..models import Escalation, OfficialFigure, RankingRow, RankingRun, Submission, SubmissionEvent
 from .monthly import confirmed_reports
 from .periods import ReportingMonth, open_reporting_month
 from .readiness import PeriodReadiness, period_readiness, return_state
@@ -69,6 +69,8 @@ class HomeTodo:
     figures_missing: list[Unit] = field(default_factory=list)
     readiness: PeriodReadiness | None = None
     draft_runs: list[RankingRun] = field(default_factory=list)
+    # The draft's bottom units, with the ladder step proposed for each (its row's note).
+    draft_bottom: list[RankingRow] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
 
     @property
@@ -183,6 +185,11 @@ def home_todo(user) -> HomeTodo:
                 RankingRun.objects.filter(year=period.year, month=period.month, status=RunStatus.DRAFT)
                 .select_related("scheme")
                 .order_by("scheme__sort_order", "scheme__name")
+            )
+            todo.draft_bottom = list(
+                RankingRow.objects.filter(run__in=todo.draft_runs, is_bottom=True)
+                .select_related("unit", "run__scheme")
+                .order_by("run__scheme__sort_order", "run__scheme__name", "unit__sort_order")
             )
         todo.escalations = list(
             Escalation.objects.filter(

@@ -143,10 +143,13 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     if status in EscalationStatus.values:
         escalations = escalations.filter(status=status)
+    # A unit's users never see proposals (drafts) or withdrawn ones: they are not offered as a filter.
+    hidden = () if can_see_drafts(request.user) else (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
+    statuses = [(value, label) for value, label in EscalationStatus.choices if value not in hidden]
     return render(
         request,
         "reporting/escalations.html",
-        {"escalations": escalations, "statuses": EscalationStatus.choices, "status": status},
+        {"escalations": escalations, "statuses": statuses, "status": status},
     )
 
 
