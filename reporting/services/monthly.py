@@ -202,11 +202,11 @@ def project_reports_write(
         if ProjectReport.objects.filter(claim).update(version=F("version") + 1) != len(batch):
             raise StaleEditError()
     now = timezone.now()
-    updated = []
+    updated, confirmations = [], []
     for change in updates:
         report = change.report
-        if _amount_changes(change):
-            _confirmation_set(report, change, actor=actor, when=now)
+        if _amount_changes(change) and (change.unusual_confirmed or report.unusual_confirmed_at):
+            confirmations.append(_confirmation_set(report, change, actor=actor, when=now))
         report.amount, report.progress, report.problems = change.amount, change.progress, change.problems
         report.version = change.expected_version + 1
         report.updated_by = actor
@@ -215,19 +215,17 @@ def project_reports_write(
     if updated:
         ProjectReport.objects.bulk_update(
             updated,
-            fields=[
-                "amount",
-                "progress",
-                "problems",
-                "version",
-                "updated_by",
-                "updated_at",
-                "unusual_confirmed_by",
-                "unusual_confirmed_at",
-                "unusual_reason",
-            ],
+            fields=["amount", "progress", "problems", "version", "updated_by", "updated_at"],
             batch_size=_UPDATE_BATCH,
         )
+        # Confirmations given or voided are few (a user ticks each): written apart, so the common
+        # write of many amounts carries no extra columns.
+        if confirmations:
+            ProjectReport.objects.bulk_update(
+                confirmations,
+                fields=["unusual_confirmed_by", "unusual_confirmed_at", "unusual_reason"],
+                batch_size=_UPDATE_BATCH,
+            )
         report_history_copy(
             report_ids=[report.pk for report in updated],
             history_type="~",
