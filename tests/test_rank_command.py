@@ -65,19 +65,29 @@ class RankCommandTests(DemoTestCase):
         assert values == sorted(values, reverse=True)
 
 
+class Keyboard:
+    """stdin as a terminal (or not) where the admin types ``answer``; no answer: any question asked
+    fails the test."""
+
+    def __init__(self, answer: str | None, terminal: bool):
+        self.answer, self.terminal = answer, terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def readline(self) -> str:
+        if self.answer is None:
+            raise AssertionError("asked unexpectedly")
+        return self.answer + "\n"
+
+
 def publish(*args: str, answer: str | None = None, terminal: bool = False) -> tuple[str, str]:
-    """``rank --period 2022-10 --publish``; ``terminal`` makes stdin a terminal where the admin
-    types ``answer`` (no answer: any question asked fails the test)."""
+    """``rank --period 2022-10 --publish``: its stdout and stderr."""
     out, err = StringIO(), StringIO()
-
-    def typed(prompt: str) -> str:
-        err.write(prompt)
-        if answer is None:
-            raise AssertionError(f"asked unexpectedly: {prompt}")
-        return answer
-
-    with mock.patch("sys.stdin.isatty", return_value=terminal), mock.patch("builtins.input", typed):
-        call_command("rank", "--period", "2022-10", "--publish", *args, stdout=out, stderr=err)
+    with mock.patch("sys.stdin", Keyboard(answer, terminal)):
+        call_command(
+            "rank", "--period", "2022-10", "--publish", "--format", "json", *args, stdout=out, stderr=err
+        )
     return out.getvalue(), err.getvalue()
 
 
@@ -117,9 +127,10 @@ class RankPublishReadinessTests(DemoTestCase):
             publish(answer="n", terminal=True)
         assert refused.exception.returncode != 0
         assert not self.published()
-        _, err = publish(answer="yes", terminal=True)
+        out, err = publish(answer="yes", terminal=True)
         assert "个单位尚未审核：" in err and "前程办事处" in err.split("个单位尚未审核：")[1]
         assert "请输入 yes 确认：" in err
+        assert "请输入" not in out and json.loads(out), "stdout holds the rows alone"
         assert self.published()
 
     def test_noinput_publishes_at_a_terminal_without_asking(self):

@@ -64,12 +64,15 @@ class Command(BaseCommand):
         attention = readiness.attention
         if not interactive or not attention or not sys.stdin.isatty():
             return
-        answer = input(
+        # Asked on stderr, so a table or JSON sent to a file from stdout stays clean.
+        self.stderr.write(
             f"以上{len(attention)}个单位尚未审核：{'、'.join(row.unit.name for row in attention)}。\n"
             f"发布后排名与约谈将冻结，该期报送锁定。确认按上述情况发布{period.label}？"
-            f"请输入 {CONFIRMATION} 确认："
+            f"请输入 {CONFIRMATION} 确认：",
+            ending="",
         )
-        if answer.strip().lower() != CONFIRMATION:
+        self.stderr.flush()
+        if sys.stdin.readline().strip().lower() != CONFIRMATION:
             raise CommandError(f"未确认，{period.label}未发布。")
 
     def write_readiness(self, readiness: PeriodReadiness) -> None:
