@@ -85,12 +85,14 @@ BOARD_COLUMNS = (
 _LEVELS, _FIELDS, _STAGES = dict(Level.choices), dict(Field.choices), dict(Stage.choices)
 
 
-def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
+def board_rows(projects: QuerySet[Project], *, with_tags: bool = False) -> Iterator[dict[str, object]]:
     """A row per project of a board or list queryset (``with_warnings``, ``annual_plan``), in its order,
-    with the library (``stage``) and 入库 status the project list adds; two queries however many rows."""
+    with the library (``stage``) and 入库 status the project list adds, and with ``with_tags`` its 标签;
+    two queries however many rows, three with the tags."""
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
     }
+    tags = _tag_names(projects) if with_tags else {}
     # The project list adds the year's 累计完成 (and so its 完成率); the boards do not show them.
     with_ytd = "ytd_completed" in projects.query.annotations
     values = projects.prefetch_related(None).values(
@@ -108,6 +110,7 @@ def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
         "overdue_milestone_count",
         "overdue_problem_count",
         "is_missing_registration",
+        "pk",
         reporting_unit_name=F("reporting_unit__name"),
         responsible_unit_name=F("responsible_unit__name"),
     )
@@ -129,7 +132,21 @@ def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
             "steward": stewards.get(row["steward_id"], ""),
             "leader_in_charge": row["leader_in_charge"],
             "warnings": _warnings(row),
+            "tags": tags.get(row["pk"], ""),
         }
+
+
+def _tag_names(projects: QuerySet[Project]) -> dict[int, str]:
+    """Each listed project's 标签 as the list page shows them (「三个一批、专项债」), in one query."""
+    links = (
+        Project.tags.through.objects.filter(project__in=projects.order_by().values("pk"))
+        .order_by("project_id", "tag__name")
+        .values_list("project_id", "tag__name")
+    )
+    names: dict[int, list[str]] = {}
+    for project_id, name in links.iterator(chunk_size=ITERATOR_CHUNK):
+        names.setdefault(project_id, []).append(name)
+    return {project_id: "、".join(tags) for project_id, tags in names.items()}
 
 
 PROBLEM_COLUMNS = (
