@@ -316,6 +316,20 @@ class ProjectReport(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # 我已核实: the reporter confirmed an amount far above the project's usual month. It holds for
+    # that amount only: any change of the amount voids it (``project_reports_write``).
+    unusual_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="异常数据核实人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unusual_confirmed_at = models.DateTimeField("异常数据核实时间", null=True, blank=True)
+    unusual_reason = models.CharField(
+        "核实的异常情况", max_length=300, blank=True, help_text="核实时该金额为何异常，如超过月均完成额的3倍"
+    )
     history = HistoricalRecords()
 
     class Meta:

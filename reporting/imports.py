@@ -35,7 +35,14 @@ from .models import Submission
 from .selectors.figures import locked_unit_ids
 from .selectors.monthly import GridRow, month_grid_lines, month_grid_rows, month_listing
 from .services.figures import FigureInput, official_figures_save
-from .services.monthly import EntryInput, ReportChange, amount_problem, entry_issues, project_reports_write
+from .services.monthly import (
+    EntryInput,
+    ReportChange,
+    amount_problem,
+    confirmed_unusual,
+    entry_issues,
+    project_reports_write,
+)
 from .services.submissions import SubmissionError, submissions_claim_for_import
 
 
@@ -240,6 +247,7 @@ def _check_report_rows(
                 amount=entry.amount,
                 progress=entry.progress,
                 problems=entry.problems,
+                unusual_confirmed=confirmed_unusual(line, entry, year=year, confirmed=confirmed),
             )
         )
     return changes
