@@ -1,8 +1,9 @@
 """The lists' .xlsx exports: the rows the page's FilterSet selected, streamed by ``stream_table``.
 
 A list may hold every project of a province (100,000 rows): rows come from the database in chunks as
-plain values, go through a write-only workbook into a temporary file and leave as a streamed response,
-so an export's memory does not grow with its rows and its queries do not grow with its projects.
+plain values, go through a streamed workbook (XlsxWriter's constant-memory mode) into a temporary file
+and leave as a streamed response, so an export's memory does not grow with its rows and its queries
+do not grow with its projects.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from typing import IO
 
 from django.db.models import F, QuerySet
 from django.http import FileResponse
-from openpyxl import Workbook
 
 from accounts.models import User
-from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, stream_table, streamed_sheet
+from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, StreamedWorkbook, stream_table, streamed_sheet
 
 from .choices import Field, Level, Stage
 from .models import Problem, Project
 from .rules import plan_completion_pct, stewardship_missing
 
 ITERATOR_CHUNK = 2000
-# Widths fit the first rows like a report's; a longer list keeps them (a write-only sheet cannot look back).
+# Widths fit the first rows like a report's; a longer list keeps them (a streamed sheet cannot look back).
 FIT_ROWS = 1000
 
 
@@ -34,8 +34,8 @@ def xlsx_write(
     columns: Sequence[OutColumn],
     rows: Iterable[Mapping[str, object]],
 ) -> int:
-    """Write the list to ``target`` through a write-only workbook; return the number of rows."""
-    workbook = Workbook(write_only=True)
+    """Write the list to ``target`` through a streamed workbook; return the number of rows."""
+    workbook = StreamedWorkbook()
     sheet = streamed_sheet(workbook, title[:31])  # Excel's limit on sheet names
     count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
     workbook.save(target)

@@ -20,7 +20,8 @@ from django.core import serializers
 from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from reporting.demo import DEMO_PASSWORD, demo_load
+from demo.constants import DEMO_PASSWORD
+from demo.loading import demo_load
 from tests.system_packages import apt_install, ensure_cjk_fonts
 
 CHROMIUM = Path("/usr/bin/chromium")
