@@ -46,12 +46,54 @@ class GridRow:
     annual_plan: Decimal | None
 
     @property
+    def project_id(self) -> int:
+        return self.project.pk
+
+    @property
     def amount(self) -> Decimal | None:
         return self.report.amount if self.report else None
 
     @property
+    def progress(self) -> str:
+        return self.report.progress if self.report else ""
+
+    @property
+    def problems(self) -> str:
+        return self.report.problems if self.report else ""
+
+    @property
+    def version(self) -> int | None:
+        return self.report.version if self.report else None
+
+    @property
     def ytd(self) -> Decimal:
         """本年累计: months 1..this one, summed from the reports (never typed, never stored)."""
+        return self.ytd_before + (self.amount or ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLine:
+    """One project's line of the month grid as the page shows it: plain values, no model instance.
+
+    ``version`` is None while the project has no report for the month (nor an amount, a progress
+    or a problem).
+    """
+
+    project_id: int
+    name: str
+    code: str
+    stage: str
+    total_investment: Decimal
+    annual_plan: Decimal | None
+    ytd_before: Decimal
+    amount: Decimal | None
+    progress: str
+    problems: str
+    version: int | None
+
+    @property
+    def ytd(self) -> Decimal:
+        """本年累计, as ``GridRow.ytd``."""
         return self.ytd_before + (self.amount or ZERO)
 
 
@@ -122,6 +164,47 @@ def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: b
             annual_plan=project.annual_plan,
         )
         for project in projects
+    ]
+
+
+def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
+    """The grid's lines in one query of plain values: ``month_grid_rows``' projects with their year
+    plan, the months before this one and this month's report, without building a model instance
+    per project (the page writes some eighty lines; the checks of a save read ``month_grid_rows``)."""
+    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
+    values = (
+        month_projects(unit=unit, year=year, month=month)
+        .annotate(
+            ytd_before=Coalesce(
+                Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
+            ),
+            annual_plan=Subquery(plan[:1]),
+            report_amount=Subquery(report.values("amount")[:1]),
+            report_progress=Subquery(report.values("progress")[:1]),
+            report_problems=Subquery(report.values("problems")[:1]),
+            report_version=Subquery(report.values("version")[:1]),
+        )
+        .order_by("name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "code",
+            "stage",
+            "total_investment",
+            "annual_plan",
+            "ytd_before",
+            "report_amount",
+            "report_progress",
+            "report_problems",
+            "report_version",
+        )
+    )
+    return [
+        MonthLine(
+            pid, name, code, stage, total, plan, before, amount, progress or "", problems or "", version
+        )
+        for pid, name, code, stage, total, plan, before, amount, progress, problems, version in values
     ]
 
 

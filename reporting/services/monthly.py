@@ -8,7 +8,7 @@ month, or more than its annual plan) is saved only once the user confirms it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import reduce
@@ -167,13 +167,14 @@ class ReportChange:
 
 def project_reports_write(
     *, year: int, month: int, changes: Sequence[ReportChange], actor, reason: str
-) -> int:
+) -> list[ProjectReport]:
     """Write project reports with their history, inside the caller's transaction.
 
     Existing reports are claimed with a conditional update on the version the change was based on;
     any claim that misses (someone saved in between) aborts the whole write. Bulk writes skip the
     history signals, so the history rows are written explicitly, with the actor and the reason
     (``report_history_copy``). A constant number of queries per batch of reports, whatever their number.
+    Returns the reports written, as they now stand (their new versions included).
     """
     updates = [change for change in changes if change.report is not None]
     audited_changes = [
@@ -245,7 +246,7 @@ def project_reports_write(
         changes=audited_changes,
         detail={"what": "本月完成投资（万元）", "reason": reason},
     )
-    return len(changes)
+    return [*updated, *created]
 
 
 def report_history_copy(
@@ -286,8 +287,11 @@ def report_history_copy(
 
 @dataclass(frozen=True)
 class MonthSaved:
+    """``rows``: every line of the unit's month as it stands after the save, by project id."""
+
     submission: Submission
     changed: int
+    rows: Mapping[int, GridRow] = field(default_factory=dict)
 
 
 def month_entries_save(
@@ -333,7 +337,11 @@ def month_entries_save(
                     problems=entry.problems,
                 )
             )
-        project_reports_write(year=year, month=month, changes=changes, actor=actor, reason="月报填报")
+        written = project_reports_write(
+            year=year, month=month, changes=changes, actor=actor, reason="月报填报"
+        )
         if submit:
             submission = submission_submit(submission=submission, actor=actor, now=now)
-    return MonthSaved(submission=submission, changed=len(changes))
+    for report in written:
+        rows[report.project_id] = replace(rows[report.project_id], report=report)
+    return MonthSaved(submission=submission, changed=len(changes), rows=rows)
