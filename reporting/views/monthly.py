@@ -307,7 +307,8 @@ def _conflicts(unit: Unit, year: int, month: int, entries: list[EntryInput], *, 
 
 
 def _plain(amount) -> str | None:
-    return None if amount is None else str(amount)
+    """An amount as the grid's input holds it (two decimals, no separators)."""
+    return None if amount is None else f"{amount:.2f}"
 
 
 def _submission(unit: Unit, year: int, month: int) -> Submission:
