@@ -33,6 +33,8 @@ from targets.models import ZERO, Unit
 from ..choices import SubmissionStatus
 from ..models import Submission, SubmissionEvent
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class GridRow:
@@ -200,9 +202,21 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
             "report_version",
         )
     )
+    # An amount read through a subquery is not rounded to its column's scale by every backend
+    # (SQLite's floats): the input shows it as the model field would.
     return [
         MonthLine(
-            pid, name, code, stage, total, plan, before, amount, progress or "", problems or "", version
+            pid,
+            name,
+            code,
+            stage,
+            total,
+            plan,
+            before,
+            None if amount is None else amount.quantize(CENT),
+            progress or "",
+            problems or "",
+            version,
         )
         for pid, name, code, stage, total, plan, before, amount, progress, problems, version in values
     ]
