@@ -132,13 +132,25 @@ def _listed_in_month(year: int, month: int) -> Q:
     return under_way | Q(Exists(reported))
 
 
-def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: bool = False) -> list[GridRow]:
-    """Two queries whatever the number of projects: the annotated projects and this month's reports."""
+def month_grid_rows(
+    *,
+    unit: Unit | int,
+    year: int,
+    month: int,
+    missing_first: bool = False,
+    projects: Sequence[int] | None = None,
+) -> list[GridRow]:
+    """Two queries whatever the number of projects: the annotated projects and this month's reports.
+
+    ``projects`` (ids) narrows the lines to those of them the unit reports in the month.
+    """
     other_months = _other_months(year, month)
     plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
+    listed = month_projects(unit=unit, year=year, month=month)
+    if projects is not None:
+        listed = listed.filter(pk__in=projects)
     projects = (
-        month_projects(unit=unit, year=year, month=month)
-        .annotate(
+        listed.annotate(
             ytd_before=Coalesce(
                 Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
             ),
@@ -167,6 +179,28 @@ def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: b
         )
         for project in projects
     ]
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """The unit's month summed over its lines: this month, 本年累计, and the lines with no figure yet."""
+
+    amount: Decimal
+    ytd: Decimal
+    missing: int
+
+
+def month_totals(*, unit: Unit | int, year: int, month: int) -> MonthTotals:
+    """The grid's 合计 row without reading its lines: two aggregates."""
+    listed = month_projects(unit=unit, year=year, month=month)
+    sums = ProjectReport.objects.filter(project__in=listed, year=year, month__lte=month).aggregate(
+        this_month=Coalesce(Sum("amount", filter=Q(month=month)), Value(ZERO)),
+        year_to_date=Coalesce(Sum("amount"), Value(ZERO)),
+        reported=Count("pk", filter=Q(month=month)),
+    )
+    return MonthTotals(
+        amount=sums["this_month"], ytd=sums["year_to_date"], missing=listed.count() - sums["reported"]
+    )
 
 
 def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:

@@ -287,7 +287,7 @@ def report_history_copy(
 
 @dataclass(frozen=True)
 class MonthSaved:
-    """``rows``: every line of the unit's month as it stands after the save, by project id."""
+    """``rows``: the lines sent, as they stand after the save, by project id."""
 
     submission: Submission
     changed: int
@@ -316,7 +316,11 @@ def month_entries_save(
         submission = submission_claim_for_edit(
             unit=unit, year=year, month=month, expected_version=submission_version
         )
-        rows = {row.project.pk: row for row in month_grid_rows(unit=unit, year=year, month=month)}
+        # The lines sent, as they stand: a save reads what it changes, not the whole month.
+        sent = [entry.project_id for entry in entries]
+        rows = {
+            row.project.pk: row for row in month_grid_rows(unit=unit, year=year, month=month, projects=sent)
+        }
         issues = entry_issues(rows=rows, entries=entries, year=year, confirmed=confirmed or {})
         if issues:
             raise EntriesInvalid(issues)

@@ -36,6 +36,7 @@ from ..selectors.monthly import (
     MonthLine,
     month_grid_rows,
     month_lines,
+    month_totals,
     submission_board,
     unit_submission,
 )
@@ -256,7 +257,7 @@ def month_rows_save(request: HttpRequest, unit_id: int, year: int, month: int) -
         )
     except SubmissionError as error:
         return JsonResponse({"message": str(error)}, status=409)
-    rows = saved.rows.values()
+    totals = month_totals(unit=unit, year=year, month=month)
     return JsonResponse(
         {
             "message": _saved_message(saved, submit=False),
@@ -271,9 +272,9 @@ def month_rows_save(request: HttpRequest, unit_id: int, year: int, month: int) -
                 if pid in saved.rows
             },
             "totals": {
-                "amount": format_wan(sum((row.amount or 0) for row in rows), 2),
-                "ytd": format_wan(sum(row.ytd for row in rows), 2),
-                "missing": sum(1 for row in rows if row.report is None),
+                "amount": format_wan(totals.amount, 2),
+                "ytd": format_wan(totals.ytd, 2),
+                "missing": totals.missing,
             },
             "warnings": {},
         }
