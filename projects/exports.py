@@ -1,8 +1,9 @@
 """The lists' .xlsx exports: the rows the page's FilterSet selected, streamed by ``stream_table``.
 
 A list may hold every project of a province (100,000 rows): rows come from the database in chunks as
-plain values, go through a write-only workbook into a temporary file and leave as a streamed response,
-so an export's memory does not grow with its rows and its queries do not grow with its projects.
+plain values, go through a streamed workbook (XlsxWriter's constant-memory mode) into a temporary file
+and leave as a streamed response, so an export's memory does not grow with its rows and its queries
+do not grow with its projects.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from typing import IO
 
 from django.db.models import F, QuerySet
 from django.http import FileResponse
-from openpyxl import Workbook
 
 from accounts.models import User
-from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, stream_table, streamed_sheet
+from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, StreamedWorkbook, stream_table, streamed_sheet
 
 from .choices import Field, Level, Stage
 from .models import Problem, Project
 from .rules import plan_completion_pct, stewardship_missing
 
 ITERATOR_CHUNK = 2000
-# Widths fit the first rows like a report's; a longer list keeps them (a write-only sheet cannot look back).
+# Widths fit the first rows like a report's; a longer list keeps them (a streamed sheet cannot look back).
 FIT_ROWS = 1000
 
 
@@ -34,8 +34,8 @@ def xlsx_write(
     columns: Sequence[OutColumn],
     rows: Iterable[Mapping[str, object]],
 ) -> int:
-    """Write the list to ``target`` through a write-only workbook; return the number of rows."""
-    workbook = Workbook(write_only=True)
+    """Write the list to ``target`` through a streamed workbook; return the number of rows."""
+    workbook = StreamedWorkbook()
     sheet = streamed_sheet(workbook, title[:31])  # Excel's limit on sheet names
     count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
     workbook.save(target)
@@ -85,12 +85,14 @@ BOARD_COLUMNS = (
 _LEVELS, _FIELDS, _STAGES = dict(Level.choices), dict(Field.choices), dict(Stage.choices)
 
 
-def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
+def board_rows(projects: QuerySet[Project], *, with_tags: bool = False) -> Iterator[dict[str, object]]:
     """A row per project of a board or list queryset (``with_warnings``, ``annual_plan``), in its order,
-    with the library (``stage``) and 入库 status the project list adds; two queries however many rows."""
+    with the library (``stage``) and 入库 status the project list adds, and with ``with_tags`` its 标签;
+    two queries however many rows, three with the tags."""
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
     }
+    tags = _tag_names(projects) if with_tags else {}
     # The project list adds the year's 累计完成 (and so its 完成率); the boards do not show them.
     with_ytd = "ytd_completed" in projects.query.annotations
     values = projects.prefetch_related(None).values(
@@ -108,6 +110,7 @@ def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
         "overdue_milestone_count",
         "overdue_problem_count",
         "is_missing_registration",
+        "pk",
         reporting_unit_name=F("reporting_unit__name"),
         responsible_unit_name=F("responsible_unit__name"),
     )
@@ -129,7 +132,21 @@ def board_rows(projects: QuerySet[Project]) -> Iterator[dict[str, object]]:
             "steward": stewards.get(row["steward_id"], ""),
             "leader_in_charge": row["leader_in_charge"],
             "warnings": _warnings(row),
+            "tags": tags.get(row["pk"], ""),
         }
+
+
+def _tag_names(projects: QuerySet[Project]) -> dict[int, str]:
+    """Each listed project's 标签 as the list page shows them (「三个一批、专项债」), in one query."""
+    links = (
+        Project.tags.through.objects.filter(project__in=projects.order_by().values("pk"))
+        .order_by("project_id", "tag__name")
+        .values_list("project_id", "tag__name")
+    )
+    names: dict[int, list[str]] = {}
+    for project_id, name in links.iterator(chunk_size=ITERATOR_CHUNK):
+        names.setdefault(project_id, []).append(name)
+    return {project_id: "、".join(tags) for project_id, tags in names.items()}
 
 
 PROBLEM_COLUMNS = (

@@ -13,6 +13,7 @@ from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 from common.figures import format_wan
 from projects.choices import Stage
@@ -81,6 +82,12 @@ def month_grid_rows_html(
             f'<div class="text-danger small" id="id_amount_{pid}_error">{escape(error)}</div>'
             for error in row_errors
         )
+        if line.confirmed_at:
+            notes += (
+                f'<div class="small confirmed-mark"><span class="badge bg-warning text-dark" '
+                f'title="{escape(line.confirmed_reason)}">已核实</span> {escape(line.confirmed_by)} '
+                f"{localtime(line.confirmed_at):%m-%d %H:%M}</div>"
+            )
         if row_warnings:
             notes += "".join(
                 f'<div class="text-warning-emphasis small">{escape(warning)}</div>'

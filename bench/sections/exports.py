@@ -48,6 +48,7 @@ from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from projects.choices import Field, Level, Stage
 from projects.exports import board_rows
+from projects.models import Project
 from projects.rules import plan_completion_pct, stewardship_missing
 from projects.selectors import library_year
 from projects.views.listing import LIST_COLUMNS, listed_projects, project_list_export
@@ -264,13 +265,21 @@ LEDGER_FIELDS = (
 
 
 def bare_ledger_rows(request) -> Iterator[list[object]]:
-    """The 项目清单 cells from one ``values_list`` query over the page's own queryset."""
+    """The 项目清单 cells from one ``values_list`` query over the page's own queryset, and one for the
+    标签 of its projects."""
     levels, fields, stages = dict(Level.choices), dict(Field.choices), dict(Stage.choices)
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
     }
     projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
-    rows = projects.prefetch_related(None).values_list(*LEDGER_FIELDS)
+    tags: dict[int, list[str]] = {}
+    for project_id, tag in (
+        Project.tags.through.objects.filter(project__in=projects.order_by().values("pk"))
+        .order_by("project_id", "tag__name")
+        .values_list("project_id", "tag__name")
+    ):
+        tags.setdefault(project_id, []).append(tag)
+    rows = projects.prefetch_related(None).values_list(*LEDGER_FIELDS, "pk")
     for (
         name,
         code,
@@ -287,7 +296,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
         leader,
         *flags,
     ) in rows.iterator(chunk_size=CHUNK):
-        milestones, problems, missing_registration = flags
+        milestones, problems, missing_registration, pk = flags
         warnings = [
             *([f"节点逾期{milestones}个"] if milestones else []),
             *([f"问题逾期{problems}个"] if problems else []),
@@ -314,6 +323,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
             stewards.get(steward, ""),
             leader,
             "；".join(warnings),
+            "、".join(tags.get(pk, [])),
         ]
 
 
@@ -334,7 +344,7 @@ def bare_ledger(request) -> int:
 
 def check_same_cells(request) -> None:
     projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
-    ours = board_rows(projects)
+    ours = board_rows(projects, with_tags=True)
     for index, theirs in enumerate(bare_ledger_rows(request)):
         if index == CHECKED_ROWS:
             break

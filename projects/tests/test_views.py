@@ -24,16 +24,21 @@ from projects.choices import (
 )
 from projects.filtersets import ProjectFilterSet
 from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, StageChange, Tag
-from projects.services import exit_request_create, photo_add
+from projects.services.lifecycle import exit_request_create
+from projects.services.photos import photo_add
 from projects.tests import images
 from projects.tests.conftest import PROCEDURES_DONE
-from projects.tests.factories import (
+from tests.factories import (
     MilestoneFactory,
     MonthlyIntakeTargetFactory,
+    PlanYearFactory,
     ProblemFactory,
+    ProjectFactory,
+    ProjectReportFactory,
     ProjectYearPlanFactory,
+    UnitFactory,
+    UserFactory,
 )
-from tests.factories import PlanYearFactory, ProjectFactory, ProjectReportFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ON = "2022-10-31"

@@ -34,6 +34,7 @@ LIST_COLUMNS = (
     OutColumn("累计完成(万元)", "ytd_completed", "money"),
     OutColumn("完成率(%)", "completion_pct", "pct"),
     *BOARD_COLUMNS[8:],
+    OutColumn("标签", "tags"),
 )
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
@@ -83,4 +84,6 @@ def project_list_export(request: HttpRequest) -> HttpResponse:
     if sort:
         # The table knows how each column sorts (a unit by its sort order): the file keeps the order.
         projects = ProjectListTable(projects, order_by=sort).data.data
-    return xlsx_response(title=f"{library_year()}年项目清单", columns=LIST_COLUMNS, rows=board_rows(projects))
+    return xlsx_response(
+        title=f"{library_year()}年项目清单", columns=LIST_COLUMNS, rows=board_rows(projects, with_tags=True)
+    )

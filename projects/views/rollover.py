@@ -17,7 +17,7 @@ from ..forms import RolloverForm
 from ..listing import filtered_table
 from ..models import YearRollover
 from ..selectors import library_year, pending_year_plans, rollover_plan
-from ..services import year_rollover
+from ..services.rollover import year_rollover
 from ..tables import YearPlanTable
 from .base import posted
 

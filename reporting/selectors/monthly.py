@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -92,6 +92,9 @@ class MonthLine:
     progress: str
     problems: str
     version: int | None
+    confirmed_at: datetime | None = None  # 我已核实: when the unusual amount was confirmed, by whom, why
+    confirmed_by: str = ""
+    confirmed_reason: str = ""
 
     @property
     def ytd(self) -> Decimal:
@@ -162,7 +165,9 @@ def month_grid_rows(
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(year=year, month=month),
+                queryset=ProjectReport.objects.filter(year=year, month=month).select_related(
+                    "unusual_confirmed_by"
+                ),
                 to_attr="month_reports",
             )
         )
@@ -220,6 +225,11 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
             report_progress=Subquery(report.values("progress")[:1]),
             report_problems=Subquery(report.values("problems")[:1]),
             report_version=Subquery(report.values("version")[:1]),
+            confirmed_at=Subquery(report.values("unusual_confirmed_at")[:1]),
+            confirmed_reason=Subquery(report.values("unusual_reason")[:1]),
+            confirmed_first=Subquery(report.values("unusual_confirmed_by__first_name")[:1]),
+            confirmed_last=Subquery(report.values("unusual_confirmed_by__last_name")[:1]),
+            confirmed_username=Subquery(report.values("unusual_confirmed_by__username")[:1]),
         )
         .order_by("name", "pk")
         .values_list(
@@ -234,6 +244,11 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
             "report_progress",
             "report_problems",
             "report_version",
+            "confirmed_at",
+            "confirmed_reason",
+            "confirmed_first",
+            "confirmed_last",
+            "confirmed_username",
         )
     )
     # An amount read through a subquery is not rounded to its column's scale by every backend
@@ -251,9 +266,16 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
             progress or "",
             problems or "",
             version,
+            confirmed_at,
+            # The name as ``User.get_full_name`` writes it, else the username.
+            f"{first or ''} {last or ''}".strip() or (username or ""),
+            reason or "",
         )
-        for pid, name, code, stage, total, plan, before, amount, progress, problems, version in values
-    ]
+        for (
+            pid, name, code, stage, total, plan, before, amount, progress, problems, version,
+            confirmed_at, reason, first, last, username,
+        ) in values
+    ]  # fmt: skip
 
 
 def month_listing(projects: QuerySet[Project], *, year: int, month: int) -> QuerySet[Project]:
@@ -307,6 +329,15 @@ def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> d
             annual_plan=project.annual_plan,
         )
     return lines
+
+
+def confirmed_reports(*, unit: Unit | int) -> QuerySet[ProjectReport]:
+    """The unit's reports whose unusual amount the reporter confirmed (我已核实), with who did."""
+    return (
+        ProjectReport.objects.filter(project__reporting_unit=unit, unusual_confirmed_at__isnull=False)
+        .select_related("project", "unusual_confirmed_by")
+        .order_by("year", "month", "project__name", "pk")
+    )
 
 
 def unit_submission(*, unit: Unit | int, year: int, month: int) -> Submission | None:

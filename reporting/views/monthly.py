@@ -130,6 +130,7 @@ def _grid_context(
             warnings=confirmations,
         ),
         "confirmations": confirmations or {},
+        "confirmed_rows": [line for line in lines if line.confirmed_at],
         "editable": editable,
         "total_amount": sum((line.amount or 0) for line in lines),
         "total_ytd": sum(line.ytd for line in lines),

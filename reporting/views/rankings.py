@@ -35,7 +35,12 @@ from ..selectors.rankings import (
 from ..selectors.readiness import period_readiness, unconfirmed
 from ..services import escalations as escalation_services
 from ..services.assessments import AssessmentError, assessment_publish
-from ..services.notifications import email_preferences, email_preferences_save, notifications_mark_read
+from ..services.notifications import (
+    email_preferences,
+    email_preferences_save,
+    notification_open,
+    notifications_mark_read,
+)
 from ..services.rankings import (
     RankingError,
     active_schemes,
@@ -138,10 +143,13 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     if status in EscalationStatus.values:
         escalations = escalations.filter(status=status)
+    # A unit's users never see proposals (drafts) or withdrawn ones: they are not offered as a filter.
+    hidden = () if can_see_drafts(request.user) else (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
+    statuses = [(value, label) for value, label in EscalationStatus.choices if value not in hidden]
     return render(
         request,
         "reporting/escalations.html",
-        {"escalations": escalations, "statuses": EscalationStatus.choices, "status": status},
+        {"escalations": escalations, "statuses": statuses, "status": status},
     )
 
 
@@ -237,6 +245,13 @@ def assessment_publish_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, f"{assessment.title}（{assessment.group}）此前已发布。")
     return redirect(f"{reverse('reporting:assessments')}?year={assessment.year}")
+
+
+@authenticated_view
+def notification_open_view(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notice's link, marking it read; a user opens only their own notices."""
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    return redirect(notification_open(notification=notification))
 
 
 @authenticated_view
