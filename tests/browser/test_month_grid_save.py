@@ -13,6 +13,8 @@ from targets.models import Unit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+# How long the script's answer may take on a loaded machine (expect's own default is 5 s).
+ANSWER_MS = 60_000
 # A change small enough to pass every rule (no confirmation asked) whatever the line held.
 DELTA = Decimal("1.23")
 
@@ -47,7 +49,7 @@ def test_saving_a_draft_keeps_the_scroll_and_the_focus_and_updates_the_line_and_
     amount.fill(str(new_amount))
     page.click("button[value=save]")
 
-    expect(page.locator("#grid-status")).to_contain_text("草稿已保存：共修改 1 个项目。")
+    expect(page.locator("#grid-status")).to_contain_text("草稿已保存：共修改 1 个项目。", timeout=ANSWER_MS)
     assert page.evaluate("window.notReloaded") is True, "the page was not reloaded"
     assert box.evaluate("box => box.scrollTop") == scrolled
     assert page.evaluate("window.scrollY") == window_scrolled
@@ -66,6 +68,9 @@ def test_saving_a_draft_keeps_the_scroll_and_the_focus_and_updates_the_line_and_
     # A second change to the same line goes out with the new version and is saved too.
     amount.fill(str(new_amount + 1))
     amount.press("Control+s")
+    # The message reads as after the first save: the line's new version says the answer came.
+    version = row.locator(f"input[name=version_{project_id}]")
+    expect(version).to_have_value(str(report.version + 1), timeout=ANSWER_MS)
     expect(page.locator("#grid-status")).to_contain_text("草稿已保存：共修改 1 个项目。")
     assert wan(row.locator("td.ytd").inner_text()) == expected_ytd + 1
     assert ProjectReport.objects.get(project_id=project_id, year=2022, month=10).amount == new_amount + 1
@@ -83,8 +88,8 @@ def test_a_refused_line_says_why_next_to_it_and_keeps_what_was_typed(log_in):
     amount.fill("-5")
     page.click("button[value=save]")
 
-    expect(page.locator("#grid-status")).to_contain_text("尚未保存")
-    expect(row.locator(".text-danger")).to_contain_text("不能为负数")
+    expect(page.locator("#grid-status")).to_contain_text("尚未保存", timeout=ANSWER_MS)
+    expect(row.locator(".text-danger")).to_contain_text("不能为负数", timeout=ANSWER_MS)
     assert amount.input_value() == "-5"
     assert amount.get_attribute("aria-invalid") == "true"
     assert "table-danger" in row.get_attribute("class")

@@ -83,7 +83,7 @@ def test_a_reporter_enters_and_submits_octobers_month(log_in, screenshot_dir):
     amounts.first.fill("123.45")
     page.click("button[value=save]")
     # The draft is saved by the grid's script, without reloading the page: its answer is awaited.
-    expect(page.locator("#grid-status")).to_contain_text("草稿已保存")
+    expect(page.locator("#grid-status")).to_contain_text("草稿已保存", timeout=60_000)
     assert "草稿已保存" in page.locator("main").inner_text()
 
     page.click("button[value=submit]")
