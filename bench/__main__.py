@@ -33,7 +33,7 @@ SECTIONS = {
     "surge": "province",
 }
 # What a cross-profile line needs generated besides the section's own profile.
-ALSO_NEEDS = {"pages": ("district",), "exports": ("city",)}
+ALSO_NEEDS = {"pages": ("district",), "exports": ("city",), "surge": ("city",)}
 
 
 def generator_stamp() -> str:

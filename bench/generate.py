@@ -39,10 +39,11 @@ class Profile:
     name: str
     units: int
     projects: int
+    territorial_share: float = TERRITORIAL_SHARE
 
     @property
     def territorial(self) -> int:
-        return round(self.units * TERRITORIAL_SHARE)
+        return round(self.units * self.territorial_share)
 
     @property
     def bureaus(self) -> int:
@@ -51,7 +52,9 @@ class Profile:
 
 SIZES = {
     "district": Profile("district", units=30, projects=500),
-    "city": Profile("city", units=200, projects=20_000),
+    # A city's month-end surge has some 200 reporting units (bench.sections.surge): 200 territorial
+    # units of 100 projects each, and 100 bureaus.
+    "city": Profile("city", units=300, projects=20_000, territorial_share=2 / 3),
     "province": Profile("province", units=2_000, projects=100_000),
 }
 assert tuple(SIZES) == PROFILES

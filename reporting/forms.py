@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
@@ -15,7 +14,6 @@ from common.periods import FIRST_PERIOD_MONTH, parse_year_month
 from common.spreadsheets import MIB
 
 from .models import Forecast
-from .selectors.monthly import GridRow
 from .services.monthly import EntryInput
 
 MAX_UPLOAD_BYTES = 10 * MIB
@@ -97,17 +95,6 @@ class GridTextarea(forms.Textarea):
         return mark_safe(f'<textarea name="{escape(name)}"{_tag_attrs(widget["attrs"])}>\n{text}</textarea>')
 
 
-@dataclass(frozen=True)
-class GridLine:
-    """A grid row with its bound fields, for the template."""
-
-    row: GridRow
-    amount: forms.BoundField
-    progress: forms.BoundField
-    problems: forms.BoundField
-    version: forms.BoundField
-
-
 _GRID_TEXT = {"class": "form-control form-control-sm", "rows": 1}
 # Each project's fields, copied for every grid: a copy costs a fraction of building a field, and
 # a province unit's grid has some four hundred of them. Nothing in a field changes once built.
@@ -130,61 +117,90 @@ _GRID_FIELDS = {
 class MonthEntriesForm(forms.Form):
     """The whole unit's month: per project 本月完成投资, 形象进度, 存在问题 and the version shown.
 
-    The fields come from the month's projects as the server knows them, so a posted project that
-    is not the unit's is never read.
+    ``rows`` are the month's lines as the server knows them (``MonthLine`` or ``GridRow``: their
+    project id and this month's figures), so a posted project that is not the unit's is never read.
     """
 
     submission_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, rows: Sequence[GridRow], submission_version: int | None = None, **kwargs):
+    def __init__(self, *args, rows: Sequence, submission_version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = rows
         self.fields["submission_version"].initial = submission_version
+        self.project_ids = [row.project_id for row in rows]
         for row in rows:
-            pid, report = row.project.pk, row.report
-            fields = {
-                "amount": report.amount if report else None,
-                "progress": report.progress if report else "",
-                "problems": report.problems if report else "",
-                "version": report.version if report else None,
-                "confirm": None,
-            }
-            for kind, initial in fields.items():
-                field = self.fields[f"{kind}_{pid}"] = copy.copy(_GRID_FIELDS[kind])
-                field.initial = initial
-
-    def lines(self) -> list[GridLine]:
-        return [
-            GridLine(
-                row=row,
-                amount=self[f"amount_{row.project.pk}"],
-                progress=self[f"progress_{row.project.pk}"],
-                problems=self[f"problems_{row.project.pk}"],
-                version=self[f"version_{row.project.pk}"],
+            self._add_project(
+                row.project_id,
+                amount=row.amount,
+                progress=row.progress,
+                problems=row.problems,
+                version=row.version,
+                confirm=None,
             )
-            for row in self.rows
-        ]
+
+    def _add_project(self, project_id: int, **initial) -> None:
+        for kind in _GRID_FIELDS:
+            field = self.fields[f"{kind}_{project_id}"] = copy.copy(_GRID_FIELDS[kind])
+            field.initial = initial.get(kind)
 
     def entries(self) -> list[EntryInput]:
         data = self.cleaned_data
         return [
             EntryInput(
-                project_id=row.project.pk,
-                amount=data[f"amount_{row.project.pk}"],
-                progress=data[f"progress_{row.project.pk}"].strip(),
-                problems=data[f"problems_{row.project.pk}"].strip(),
-                version=data[f"version_{row.project.pk}"],
+                project_id=pid,
+                amount=data[f"amount_{pid}"],
+                progress=data[f"progress_{pid}"].strip(),
+                problems=data[f"problems_{pid}"].strip(),
+                version=data[f"version_{pid}"],
             )
-            for row in self.rows
+            for pid in self.project_ids
         ]
 
     def confirmed(self) -> dict[int, Decimal]:
         data = self.cleaned_data
         return {
-            row.project.pk: data[f"confirm_{row.project.pk}"]
-            for row in self.rows
-            if data.get(f"confirm_{row.project.pk}") is not None
+            pid: data[f"confirm_{pid}"] for pid in self.project_ids if data.get(f"confirm_{pid}") is not None
         }
+
+    def row_errors(self) -> dict[int, list[str]]:
+        """The fields' own errors (a figure that is not a number …), by project id."""
+        errors: dict[int, list[str]] = {}
+        for pid in self.project_ids:
+            for kind in _GRID_FIELDS:
+                errors.setdefault(pid, []).extend(self.errors.get(f"{kind}_{pid}", []))
+        return {pid: problems for pid, problems in errors.items() if problems}
+
+
+class MonthRowsForm(MonthEntriesForm):
+    """The changed lines only, as the grid's script sends them (JSON): the same fields and checks
+    as the whole grid's form, for the projects named in the request.
+
+    ``{"submission_version": 3, "rows": [{"project": 12, "amount": "1.50", "progress": "…",
+    "problems": "…", "version": 2, "confirm": null}]}``; a project the unit does not report is
+    refused by the service, like any other line.
+    """
+
+    def __init__(self, payload: object):
+        rows = payload.get("rows") if isinstance(payload, dict) else None
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise ValueError("rows 须为对象列表")
+        data = {"submission_version": _posted(payload.get("submission_version"))}
+        project_ids = []
+        for row in rows:
+            pid = row.get("project")
+            if not isinstance(pid, int) or isinstance(pid, bool) or pid in project_ids:
+                raise ValueError("每行须有不重复的整数 project")
+            project_ids.append(pid)
+            for kind in _GRID_FIELDS:
+                data[f"{kind}_{pid}"] = _posted(row.get(kind))
+        super().__init__(data, rows=[])
+        self.project_ids = project_ids
+        for pid in project_ids:
+            self._add_project(pid)
+
+
+def _posted(value: object) -> str:
+    """A JSON value as a browser would post it in a form field."""
+    return "" if value is None else str(value)
 
 
 class ReasonForm(forms.Form):

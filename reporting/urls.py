@@ -28,6 +28,7 @@ urlpatterns += [
     path("my-unit/", monthly.my_unit, name="my_unit"),
     path("submissions/", monthly.submissions, name="submissions"),
     path(MONTH, monthly.month_grid, name="month"),
+    path(MONTH + "rows/", monthly.month_rows_save, name="month_rows"),
     path(MONTH + "approve/", monthly.approve, name="approve"),
     path(MONTH + "verify/", monthly.verify, name="verify"),
     path(MONTH + "return/", monthly.send_back, name="return"),

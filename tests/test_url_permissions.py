@@ -260,6 +260,7 @@ class UrlPermissionTests(DemoTestCase):
             "home",
             "login",
             "reporting:month",
+            "reporting:month_rows",
             "reporting:import_reports",
             "reporting:project_history",
             "api:month_reports",

@@ -1,7 +1,15 @@
-"""月末高峰: gunicorn as in production, up to 50 reporters saving their unit's month grid at once.
+"""月末高峰: gunicorn as in production, reporters saving their unit's month grid at once — 50 on
+the province, then a whole city's 200 (the city profile, in a child process) — and what one grid
+and one save cost in CPU, against today's.
 
-``python -m bench.section surge PROFILE`` (``BENCH_SURGE_SECONDS``, default 180, bounds the
-measured window). The section
+``python -m bench.section surge PROFILE`` (``BENCH_SURGE_SECONDS``, default 180, bounds each
+measured window; ``python -m bench.section surge city surge-only`` runs the city's surge alone).
+
+First, the CPU milliseconds of one grid and one save (``bench/grid_cpu.py``, Django's test client,
+process CPU time): ours, and today's — the commit ``BENCH_SURGE_TODAY`` (by default the last one
+before the grid's script saved by line), exported with ``git archive`` and measured by the same
+script on the same database, turn about with ours. Today's save is the whole grid posted and the
+page the redirect brings back; ours is the changed lines as JSON. Then, for each surge, the section
 
 1. picks the latest reported month and up to 50 units with projects to report in it whose return
    is still a draft (or not started), and gives each a reporter of its own (``surge0001`` …,
@@ -13,7 +21,11 @@ measured window). The section
    grid, types for 10–20 s and saves, for the measured window;
 4. stops locust and gunicorn with their whole process groups, whatever happened.
 
-Lines: the errors (goal 0), the p95 of the save and of the grid page (goal ≤ 300 ms each).
+Lines: CPU per grid and per save against today's (goal: half of today's or less; the save
+without the script no dearer than today's); for each surge the errors (goal 0), the p95 of the
+save and of the grid page (goal ≤ 300 ms each), and the CPU the load generator itself took on the
+same cores (locust's own process time over the window, against the window's two cores; goal: a
+quarter of them or less).
 The saves change a few amounts by a cent and back, and add history rows and versions: run it last.
 """
 
@@ -26,6 +38,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,13 +48,21 @@ import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from bench.harness import Line
+from bench.harness import Line, run_section
 
 ROOT = Path(__file__).resolve().parents[2]
-USERS = 50
+USERS = {"province": 50, "city": 200, "district": 50}
 P95_GOAL_MS = 300.0
-# Logging 50 people in (one password hash each) comes before the window and is not measured.
-LOGIN_ALLOWANCE_SECONDS = 240
+# Today's code: main before the grid's script saved by line (the whole grid posted, then redirected).
+TODAY = os.environ.get("BENCH_SURGE_TODAY", "08a097068abb373b5ec427fb56988f8188558536")
+CPU_REPEAT = 7
+CPU_ROUNDS = 2
+CPU_GOAL = 0.5  # "a fraction of today's"
+GENERATOR_SHARE_GOAL = 0.25
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+# Logging people in (one password hash each, some 1–2 s on a busy 2-core machine) comes before the
+# window and is not measured; it bounds how long locust may run beside the window.
+LOGIN_ALLOWANCE_SECONDS_PER_USER = 4.8
 
 
 def measure(profile: str, *args: str) -> list[Line]:
@@ -49,7 +70,13 @@ def measure(profile: str, *args: str) -> list[Line]:
     # through the ``finally`` blocks that stop them.
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        return _measure(profile)
+        if args[:1] == ("surge-only",):
+            return _measure(profile)
+        lines = cpu_lines(profile)
+        lines += _measure(profile)
+        if profile == "province":
+            lines += [Line(**line) for line in run_section("surge", "city", "surge-only")]
+        return lines
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -62,7 +89,7 @@ def _measure(profile: str) -> list[Line]:
     seconds = int(os.environ.get("BENCH_SURGE_SECONDS", "180"))
     year, month = surge_month()
     password = secrets.token_urlsafe(12) + "Aa1!"
-    reporters = surge_reporters(year=year, month=month, limit=USERS, password=password)
+    reporters = surge_reporters(year=year, month=month, limit=USERS[profile], password=password)
     with tempfile.TemporaryDirectory(prefix="bench_surge_") as tmp:
         work = Path(tmp)
         env = production_env()
@@ -82,6 +109,82 @@ def _measure(profile: str) -> list[Line]:
                 log=work / "locust.log",
             )
     return surge_lines(profile, result, users=len(reporters), seconds=seconds, month=(year, month))
+
+
+def cpu_lines(profile: str) -> list[Line]:
+    """One grid and one save, ours against today's, in CPU milliseconds (see the module's text)."""
+    from django.db import connection
+
+    year, month = surge_month()
+    (reporter,) = surge_reporters(year=year, month=month, limit=1, password=secrets.token_urlsafe(16))
+    database = connection.settings_dict["NAME"]
+    today = today_checkout()
+    ours_runs, today_runs = [], []
+    for _ in range(CPU_ROUNDS):
+        today_runs.append(grid_cpu(today, database, reporter))
+        ours_runs.append(grid_cpu(ROOT, database, reporter))
+    ours = {key: statistics.median(run[key] for run in ours_runs) for key in ours_runs[0]}
+    then = {key: statistics.median(run[key] for run in today_runs) for key in today_runs[0]}
+    scene = f"{year}年{month}月，{reporter['projects']}个项目的填报表，进程 CPU，{CPU_REPEAT}次中位数"
+    today_label = f"今天的代码（{TODAY[:7]}）"
+    return [
+        Line(
+            figure=f"打开填报表：每次 CPU（{scene}）",
+            profile=profile,
+            value=ours["grid"],
+            limit=then["grid"],
+            unit="ms",
+            goal=CPU_GOAL,
+            limit_label=f"{today_label}打开同一填报表",
+        ),
+        Line(
+            figure=f"保存填报表：每次 CPU，页面脚本只发改动的 2 行（{scene}）",
+            profile=profile,
+            value=ours["rows"],
+            limit=then["post_and_grid"],
+            unit="ms",
+            goal=CPU_GOAL,
+            limit_label=f"{today_label}整表提交并重新打开",
+        ),
+        Line(
+            figure=f"保存填报表：每次 CPU，无脚本整表提交并重新打开（{scene}）",
+            profile=profile,
+            value=ours["post_and_grid"],
+            limit=then["post_and_grid"],
+            unit="ms",
+            goal=1.0,
+            limit_label=f"{today_label}整表提交并重新打开",
+        ),
+    ]
+
+
+def today_checkout() -> Path:
+    """Today's code (``TODAY``), exported once with ``git archive`` into the temporary directory."""
+    target = Path(tempfile.gettempdir()) / f"investtrack_bench_today_{TODAY[:12]}"
+    if not (target / "manage.py").exists():
+        building = Path(tempfile.mkdtemp(prefix=target.name + "_building_"))
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", TODAY], cwd=ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(building)], input=archive.stdout, check=True)
+        try:
+            building.rename(target)
+        except OSError:  # another run got there first
+            shutil.rmtree(building, ignore_errors=True)
+    return target
+
+
+def grid_cpu(checkout: Path, database: str, reporter: dict) -> dict[str, float]:
+    """``bench/grid_cpu.py`` against ``checkout``'s code (first on the path, and the working directory)."""
+    env = os.environ | {"PYTHONPATH": str(checkout)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "grid_cpu.py"), database, reporter["username"],
+         reporter["grid"], str(CPU_REPEAT)],
+        cwd=checkout, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/grid_cpu.py（{checkout}）失败：\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def surge_month() -> tuple[int, int]:
@@ -134,7 +237,8 @@ def surge_reporters(*, year: int, month: int, limit: int, password: str) -> list
         )
         user.groups.set([group])
         grid = reverse("reporting:month", kwargs={"unit_id": unit.pk, "year": year, "month": month})
-        reporters.append({"username": user.username, "grid": grid})
+        projects = month_projects(year=year, month=month, unit=unit).count() if limit == 1 else None
+        reporters.append({"username": user.username, "grid": grid, "projects": projects})
     return reporters
 
 
@@ -243,7 +347,7 @@ def _stop_group(process: subprocess.Popen, grace: float = 20.0) -> None:
 
 def locust_run(base_url: str, *, plan: Path, result: Path, users: int, seconds: int, log: Path) -> dict:
     """locust headless on the loopback; its own clock ends the window, ``--run-time`` bounds it all."""
-    bound = seconds + LOGIN_ALLOWANCE_SECONDS
+    bound = seconds + round(max(240, LOGIN_ALLOWANCE_SECONDS_PER_USER * users))
     command = [
         sys.executable, "-m", "locust",
         "-f", str(ROOT / "bench" / "locustfile.py"),
@@ -305,5 +409,14 @@ def surge_lines(
             unit="ms",
             goal=1.0,
             limit_label="目标",
+        ),
+        Line(
+            figure=f"月末高峰：负载生成器 locust 自身 CPU（{scene}，与被测服务同机）",
+            profile=profile,
+            value=float(result["locust_cpu_seconds"]),
+            limit=float(result["window_seconds"] * CORES),
+            unit="s",
+            goal=GENERATOR_SHARE_GOAL,
+            limit_label=f"窗口 {result['window_seconds']:.0f} 秒 × {CORES} 核",
         ),
     ]

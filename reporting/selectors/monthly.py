@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -33,6 +33,8 @@ from targets.models import ZERO, Unit
 from ..choices import SubmissionStatus
 from ..models import Submission, SubmissionEvent
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class GridRow:
@@ -46,12 +48,57 @@ class GridRow:
     annual_plan: Decimal | None
 
     @property
+    def project_id(self) -> int:
+        return self.project.pk
+
+    @property
     def amount(self) -> Decimal | None:
         return self.report.amount if self.report else None
 
     @property
+    def progress(self) -> str:
+        return self.report.progress if self.report else ""
+
+    @property
+    def problems(self) -> str:
+        return self.report.problems if self.report else ""
+
+    @property
+    def version(self) -> int | None:
+        return self.report.version if self.report else None
+
+    @property
     def ytd(self) -> Decimal:
         """本年累计: months 1..this one, summed from the reports (never typed, never stored)."""
+        return self.ytd_before + (self.amount or ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLine:
+    """One project's line of the month grid as the page shows it: plain values, no model instance.
+
+    ``version`` is None while the project has no report for the month (nor an amount, a progress
+    or a problem).
+    """
+
+    project_id: int
+    name: str
+    code: str
+    stage: str
+    total_investment: Decimal
+    annual_plan: Decimal | None
+    ytd_before: Decimal
+    amount: Decimal | None
+    progress: str
+    problems: str
+    version: int | None
+    confirmed_at: datetime | None = None  # 我已核实: when the unusual amount was confirmed, by whom, why
+    confirmed_by: str = ""
+    confirmed_reason: str = ""
+
+    @property
+    def ytd(self) -> Decimal:
+        """本年累计, as ``GridRow.ytd``."""
         return self.ytd_before + (self.amount or ZERO)
 
 
@@ -88,13 +135,25 @@ def _listed_in_month(year: int, month: int) -> Q:
     return under_way | Q(Exists(reported))
 
 
-def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: bool = False) -> list[GridRow]:
-    """Two queries whatever the number of projects: the annotated projects and this month's reports."""
+def month_grid_rows(
+    *,
+    unit: Unit | int,
+    year: int,
+    month: int,
+    missing_first: bool = False,
+    projects: Sequence[int] | None = None,
+) -> list[GridRow]:
+    """Two queries whatever the number of projects: the annotated projects and this month's reports.
+
+    ``projects`` (ids) narrows the lines to those of them the unit reports in the month.
+    """
     other_months = _other_months(year, month)
     plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
+    listed = month_projects(unit=unit, year=year, month=month)
+    if projects is not None:
+        listed = listed.filter(pk__in=projects)
     projects = (
-        month_projects(unit=unit, year=year, month=month)
-        .annotate(
+        listed.annotate(
             ytd_before=Coalesce(
                 Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
             ),
@@ -125,6 +184,98 @@ def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: b
         )
         for project in projects
     ]
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """The unit's month summed over its lines: this month, 本年累计, and the lines with no figure yet."""
+
+    amount: Decimal
+    ytd: Decimal
+    missing: int
+
+
+def month_totals(*, unit: Unit | int, year: int, month: int) -> MonthTotals:
+    """The grid's 合计 row without reading its lines: two aggregates."""
+    listed = month_projects(unit=unit, year=year, month=month)
+    sums = ProjectReport.objects.filter(project__in=listed, year=year, month__lte=month).aggregate(
+        this_month=Coalesce(Sum("amount", filter=Q(month=month)), Value(ZERO)),
+        year_to_date=Coalesce(Sum("amount"), Value(ZERO)),
+        reported=Count("pk", filter=Q(month=month)),
+    )
+    return MonthTotals(
+        amount=sums["this_month"], ytd=sums["year_to_date"], missing=listed.count() - sums["reported"]
+    )
+
+
+def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
+    """The grid's lines in one query of plain values: ``month_grid_rows``' projects with their year
+    plan, the months before this one and this month's report, without building a model instance
+    per project (the page writes some eighty lines; the checks of a save read ``month_grid_rows``)."""
+    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
+    values = (
+        month_projects(unit=unit, year=year, month=month)
+        .annotate(
+            ytd_before=Coalesce(
+                Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
+            ),
+            annual_plan=Subquery(plan[:1]),
+            report_amount=Subquery(report.values("amount")[:1]),
+            report_progress=Subquery(report.values("progress")[:1]),
+            report_problems=Subquery(report.values("problems")[:1]),
+            report_version=Subquery(report.values("version")[:1]),
+            confirmed_at=Subquery(report.values("unusual_confirmed_at")[:1]),
+            confirmed_reason=Subquery(report.values("unusual_reason")[:1]),
+            confirmed_first=Subquery(report.values("unusual_confirmed_by__first_name")[:1]),
+            confirmed_last=Subquery(report.values("unusual_confirmed_by__last_name")[:1]),
+            confirmed_username=Subquery(report.values("unusual_confirmed_by__username")[:1]),
+        )
+        .order_by("name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "code",
+            "stage",
+            "total_investment",
+            "annual_plan",
+            "ytd_before",
+            "report_amount",
+            "report_progress",
+            "report_problems",
+            "report_version",
+            "confirmed_at",
+            "confirmed_reason",
+            "confirmed_first",
+            "confirmed_last",
+            "confirmed_username",
+        )
+    )
+    # An amount read through a subquery is not rounded to its column's scale by every backend
+    # (SQLite's floats): the input shows it as the model field would.
+    return [
+        MonthLine(
+            pid,
+            name,
+            code,
+            stage,
+            total,
+            plan,
+            before,
+            None if amount is None else amount.quantize(CENT),
+            progress or "",
+            problems or "",
+            version,
+            confirmed_at,
+            # The name as ``User.get_full_name`` writes it, else the username.
+            f"{first or ''} {last or ''}".strip() or (username or ""),
+            reason or "",
+        )
+        for (
+            pid, name, code, stage, total, plan, before, amount, progress, problems, version,
+            confirmed_at, reason, first, last, username,
+        ) in values
+    ]  # fmt: skip
 
 
 def month_listing(projects: QuerySet[Project], *, year: int, month: int) -> QuerySet[Project]:

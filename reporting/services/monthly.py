@@ -8,7 +8,7 @@ month, or more than its annual plan) is saved only once the user confirms it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import reduce
@@ -173,13 +173,14 @@ def _amount_changes(change: ReportChange) -> bool:
 
 def project_reports_write(
     *, year: int, month: int, changes: Sequence[ReportChange], actor, reason: str
-) -> int:
+) -> list[ProjectReport]:
     """Write project reports with their history, inside the caller's transaction.
 
     Existing reports are claimed with a conditional update on the version the change was based on;
     any claim that misses (someone saved in between) aborts the whole write. Bulk writes skip the
     history signals, so the history rows are written explicitly, with the actor and the reason
     (``report_history_copy``). A constant number of queries per batch of reports, whatever their number.
+    Returns the reports written, as they now stand (their new versions included).
 
     A confirmation of an unusual amount (我已核实) is stored with the amount it confirmed, with who
     and when; a change of the amount voids the confirmation it had.
@@ -270,7 +271,7 @@ def project_reports_write(
         changes=audited_changes,
         detail={"what": "本月完成投资（万元）", "reason": reason},
     )
-    return len(changes)
+    return [*updated, *created]
 
 
 def _confirmation_set(report: ProjectReport, change: ReportChange, *, actor, when: datetime) -> ProjectReport:
@@ -330,8 +331,11 @@ def confirmed_unusual(row: GridRow, entry: EntryInput, *, year: int, confirmed: 
 
 @dataclass(frozen=True)
 class MonthSaved:
+    """``rows``: the lines sent, as they stand after the save, by project id."""
+
     submission: Submission
     changed: int
+    rows: Mapping[int, GridRow] = field(default_factory=dict)
 
 
 def month_entries_save(
@@ -356,7 +360,11 @@ def month_entries_save(
         submission = submission_claim_for_edit(
             unit=unit, year=year, month=month, expected_version=submission_version
         )
-        rows = {row.project.pk: row for row in month_grid_rows(unit=unit, year=year, month=month)}
+        # The lines sent, as they stand: a save reads what it changes, not the whole month.
+        sent = [entry.project_id for entry in entries]
+        rows = {
+            row.project.pk: row for row in month_grid_rows(unit=unit, year=year, month=month, projects=sent)
+        }
         issues = entry_issues(rows=rows, entries=entries, year=year, confirmed=confirmed or {})
         if issues:
             raise EntriesInvalid(issues)
@@ -378,7 +386,11 @@ def month_entries_save(
                     unusual_confirmed=confirmed_unusual(row, entry, year=year, confirmed=confirmed or {}),
                 )
             )
-        project_reports_write(year=year, month=month, changes=changes, actor=actor, reason="月报填报")
+        written = project_reports_write(
+            year=year, month=month, changes=changes, actor=actor, reason="月报填报"
+        )
         if submit:
             submission = submission_submit(submission=submission, actor=actor, now=now)
-    return MonthSaved(submission=submission, changed=len(changes))
+    for report in written:
+        rows[report.project_id] = replace(rows[report.project_id], report=report)
+    return MonthSaved(submission=submission, changed=len(changes), rows=rows)

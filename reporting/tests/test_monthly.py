@@ -347,13 +347,14 @@ class TestGridPage:
         assert len(queries) == SAVE_QUERIES
 
 
-# session, user, groups, plan year, unit, return, projects, this month's reports, the user's unit
-# in the navigation, the unread notices in the header, and the session's save (three statements)
-GRID_QUERIES = 14
-# the same reads, the return created, the projects read again inside the transaction, one insert
-# of all reports and one of all their history rows, the audit event of the change, the session's
-# save, and their savepoints
-SAVE_QUERIES = 22
+# session, user, groups, plan year, unit, return, the projects with this month's figures (one
+# query of values), the user's unit in the navigation, the unread notices in the header, and the
+# session's save (three statements)
+GRID_QUERIES = 13
+# the same reads, the return created, the projects and this month's reports read again inside the
+# transaction, one insert of all reports and one of all their history rows, the audit event of the
+# change, the session's save, and their savepoints
+SAVE_QUERIES = 21
 
 
 def test_a_form_only_reads_the_units_own_projects():

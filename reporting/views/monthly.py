@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
     UNIT_EDITORS,
@@ -21,15 +24,24 @@ from accounts.permissions import (
 )
 from accounts.roles import Role
 from common import clock
+from common.figures import format_wan
 from targets.models import Unit
 
 from ..choices import SubmissionStatus
-from ..forms import MonthEntriesForm, ReasonForm, parse_month
+from ..forms import MonthEntriesForm, MonthRowsForm, ReasonForm, parse_month
+from ..grid_rows import month_grid_rows_html
 from ..models import Submission
 from ..selectors.forecasts import forecast_rows
-from ..selectors.monthly import month_grid_rows, submission_board, unit_submission
+from ..selectors.monthly import (
+    MonthLine,
+    month_grid_rows,
+    month_lines,
+    month_totals,
+    submission_board,
+    unit_submission,
+)
 from ..selectors.periods import ReportingMonth, open_reporting_month, reporting_month
-from ..services.monthly import EntriesInvalid, month_entries_save
+from ..services.monthly import EntriesInvalid, EntryInput, MonthSaved, month_entries_save
 from ..services.submissions import (
     StaleEditError,
     SubmissionError,
@@ -85,29 +97,43 @@ def my_unit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _grid_context(unit: Unit, month: ReportingMonth, user, form=None, confirmations=None) -> dict:
+def _grid_context(
+    unit: Unit,
+    month: ReportingMonth,
+    user,
+    *,
+    lines: list[MonthLine] | None = None,
+    form: MonthEntriesForm | None = None,
+    errors: dict[int, list[str]] | None = None,
+    confirmations: dict[int, list[str]] | None = None,
+) -> dict:
+    """The grid page; ``form`` is a posted form sent back with ``errors`` (it shows what was typed)."""
     submission = unit_submission(unit=unit, year=month.year, month=month.month)
+    if lines is None:
+        lines = month_lines(unit=unit, year=month.year, month=month.month)
     if form is None:
-        rows = month_grid_rows(unit=unit, year=month.year, month=month.month)
-        form = MonthEntriesForm(rows=rows, submission_version=submission.version if submission else None)
+        form = MonthEntriesForm(rows=lines, submission_version=submission.version if submission else None)
     editable = can_edit_unit(user, unit) and (
         submission is None or submission.status == SubmissionStatus.DRAFT
     )
-    lines = form.lines()
-    confirmations = confirmations or {}
     return {
         "unit": unit,
         "month": month,
         "submission": submission,
         "form": form,
-        "lines": [(line, confirmations.get(line.row.project.pk, [])) for line in lines],
-        "confirmations": confirmations,
-        "confirmed_rows": [
-            line.row for line in lines if line.row.report and line.row.report.unusual_confirmed_at
-        ],
+        "lines": lines,
+        "grid_rows": month_grid_rows_html(
+            lines,
+            editable=editable,
+            typed=form.data if form.is_bound else None,
+            errors=errors,
+            warnings=confirmations,
+        ),
+        "confirmations": confirmations or {},
+        "confirmed_rows": [line for line in lines if line.confirmed_at],
         "editable": editable,
-        "total_amount": sum((line.row.amount or 0) for line in lines),
-        "total_ytd": sum(line.row.ytd for line in lines),
+        "total_amount": sum((line.amount or 0) for line in lines),
+        "total_ytd": sum(line.ytd for line in lines),
         "can_approve": can_approve_unit(user, unit),
         "is_reviewer": has_any_role(user, (Role.REVIEWER,)),
         "is_admin": has_any_role(user, (Role.ADMIN,)),
@@ -117,15 +143,20 @@ def _grid_context(unit: Unit, month: ReportingMonth, user, form=None, confirmati
 
 @unit_member_view
 def month_grid(request: HttpRequest, unit_id: int, year: int, month: int) -> HttpResponse:
-    """One page for the unit's whole month: every project's figures, saved as a draft or submitted."""
+    """One page for the unit's whole month: every project's figures, saved as a draft or submitted.
+
+    Without JavaScript (or to submit) the whole grid is posted and the page comes back by a
+    redirect; the grid's script saves a draft through ``month_rows_save`` instead.
+    """
     reporting = _month_or_404(year, month)
     if request.method != "POST":
         unit = unit_for_read(request.user, unit_id)
         return render(request, "reporting/month_grid.html", _grid_context(unit, reporting, request.user))
     unit = unit_for_edit(request.user, unit_id)
-    rows = month_grid_rows(unit=unit, year=year, month=month)
-    form = MonthEntriesForm(request.POST, rows=rows)
+    lines = month_lines(unit=unit, year=year, month=month)
+    form = MonthEntriesForm(request.POST, rows=lines)
     context_extra: dict = {}
+    errors: dict = {}
     confirmations: dict = {}
     status = 200
     if form.is_valid():
@@ -145,35 +176,141 @@ def month_grid(request: HttpRequest, unit_id: int, year: int, month: int) -> Htt
             # Show the fresh figures; what the user typed is listed so nothing is lost silently.
             messages.error(request, str(error))
             context_extra["unsaved"] = [
-                (row.project, entry)
-                for row, entry in zip(rows, form.entries(), strict=True)
-                if _typed(entry, row.report)
+                (line, entry)
+                for line, entry in zip(lines, form.entries(), strict=True)
+                if _typed(entry, line)
             ]
-            form, status = None, 409
+            form, lines, status = None, None, 409
         except EntriesInvalid as invalid:
-            for project_id, problems in invalid.issues.errors.items():
-                for problem in problems:
-                    form.add_error(f"amount_{project_id}", problem)
+            errors = invalid.issues.errors
             confirmations = invalid.issues.confirmations
             messages.error(request, "部分数据需要修改或确认，尚未保存。")
         except SubmissionError as error:
             messages.error(request, str(error))
             status = 409
         else:
-            done = "已保存并报送" if submit else "草稿已保存"
-            late = "（逾期报送）" if submit and saved.submission.is_late else ""
-            messages.success(request, f"{done}{late}：共修改 {saved.changed} 个项目。")
+            messages.success(request, _saved_message(saved, submit=submit))
             return redirect("reporting:month", unit_id=unit.pk, year=year, month=month)
     else:
+        errors = form.row_errors()
         messages.error(request, "部分数据格式有误，尚未保存。")
-    context = _grid_context(unit, reporting, request.user, form, confirmations) | context_extra
-    return render(request, "reporting/month_grid.html", context, status=status)
+    context = _grid_context(
+        unit, reporting, request.user, lines=lines, form=form, errors=errors, confirmations=confirmations
+    )
+    return render(request, "reporting/month_grid.html", context | context_extra, status=status)
 
 
-def _typed(entry, report) -> bool:
-    if report is None:
+def _saved_message(saved: MonthSaved, *, submit: bool) -> str:
+    done = "已保存并报送" if submit else "草稿已保存"
+    late = "（逾期报送）" if submit and saved.submission.is_late else ""
+    return f"{done}{late}：共修改 {saved.changed} 个项目。"
+
+
+def _typed(entry: EntryInput, line: MonthLine) -> bool:
+    if line.version is None:
         return entry.amount is not None or bool(entry.progress or entry.problems)
-    return (entry.amount, entry.progress, entry.problems) != (report.amount, report.progress, report.problems)
+    return (entry.amount, entry.progress, entry.problems) != (line.amount, line.progress, line.problems)
+
+
+@unit_member_view
+@require_POST
+def month_rows_save(request: HttpRequest, unit_id: int, year: int, month: int) -> JsonResponse:
+    """保存草稿 from the grid's script: only the changed lines are sent, and only what they change
+    comes back — each line's new version and 本年累计, the unit's totals, the return's version.
+
+    The same checks and service as the whole grid's post (``month_grid``). Refusals come back by
+    line and the page keeps what was typed: 422 for a figure to correct or confirm (``errors``,
+    ``warnings``), 409 when someone saved in between (``conflicts``: what they saved) or the month
+    is no longer a draft.
+    """
+    _month_or_404(year, month)
+    unit = unit_for_edit(request.user, unit_id)
+    try:
+        form = MonthRowsForm(json.loads(request.body))
+    except ValueError as error:  # not JSON, or not the rows' shape
+        return JsonResponse({"message": f"请求格式有误：{error}"}, status=400)
+    if not form.is_valid():
+        return JsonResponse(
+            {"message": "部分数据格式有误，尚未保存。", "errors": form.row_errors(), "warnings": {}},
+            status=422,
+        )
+    entries = form.entries()
+    try:
+        saved = month_entries_save(
+            unit=unit,
+            year=year,
+            month=month,
+            entries=entries,
+            submission_version=form.cleaned_data["submission_version"],
+            actor=request.user,
+            confirmed=form.confirmed(),
+        )
+    except StaleEditError as error:
+        return JsonResponse(_conflicts(unit, year, month, entries, message=str(error)), status=409)
+    except EntriesInvalid as invalid:
+        return JsonResponse(
+            {
+                "message": "部分数据需要修改或确认，尚未保存。",
+                "errors": invalid.issues.errors,
+                "warnings": invalid.issues.confirmations,
+            },
+            status=422,
+        )
+    except SubmissionError as error:
+        return JsonResponse({"message": str(error)}, status=409)
+    totals = month_totals(unit=unit, year=year, month=month)
+    return JsonResponse(
+        {
+            "message": _saved_message(saved, submit=False),
+            "submission_version": saved.submission.version,
+            "rows": {
+                pid: {
+                    "version": saved.rows[pid].version,
+                    "amount": _plain(saved.rows[pid].amount),
+                    "ytd": format_wan(saved.rows[pid].ytd, 2),
+                }
+                for pid in form.project_ids
+                if pid in saved.rows
+            },
+            "totals": {
+                "amount": format_wan(totals.amount, 2),
+                "ytd": format_wan(totals.ytd, 2),
+                "missing": totals.missing,
+            },
+            "warnings": {},
+        }
+    )
+
+
+def _conflicts(unit: Unit, year: int, month: int, entries: list[EntryInput], *, message: str) -> dict:
+    """What stands now for each sent line that someone else saved after the page was read, and
+    the return's version to save over it once the user has looked (the page keeps what was typed)."""
+    lines = {line.project_id: line for line in month_lines(unit=unit, year=year, month=month)}
+    submission = unit_submission(unit=unit, year=year, month=month)
+    conflicts = {}
+    for entry in entries:
+        line = lines.get(entry.project_id)
+        if line is None or line.version == entry.version:
+            continue
+        conflicts[entry.project_id] = {
+            "version": line.version,
+            "amount": _plain(line.amount),
+            "progress": line.progress,
+            "problems": line.problems,
+            "ytd": format_wan(line.ytd, 2),
+            "message": f"他人已保存本月完成投资 {format_wan(line.amount, 2)} 万元；"
+            "您填写的内容尚未保存，核对后再次保存将以您填写的为准。",
+        }
+    return {
+        "message": message,
+        "submission_version": submission.version if submission else None,
+        "conflicts": conflicts,
+    }
+
+
+def _plain(amount) -> str | None:
+    """An amount as the grid's input holds it (two decimals, no separators)."""
+    return None if amount is None else f"{amount:.2f}"
 
 
 def _submission(unit: Unit, year: int, month: int) -> Submission:

@@ -5,6 +5,7 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from projects.choices import Stage
 from projects.models import Project
@@ -81,7 +82,8 @@ def test_a_reporter_enters_and_submits_octobers_month(log_in, screenshot_dir):
     assert amounts.count() > 0
     amounts.first.fill("123.45")
     page.click("button[value=save]")
-    page.wait_for_load_state()
+    # The draft is saved by the grid's script, without reloading the page: its answer is awaited.
+    expect(page.locator("#grid-status")).to_contain_text("草稿已保存", timeout=60_000)
     assert "草稿已保存" in page.locator("main").inner_text()
 
     page.click("button[value=submit]")
