@@ -301,9 +301,19 @@ class Generator:
                     cents = int(base * factor * rng.uniform(0.3, 1.7))
                     sums[unit][m] += cents
                     sums[bureau][m] += cents
-                    yield (i + 1, year, month, money(cents), "", "", 1, now)
+                    yield (i + 1, year, month, money(cents), "", "", "", 1, now)
 
-        columns = ["project_id", "year", "month", "amount", "progress", "problems", "version", "updated_at"]
+        columns = [
+            "project_id",
+            "year",
+            "month",
+            "amount",
+            "progress",
+            "problems",
+            "unusual_reason",
+            "version",
+            "updated_at",
+        ]
         self.copy(ProjectReport, columns, rows())
         self.reset_sequences(ProjectReport)
 
