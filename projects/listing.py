@@ -1,7 +1,4 @@
-"""The small generic list of the lifecycle pages: a queryset, a FilterSet and a table, paginated.
-
-A page and its export build the FilterSet the same way, so the file holds exactly what the page showed.
-"""
+"""The lifecycle pages' small lists without an export: a queryset, a FilterSet and a table, paginated."""
 
 from __future__ import annotations
 
@@ -18,19 +15,17 @@ from common.params import table_paginate
 PER_PAGE = 50
 
 
-def filtered(request: HttpRequest, *, queryset: QuerySet, filterset_class: type[FilterSet]) -> FilterSet:
-    return filterset_class(request.GET, queryset=queryset, request=request)
-
-
 def filtered_table(
     request: HttpRequest,
     *,
     queryset: QuerySet,
     filterset_class: type[FilterSet],
     table_class: type[Table],
+    filterset_kwargs: dict | None = None,
     **table_kwargs,
 ) -> tuple[FilterSet, Table]:
-    filterset = filtered(request, queryset=queryset, filterset_class=filterset_class)
+    """A list without an export of its own; one with an export is a ``common.lists.ListPage``."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request, **(filterset_kwargs or {}))
     table = table_class(filterset.qs, **table_kwargs)
     table_paginate(request, table, per_page=PER_PAGE)
     return filterset, table

@@ -58,6 +58,7 @@ urlpatterns += [
     ),
     path("bulletins/<int:year>/<int:month>/pdf/", bulletins.bulletin_pdf_download, name="bulletin_pdf"),
     path("exports/", exports.export_list, name="exports"),
+    path("exports/project-list/", exports.project_list_export_job, name="export_project_list"),
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
     path("exports/<int:export_id>/rerun/", exports.export_rerun_view, name="export_rerun"),
     path("exports/<int:export_id>/status/", exports.export_status, name="export_status"),

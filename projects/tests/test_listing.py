@@ -80,7 +80,7 @@ class ProjectListTests(DemoTestCase):
         assert "累计完成(万元)" in html
 
     def test_the_export_streams_every_listed_project_from_a_file_written_in_write_only_mode(self):
-        with mock.patch("projects.exports.Workbook", wraps=Workbook) as workbook:
+        with mock.patch("common.lists.Workbook", wraps=Workbook) as workbook:
             response = self.client.get(reverse("projects:list_export"))
         assert workbook.call_args.kwargs == {"write_only": True}
         assert response.streaming

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from accounts.permissions import unit_member_view
 
 from ..access import readable_projects
-from ..filtersets import MilestoneFilterSet, ProjectFilterSet
+from ..filtersets import BOARD_FILTERS, MilestoneFilterSet, ProjectFilterSet
 from ..listing import filtered_table, reference_date
 from ..selectors import dispatch_projects, overdue_milestones, steward_projects
 from ..tables import OverdueMilestoneTable, StewardProjectTable
@@ -21,6 +21,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
         request,
         queryset=steward_projects(steward=request.user, on=on),
         filterset_class=ProjectFilterSet,
+        filterset_kwargs={"offered": BOARD_FILTERS},
         table_class=StewardProjectTable,
         exclude=("steward",),
     )
@@ -35,6 +36,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         request,
         queryset=dispatch_projects(projects=readable_projects(request.user), on=on),
         filterset_class=ProjectFilterSet,
+        filterset_kwargs={"offered": BOARD_FILTERS},
         table_class=StewardProjectTable,
     )
     return render(request, "projects/dispatch.html", {"filterset": filterset, "table": table, "on": on})
