@@ -11,6 +11,7 @@ urlpatterns += [
     path("rankings/compute/", rankings.ranking_compute_view, name="ranking_compute"),
     path("rankings/publish/", rankings.ranking_publish_view, name="ranking_publish"),
     path("escalations/", rankings.escalation_list, name="escalations"),
+    path("escalations/export/", rankings.escalation_export, name="escalation_export"),
     path("escalations/<int:escalation_id>/", rankings.escalation_detail, name="escalation_detail"),
     path("assessments/", rankings.assessment_list, name="assessments"),
     path("assessments/publish/", rankings.assessment_publish_view, name="assessment_publish"),

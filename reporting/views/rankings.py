@@ -17,12 +17,16 @@ from accounts.permissions import (
     unit_member_view,
 )
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common import clock
+from common.lists import ListPage
 from common.params import year_param
 from common.periods import Period
 from common.tasks import TaskQueueUnavailable, task_enqueue
 
 from ..choices import EscalationStatus, NotificationKind
+from ..filtersets import EscalationFilterSet
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
 from ..models import Assessment, Notification
 from ..selectors.assessments import visible_year_assessments
@@ -43,6 +47,7 @@ from ..services.rankings import (
     period_publish_refusal,
     period_rank,
 )
+from ..tables import EscalationTable
 from ..tasks import publish_period
 
 
@@ -132,17 +137,30 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('reporting:rankings')}?period={period}")
 
 
+class EscalationList(ListPage):
+    """约谈及整改: the escalations of the user's units (proposals only for the lead office's readers)."""
+
+    template_name = "reporting/escalations.html"
+    filterset_class = EscalationFilterSet
+    table_class = EscalationTable
+    title = "约谈及整改"
+
+    def queryset(self, request):
+        return visible_escalations(request.user)
+
+
+ESCALATION_LIST = EscalationList()
+
+
 @unit_member_view
 def escalation_list(request: HttpRequest) -> HttpResponse:
-    escalations = visible_escalations(request.user)
-    status = request.GET.get("status")
-    if status in EscalationStatus.values:
-        escalations = escalations.filter(status=status)
-    return render(
-        request,
-        "reporting/escalations.html",
-        {"escalations": escalations, "statuses": EscalationStatus.choices, "status": status},
-    )
+    return ESCALATION_LIST.page(request)
+
+
+@unit_member_view
+@audited(AuditAction.EXPORT)
+def escalation_export(request: HttpRequest) -> HttpResponse:
+    return ESCALATION_LIST.export(request)
 
 
 @unit_member_view
