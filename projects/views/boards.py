@@ -23,14 +23,13 @@ from ..access import readable_projects
 from ..choices import LIBRARY_STAGES, Stage
 from ..exports import board_rows
 from ..filtersets import BOARD_FILTERS, ProjectFilterSet
-from ..listing import PER_PAGE, reference_date
+from ..listing import PER_PAGE, open_year, reference_date
 from ..models import Project, ProjectYearPlan
 from ..rules import ReserveRatio
 from ..selectors import (
     board_projects,
     jurisdiction_reserve_ratio,
     library_totals,
-    library_year,
     overdue_milestones,
     unit_reserve_ratios,
 )
@@ -42,13 +41,6 @@ UNIT_BOARD_MILESTONES = 20  # the most overdue; the full list is one click away
 def _stage(request: HttpRequest) -> Stage:
     value = request.GET.get("stage")
     return Stage(value) if value in LIBRARY_STAGES else Stage.RESERVE
-
-
-def _open_year(request: HttpRequest) -> int:
-    """``library_year``, read once however many parts of the page ask for it."""
-    if not hasattr(request, "open_year"):
-        request.open_year = library_year()
-    return request.open_year
 
 
 def _year(request: HttpRequest, open_year: int) -> int:
@@ -86,11 +78,11 @@ class Board(ListPage):
     per_page = PER_PAGE
 
     def queryset(self, request):
-        open_year = _open_year(request)
+        this_year = open_year(request)
         return board_projects(
             projects=readable_projects(request.user),
-            year=_year(request, open_year),
-            open_year=open_year,
+            year=_year(request, this_year),
+            open_year=this_year,
             on=reference_date(request),
         )
 
@@ -98,18 +90,18 @@ class Board(ListPage):
         return filterset.qs.filter(library=_stage(request))
 
     def table_kwargs(self, request) -> dict[str, object]:
-        open_year = _open_year(request)
-        return {"user": request.user, "movable": _year(request, open_year) == open_year}
+        this_year = open_year(request)
+        return {"user": request.user, "movable": _year(request, this_year) == this_year}
 
     def extra_context(self, request, filterset, table) -> dict:
         stage = _stage(request)
-        open_year = _open_year(request)
-        year = _year(request, open_year)
-        is_open_year = year == open_year
+        this_year = open_year(request)
+        year = _year(request, this_year)
+        is_open_year = year == this_year
         unit = filterset.form.cleaned_data.get("unit") if filterset.form.is_valid() else None
         totals = library_totals(filterset.qs)
         years = sorted(
-            set(ProjectYearPlan.objects.order_by().values_list("year", flat=True).distinct()) | {open_year},
+            set(ProjectYearPlan.objects.order_by().values_list("year", flat=True).distinct()) | {this_year},
             reverse=True,
         )
         return {
@@ -124,7 +116,7 @@ class Board(ListPage):
         }
 
     def export_title(self, request) -> str:
-        return f"{_year(request, _open_year(request))}年{_stage(request).label}库项目"
+        return f"{_year(request, open_year(request))}年{_stage(request).label}库项目"
 
     def export_rows(self, table, records):
         return board_rows(records, with_tags=False)
@@ -150,9 +142,9 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
     check_unit_read(request.user, unit_id)
     unit = get_object_or_404(Unit, pk=unit_id)
     on = reference_date(request)
-    open_year = _open_year(request)
+    this_year = open_year(request)
     unit_projects = Project.objects.filter(Q(reporting_unit=unit) | Q(responsible_unit=unit))
-    projects = board_projects(projects=unit_projects, year=open_year, open_year=open_year, on=on)
+    projects = board_projects(projects=unit_projects, year=this_year, open_year=this_year, on=on)
     # A unit has at most a few hundred projects in the libraries; the warnings are judged per row by
     # the same rules the boards' badges use.
     flagged = [
@@ -166,7 +158,7 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "on": on,
-            "year": open_year,
+            "year": this_year,
             "totals": library_totals(projects),
             "reserve_ratio": unit_reserve_ratios(units=Unit.objects.filter(pk=unit.pk))[0][1],
             "overdue_milestones": overdue_milestones(on=on, projects=unit_projects)[:UNIT_BOARD_MILESTONES],

@@ -16,7 +16,7 @@ from common.lists import ListPage
 
 from ..access import readable_projects
 from ..filtersets import BOARD_FILTERS, ProjectFilterSet
-from ..listing import PER_PAGE, filtered_table
+from ..listing import PER_PAGE
 from ..models import Project
 from ..selectors import (
     intake_by_month,
@@ -127,14 +127,22 @@ def reserve(request: HttpRequest) -> HttpResponse:
     )
 
 
+class RegistrationEvidenceList(ListPage):
+    """入库纳统佐证: each started project's 批复文件、施工合同、现场照片, and what it still lacks."""
+
+    template_name = "projects/registration_evidence.html"
+    filterset_class = ProjectFilterSet
+    filterset_kwargs = {"offered": BOARD_FILTERS}
+    table_class = RegistrationEvidenceTable
+    per_page = PER_PAGE
+
+    def queryset(self, request):
+        return registration_checklist(projects=readable_projects(request.user))
+
+
+REGISTRATION_EVIDENCE_LIST = RegistrationEvidenceList()
+
+
 @unit_member_view
 def registration_evidence(request: HttpRequest) -> HttpResponse:
-    """入库纳统佐证: each started project's 批复文件、施工合同、现场照片, and what it still lacks."""
-    filterset, table = filtered_table(
-        request,
-        queryset=registration_checklist(projects=readable_projects(request.user)),
-        filterset_class=ProjectFilterSet,
-        filterset_kwargs={"offered": BOARD_FILTERS},
-        table_class=RegistrationEvidenceTable,
-    )
-    return render(request, "projects/registration_evidence.html", {"filterset": filterset, "table": table})
+    return REGISTRATION_EVIDENCE_LIST.page(request)
