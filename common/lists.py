@@ -109,8 +109,8 @@ class DayColumn(tables.DateColumn):
 class YesNoColumn(tables.BooleanColumn):
     """A yes/no column whose file cell holds the same word the page shows (``yesno="已入库,未入库"``)."""
 
-    def value(self, record, value, bound_column) -> str:
-        return self.yesno[0] if self._get_bool_value(record, value, bound_column) else self.yesno[1]
+    def value(self, value) -> str:
+        return self.yesno[0] if value else self.yesno[1]
 
 
 def export_columns(table: tables.Table) -> list[OutColumn]:
@@ -157,15 +157,6 @@ def xlsx_write(
     count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
     workbook.save(target)
     return count
-
-
-def xlsx_response(
-    *, title: str, columns: Sequence[OutColumn], rows: Iterable[Mapping[str, object]]
-) -> FileResponse:
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
-    xlsx_write(handle, title=title, columns=columns, rows=rows)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{title}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 def query_without_placing(params: QueryDict) -> QueryDict:
