@@ -230,18 +230,16 @@ class ListPage:
         table = self.table(request, self.filterset(request), order_by=request.GET.get("sort") or None)
         return table, table.data.data
 
-    def export_to(self, target: str | IO[bytes], request) -> int:
+    def export_to(self, target: str | IO[bytes], request, *, title: str) -> int:
         table, records = self.export_table(request)
         return xlsx_write(
-            target,
-            title=self.export_title(request),
-            columns=export_columns(table),
-            rows=self.export_rows(table, records),
+            target, title=title, columns=export_columns(table), rows=self.export_rows(table, records)
         )
 
     def export_write(self, target: str | IO[bytes], *, user, params: Params) -> int:
         """The file of what ``user`` saw with ``params``, written by a background job; the number of rows."""
-        return self.export_to(target, job_request(user=user, params=params))
+        request = job_request(user=user, params=params)
+        return self.export_to(target, request, title=self.export_title(request))
 
     # The two views ------------------------------------------------------------------------------
 
@@ -259,12 +257,10 @@ class ListPage:
         return render(request, self.template_name, context)
 
     def export(self, request: HttpRequest) -> FileResponse:
+        title = self.export_title(request)
         handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
-        self.export_to(handle, request)
+        self.export_to(handle, request, title=title)
         handle.seek(0)
         return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{self.export_title(request)}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
+            handle, as_attachment=True, filename=f"{title}.xlsx", content_type=XLSX_CONTENT_TYPE
         )

@@ -89,7 +89,7 @@ def world(unit, reporter, admin):
 # An export's count includes the one INSERT of its security audit event.
 PAGES = {
     "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 20),
-    "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 11),
+    "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 10),
     "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 17),
     "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 21),
     "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 12),
