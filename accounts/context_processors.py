@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -31,7 +34,30 @@ def navigation(request) -> dict:
     }
 
 
-def _unread(user) -> int:
+@dataclass(frozen=True)
+class UnreadNotices:
+    """The header's unread count and its newest few notices, read in one query."""
+
+    count: int
+    latest: list
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        return str(self.count)
+
+
+HEADER_NOTICES = 5
+
+
+def _unread(user) -> UnreadNotices:
     if not user.is_authenticated:
-        return 0
-    return user.notifications.filter(read_at__isnull=True).count()
+        return UnreadNotices(0, [])
+    # The window counts every unread notice before the limit keeps the newest few.
+    latest = list(
+        user.notifications.filter(read_at__isnull=True)
+        .annotate(unread=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:HEADER_NOTICES]
+    )
+    return UnreadNotices(latest[0].unread if latest else 0, latest)

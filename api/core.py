@@ -20,7 +20,7 @@ from rest_framework.views import exception_handler
 from accounts.roles import Role
 from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
-from reporting.services.submissions import StaleEditError, SubmissionError
+from common.errors import StaleEditError, SubmissionError
 
 from .authentication import BearerTokenAuthentication
 from .permissions import RolePermission, policy_of

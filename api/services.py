@@ -16,11 +16,11 @@ from accounts.permissions import check_unit_edit
 from audit.models import AuditAction
 from audit.services import audit_record
 from projects.access import check_project_edit
+from projects.imports.upsert import ProjectInput, RowsInvalid, projects_upsert
 from projects.models import Project
 from reporting.choices import SubmissionStatus
 from reporting.selectors.monthly import GridRow, month_grid_rows, unit_submission
 from reporting.services.monthly import EntriesInvalid, EntryInput, MonthSaved, month_entries_save
-from reporting.services.projects import ProjectInput, RowsInvalid, projects_upsert
 from targets.models import Unit
 
 from .models import ApiToken

@@ -8,8 +8,8 @@ the rows are the FilterSet's, in the order the page sorts them. The request and 
 build the FilterSet the same way, from the page's query parameters and the user (``ListPage.filterset``).
 
 A list may hold every project of a province (100,000 rows): rows come from the database in chunks,
-go through a write-only workbook into a temporary file and leave as a streamed response, so an
-export's memory does not grow with its rows.
+go through a streamed workbook (XlsxWriter's constant-memory mode) into a temporary file and leave
+as a streamed response, so an export's memory does not grow with its rows.
 """
 
 from __future__ import annotations
@@ -27,16 +27,22 @@ from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django_filters import FilterSet
 from django_tables2.rows import BoundRow
-from openpyxl import Workbook
 
 from common.figures import EMPTY, format_pct, format_wan
 from common.params import table_paginate
-from common.spreadsheets import XLSX_CONTENT_TYPE, OutColumn, OutKind, stream_table, streamed_sheet
+from common.spreadsheets import (
+    XLSX_CONTENT_TYPE,
+    OutColumn,
+    OutKind,
+    StreamedWorkbook,
+    stream_table,
+    streamed_sheet,
+)
 from common.widgets import quicken_selects, style_fields
 
 Params = Mapping[str, str]
 ITERATOR_CHUNK = 2000
-# Widths fit the first rows like a report's; a longer list keeps them (a write-only sheet cannot look back).
+# Widths fit the first rows like a report's; a longer list keeps them (a streamed sheet cannot look back).
 FIT_ROWS = 1000
 RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 # Query parameters that place the page, never filter it: the file holds every row, in the page's order.
@@ -151,8 +157,8 @@ def xlsx_write(
     columns: Sequence[OutColumn],
     rows: Iterable[Mapping[str, object]],
 ) -> int:
-    """Write the list to ``target`` through a write-only workbook; return the number of rows."""
-    workbook = Workbook(write_only=True)
+    """Write the list to ``target`` through a streamed workbook; return the number of rows."""
+    workbook = StreamedWorkbook()
     sheet = streamed_sheet(workbook, title[:31])  # Excel's limit on sheet names
     count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
     workbook.save(target)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reporting",
     "stewards",
     "audit",
+    "demo",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -12,7 +12,7 @@ from .models import (
     StageChange,
     Tag,
 )
-from .services import new_project_code_problem
+from .services.lifecycle import new_project_code_problem
 
 
 @admin.register(Tag)

@@ -9,17 +9,18 @@ of a province (100,000 rows), too many for a model instance a row: they read the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from accounts.models import User
 from common.lists import ITERATOR_CHUNK
 
 from .choices import Field, Level, Stage
 from .models import Project, Tag
 from .rules import plan_completion_pct
-from .tables import project_warnings, warnings_text
+from .tables import TAG_SEPARATOR, project_warnings, warnings_text
 
 _LEVELS, _FIELDS, _STAGES = dict(Level.choices), dict(Field.choices), dict(Stage.choices)
 
@@ -37,20 +38,16 @@ def _tags(projects: QuerySet[Project]) -> dict[int, str]:
         "project_id", "tag__name"
     ):
         names[project_id].append(name)
-    return {project_id: ", ".join(tags) for project_id, tags in names.items()}
-
-
-def _steward(row: Mapping[str, object]) -> str | None:
-    """The steward as ``User.__str__`` names them: the full name, else the username."""
-    if row["steward_id"] is None:
-        return None
-    return f"{row['steward__last_name']}{row['steward__first_name']}".strip() or row["steward__username"]
+    return {project_id: TAG_SEPARATOR.join(tags) for project_id, tags in names.items()}
 
 
 def board_rows(projects: QuerySet[Project], *, with_tags: bool) -> Iterator[dict[str, object]]:
     """A row per project of a board or list queryset (``with_warnings``, ``annual_plan``), in its order,
-    keyed by the names of ``ProjectListTable``'s and ``ProjectBoardTable``'s columns; one query however
+    keyed by the names of ``ProjectListTable``'s and ``ProjectBoardTable``'s columns; two queries however
     many rows, and one more ``with_tags``."""
+    stewards = {
+        user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
+    }
     tags = _tags(projects) if with_tags else {}
     # The project list adds the year's 累计完成 (and so its 完成率); the boards do not show them.
     with_ytd = "ytd_completed" in projects.query.annotations
@@ -66,9 +63,6 @@ def board_rows(projects: QuerySet[Project], *, with_tags: bool) -> Iterator[dict
         "total_investment",
         "annual_plan",
         "steward_id",
-        "steward__username",
-        "steward__first_name",
-        "steward__last_name",
         "leader_in_charge",
         "overdue_milestone_count",
         "overdue_problem_count",
@@ -101,6 +95,6 @@ def board_rows(projects: QuerySet[Project], *, with_tags: bool) -> Iterator[dict
             "ytd_completed": ytd,
             "completion_pct": plan_completion_pct(ytd, row["annual_plan"]) if with_ytd else None,
             "is_registered": "已入库" if row["is_registered"] else "未入库",
-            "steward": _steward(row),
+            "steward": stewards.get(row["steward_id"]),
             "leader_in_charge": row["leader_in_charge"] or None,
         }

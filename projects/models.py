@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common import clock
+from common.fields import calendar_month_field, year_field
 from targets.models import MONEY, ZERO, Unit
 
 from .choices import (
@@ -305,8 +306,8 @@ class ProjectReport(models.Model):
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
+    year = year_field()
+    month = calendar_month_field()
     amount = models.DecimalField("本月完成投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
     progress = models.TextField("形象进度", blank=True)
     problems = models.TextField("存在问题", blank=True)
@@ -314,6 +315,20 @@ class ProjectReport(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # 我已核实: the reporter confirmed an amount far above the project's usual month. It holds for
+    # that amount only: any change of the amount voids it (``project_reports_write``).
+    unusual_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="异常数据核实人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unusual_confirmed_at = models.DateTimeField("异常数据核实时间", null=True, blank=True)
+    unusual_reason = models.CharField(
+        "核实的异常情况", max_length=300, blank=True, help_text="核实时该金额为何异常，如超过月均完成额的3倍"
     )
     history = HistoricalRecords()
 

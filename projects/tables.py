@@ -15,6 +15,8 @@ from .choices import EvidenceKind, ProblemStatus
 from .models import Milestone, Problem, Project, ProjectYearPlan
 from .rules import NEXT_STAGE, plan_completion_pct, registration_evidence_missing, stewardship_missing
 
+TAG_SEPARATOR = "、"
+
 
 def _actions() -> tables.Column:
     # Buttons are for the screen; a printed list is read, not acted on, and a file has no buttons.
@@ -344,7 +346,7 @@ class ProjectListTable(BaseTable):
     responsible_unit = _unit("责任局办", "responsible_unit")
     level = tables.Column(verbose_name="项目级别")
     field = tables.Column(verbose_name="项目领域")
-    tags = tables.ManyToManyColumn(verbose_name="标签", orderable=False)
+    tags = tables.ManyToManyColumn(verbose_name="标签", orderable=False, separator=TAG_SEPARATOR)
     total_investment = WanColumn("总投资(万元)")
     annual_plan = WanColumn("年度计划投资(万元)")
     ytd_completed = WanColumn("累计完成(万元)")

@@ -85,7 +85,7 @@ class GroupTable:
         """How this scheme actually ranked, for the 通报's note: where the figures come from, what
         未报送 meant for whom, and which ladder applied to the bottom."""
         source = SOURCE_WORDS[self.figure_source]
-        notes = [f"{self.scheme}按{self.metric_label}排名，数据采用{source}"]
+        notes = [f"排名依据{self.metric_label}，数据采用{source}"]
         if self.ranked_unreturned:
             notes.append(f"{'、'.join(self.ranked_unreturned)}未报送月报，按{source}正常排名")
         if self.without_figure:

@@ -1,10 +1,12 @@
 """The bulletin as an official document (GB/T 9704-2012, 党政机关公文格式).
 
 版头: the 发文机关标志 in red 小标宋, the 发文字号, the red separating line; 主体: the title in 2号小标宋,
-the body in 3号仿宋 with two characters' indent, 28 lines of 22 characters on an A4 page with the
-standard's margins (天头 37mm, 订口 28mm, 版心 156×225mm), the 附表 list, then the 落款 and the
-成文日期 right-aligned four characters in; the ranking tables follow on A4 landscape pages, their
-header row repeated on every page. Page numbers 「— 1 —」 in 4号宋体 at the foot.
+the body in 3号仿宋 with two characters' indent, 22 lines of 28 characters on an A4 page with the
+standard's margins (天头 37mm, 订口 28mm, 版心 156×225mm), the 附表 list (a long name wraps under its
+first character), then the 落款 of a document without seal: the 发文机关署名 two characters from the
+right, the 成文日期 under it starting two characters further right (7.3.5.2); the ranking tables follow
+on A4 landscape pages, each 附表 on a page of its own, their header row repeated on every page. Page
+numbers 「— 1 —」 in 4号宋体 at the foot.
 
 The narrative reads the same ``BulletinContent`` as the workbook, so every number in the text is one a
 reader finds in the tables, written by ``common.figures`` as the cockpit writes it.
@@ -39,15 +41,49 @@ TITLE_FONT = "方正小标宋简体"  # 发文机关标志、标题 小标宋
 TABLE_FONT = "宋体"
 PAGE_NUMBER_FONT = "宋体"
 RED = RGBColor(0xFF, 0x00, 0x00)
+PPR_AFTER_BORDER = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 BODY_SIZE = 16  # 3号
 TITLE_SIZE = 22  # 2号
 AUTHORITY_SIZE = 26  # 发文机关标志: larger than the title, within the standard's 22mm height
-LINE_PITCH = Pt(28.95)  # 225mm of 版心 over 28 lines
+LINE_PITCH = Pt(28.95)  # 225mm of 版心 over 22 lines
 # Portrait 版心 156×225mm on A4 (GB/T 9704-2012 5.2.1-5.2.2); landscape pages turn it a quarter.
 PORTRAIT_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LANDSCAPE_MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
-# Figures get the width their formatted values need; the text columns (单位, 备注) share the rest.
-COLUMN_WIDTH_MM = {"int": 13, "money": 26, "pct": 17}
+# Figures get the width their formatted values need (a bold 5,370,000 on one line in 5号), 单位 the
+# width of 自然资源和规划分局; the other text column (备注) takes the rest.
+COLUMN_WIDTH_MM = {"int": 12, "money": 23, "pct": 16}
+UNIT_COLUMN_MM = 38
+SMALL_SIZE = 10.5  # 5号: tables, 单位 line and notes
+TABLE_LINE_PITCH = Pt(15)
+LANGUAGE = "zh-CN"  # picks the Simplified Chinese forms of a substituted CJK font
 
 
 def document_write(content: BulletinContent) -> bytes:
@@ -70,7 +106,7 @@ def document_write(content: BulletinContent) -> bytes:
         number = _paragraph(document, letterhead.number, centred=True)
         _red_rule(number)
         _paragraph(document, "")
-    _paragraph(document, content.title, size=TITLE_SIZE, font=TITLE_FONT, centred=True)
+    _title(document, content.title)
     _paragraph(document, "")
     for text in narrative(content):
         _paragraph(document, text, indent=True)
@@ -78,27 +114,66 @@ def document_write(content: BulletinContent) -> bytes:
         _paragraph(document, "")
         for number, group in enumerate(content.groups, start=1):
             label = "附表：" if number == 1 else "　　　"
-            _paragraph(document, f"{label}{number}．{_caption(content, group)}", indent=True)
+            _attachment_line(document, f"{label}{number}．", _caption(content, group))
     if letterhead is not None:
         _paragraph(document, "")
-        _paragraph(document, "")
-        _paragraph(document, letterhead.signatory, right_indent_chars=4, right=True)
-        _paragraph(document, letterhead.date_line, right_indent_chars=4, right=True)
+        _signature(document, letterhead.signatory, letterhead.date_line)
 
     if content.groups:
         tables = document.add_section(WD_SECTION.NEW_PAGE)
         _set_a4(tables, landscape=True)
         for number, group in enumerate(content.groups, start=1):
-            _paragraph(document, f"附表{number}", font=HEADING_FONT)
-            _paragraph(document, _caption(content, group), size=TITLE_SIZE - 4, font=TITLE_FONT, centred=True)
-            _paragraph(document, UNIT_LINE, size=10.5, right=True)
+            heading = _paragraph(document, f"附表{number}", font=HEADING_FONT)
+            heading.paragraph_format.page_break_before = number > 1
+            caption = _paragraph(
+                document, _caption(content, group), size=TITLE_SIZE - 4, font=TITLE_FONT, centred=True
+            )
+            unit_line = _paragraph(document, UNIT_LINE, size=SMALL_SIZE, right=True)
+            for paragraph in (heading, caption, unit_line):
+                paragraph.paragraph_format.keep_with_next = True
             _ranking_table(document, group)
             if explanation := content.total_explanation(group):
-                _paragraph(document, f"注：{explanation}", size=10.5)
+                _paragraph(document, f"注：{explanation}", size=SMALL_SIZE)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _title(document, title: str) -> None:
+    """The 标题 in 2号小标宋, the period on a line of its own so that 「2022年1-10月」 never breaks."""
+    name, bracket, rest = title.partition("（")
+    paragraph = _paragraph(document, name, size=TITLE_SIZE, font=TITLE_FONT, centred=True)
+    if bracket:
+        paragraph.runs[0].add_break()
+        _run(paragraph, bracket + rest, size=TITLE_SIZE, font=TITLE_FONT)
+
+
+def _attachment_line(document, label: str, name: str) -> None:
+    """附件说明 (7.3.4): two characters in, and a name that wraps is aligned with its first character.
+    A hanging indent with a tab at the name's start does both in Word and in LibreOffice."""
+    start = Pt(BODY_SIZE * (2 + _width_in_chars(label)))
+    paragraph = _paragraph(document, f"{label}\t{name}")
+    paragraph.paragraph_format.left_indent = start
+    paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_SIZE) - start
+    paragraph.paragraph_format.tab_stops.add_tab_stop(start)
+
+
+def _signature(document, signatory: str, date_line: str) -> None:
+    """加盖印章以外的落款 (7.3.5.2): the 署名 ends two characters from the right edge of the 版心; the
+    成文日期 on the next line starts two characters to the right of the 署名's first character."""
+    signatory_width, date_width = _width_in_chars(signatory), _width_in_chars(date_line)
+    if date_width <= signatory_width - 2:
+        _paragraph(document, signatory, right_indent_chars=2, right=True)
+        _paragraph(document, date_line, right_indent_chars=signatory_width - 2 - date_width, right=True)
+    else:  # a date longer than the 署名 keeps two characters on the right, the 署名 moves left
+        _paragraph(document, signatory, right_indent_chars=4 + date_width - signatory_width, right=True)
+        _paragraph(document, date_line, right_indent_chars=2, right=True)
+
+
+def _width_in_chars(text: str) -> float:
+    """How many 3号 characters a line takes: a Chinese character one, a digit or Latin letter half."""
+    return sum(0.5 if character.isascii() else 1 for character in text)
 
 
 def _caption(content: BulletinContent, group: GroupTable) -> str:
@@ -210,10 +285,13 @@ def _ranking_table(document, group: GroupTable) -> None:
 def _column_widths(columns: Sequence[OutColumn], section) -> list[Mm]:
     """Word shares a table's width equally unless told otherwise, which wraps 5,370,000 in two."""
     usable = section.page_width.mm - section.left_margin.mm - section.right_margin.mm
-    fixed = sum(COLUMN_WIDTH_MM.get(column.kind, 0) for column in columns)
-    text_columns = sum(1 for column in columns if column.kind not in COLUMN_WIDTH_MM)
-    share = (usable - fixed) / max(text_columns, 1)
-    return [Mm(COLUMN_WIDTH_MM.get(column.kind, share)) for column in columns]
+    fixed = {
+        index: UNIT_COLUMN_MM if column.key == "unit" else COLUMN_WIDTH_MM[column.kind]
+        for index, column in enumerate(columns)
+        if column.key == "unit" or column.kind in COLUMN_WIDTH_MM
+    }
+    share = (usable - sum(fixed.values())) / max(len(columns) - len(fixed), 1)
+    return [Mm(fixed.get(index, share)) for index in range(len(columns))]
 
 
 def _shown(column: OutColumn, value: object) -> str:
@@ -230,7 +308,12 @@ def _set_fonts(document) -> None:
     normal.font.name = BODY_FONT
     normal.font.size = Pt(BODY_SIZE)
     # Word picks the font of Chinese text from the East Asian slot, which python-docx does not set.
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    properties = normal.element.get_or_add_rPr()
+    properties.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    language = OxmlElement("w:lang")
+    # Only the Chinese text's language: as the Latin one it would let a line break inside 2.7.
+    language.set(qn("w:eastAsia"), LANGUAGE)
+    properties.append(language)
     spacing = normal.paragraph_format
     spacing.space_before = spacing.space_after = Pt(0)
     spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -270,7 +353,8 @@ def _red_rule(paragraph) -> None:
     for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "11"), ("w:color", "FF0000")):
         bottom.set(qn(name), value)
     borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    # The schema fixes the order of a paragraph's properties: the border comes before its alignment.
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *PPR_AFTER_BORDER)
 
 
 def _paragraph(
@@ -283,7 +367,7 @@ def _paragraph(
     centred: bool = False,
     right: bool = False,
     indent: bool = False,
-    right_indent_chars: int = 0,
+    right_indent_chars: float = 0,
     colour: RGBColor | None = None,
 ):
     paragraph = document.add_paragraph()
@@ -292,11 +376,13 @@ def _paragraph(
     elif right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if indent:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_SIZE)  # two characters
     if right_indent_chars:
         paragraph.paragraph_format.right_indent = Pt(right_indent_chars * BODY_SIZE)
-    if size and size > BODY_SIZE:
-        # An exact line pitch would clip characters taller than the body's.
+    if size and size != BODY_SIZE:
+        # The exact line pitch is the body's: it would clip taller characters and space small ones
+        # (the tables' notes) as if they were 3号.
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if text:
         run = _run(paragraph, text, size=size, bold=bold, font=font)
@@ -318,9 +404,11 @@ def _run(paragraph, text: str, *, size: float | None = None, bold: bool = False,
 
 def _cell(cell, text: str, *, bold: bool = False, centred: bool = False, right: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    # A fixed pitch: the CJK fonts' own line height would push a 13-unit table onto a second page.
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.paragraph_format.line_spacing = TABLE_LINE_PITCH
     if centred:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(paragraph, text, size=10.5, bold=bold, font=TABLE_FONT)
+    _run(paragraph, text, size=SMALL_SIZE, bold=bold, font=TABLE_FONT)

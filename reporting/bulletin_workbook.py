@@ -1,6 +1,6 @@
 """The bulletin's workbook: a sheet per ranking group, a sheet of escalations, a sheet of key projects.
 
-Every sheet is laid out by ``common.spreadsheets.stream_table`` in a write-only workbook, so it carries
+Every sheet is laid out by ``common.spreadsheets.stream_table`` in a streamed workbook, so it carries
 the title, the unit line, the borders, the number formats and the A4-landscape print set-up of every
 report the product writes, while a province's thousands of units and key projects go straight to disk.
 A ranking sheet's rows are all held back for fitting, so its columns fit the widest value as in any
@@ -13,10 +13,7 @@ import re
 from dataclasses import fields
 from operator import attrgetter
 
-from openpyxl import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
-from common.spreadsheets import OutColumn, stream_table, streamed_sheet
+from common.spreadsheets import OutColumn, StreamedSheet, StreamedWorkbook, stream_table, streamed_sheet
 
 from .bulletin_content import BulletinContent, GroupTable, Line, QuietGroup
 from .choices import Metric
@@ -84,9 +81,9 @@ KEY_PROJECT_COLUMNS = (
 )
 
 
-def workbook_write(content: BulletinContent) -> Workbook:
-    """The bulletin as a write-only workbook: save it once (``workbook_response_bytes``)."""
-    workbook = Workbook(write_only=True)
+def workbook_write(content: BulletinContent) -> StreamedWorkbook:
+    """The bulletin as a streamed workbook: save it once (``workbook_response_bytes``)."""
+    workbook = StreamedWorkbook()
     used = {ESCALATION_SHEET, AWARD_SHEET, KEY_PROJECT_SHEET}
     for group in content.groups:
         sheet = streamed_sheet(workbook, _sheet_name(group.group, group.scheme, used))
@@ -98,11 +95,10 @@ def workbook_write(content: BulletinContent) -> Workbook:
     if content.awards:
         _write_awards(streamed_sheet(workbook, AWARD_SHEET), content)
     _write_key_projects(streamed_sheet(workbook, KEY_PROJECT_SHEET), content)
+    # Printed pages are handed round one by one: each names its sheet and, before publication, says 草稿.
+    page_header = "&L&A&R草稿" if content.is_draft else "&L&A"
     for sheet in workbook.worksheets:
-        # Printed pages are handed round one by one: each names its sheet and, before publication, says 草稿.
-        sheet.oddHeader.left.text = "&A"
-        if content.is_draft:
-            sheet.oddHeader.right.text = "草稿"
+        sheet.set_header(page_header, {"margin": 0.3})
     return workbook
 
 
@@ -141,7 +137,7 @@ def line_values(line: Line) -> dict[str, object]:
     return values
 
 
-def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: GroupTable) -> None:
+def _write_group(sheet: StreamedSheet, content: BulletinContent, group: GroupTable) -> None:
     note = f"注：{group.ranking_notes}时序进度为{content.period.label}占全年的比例。"
     note += content.total_explanation(group)
     stream_table(
@@ -156,7 +152,7 @@ def _write_group(sheet: WriteOnlyWorksheet, content: BulletinContent, group: Gro
     )
 
 
-def _write_quiet_group(sheet: WriteOnlyWorksheet, content: BulletinContent, quiet: QuietGroup) -> None:
+def _write_quiet_group(sheet: StreamedSheet, content: BulletinContent, quiet: QuietGroup) -> None:
     """A group the period has no ranking for keeps its sheet, which says why (rule 11)."""
     stream_table(
         sheet,
@@ -169,7 +165,7 @@ def _write_quiet_group(sheet: WriteOnlyWorksheet, content: BulletinContent, quie
     )
 
 
-def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
+def _write_escalations(sheet: StreamedSheet, content: BulletinContent) -> None:
     note = "注：约谈级别、约谈人、被约谈人取自约谈办法的对应级别；通报批评、表态发言等级别不约谈，记为「—」。"
     _write_numbered(
         sheet,
@@ -182,7 +178,7 @@ def _write_escalations(sheet: WriteOnlyWorksheet, content: BulletinContent) -> N
     )
 
 
-def _write_awards(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
+def _write_awards(sheet: StreamedSheet, content: BulletinContent) -> None:
     _write_numbered(
         sheet,
         content,
@@ -207,7 +203,7 @@ def _write_numbered(sheet, content: BulletinContent, *, lines, columns, unit_lin
     )
 
 
-def _write_key_projects(sheet: WriteOnlyWorksheet, content: BulletinContent) -> None:
+def _write_key_projects(sheet: StreamedSheet, content: BulletinContent) -> None:
     rows = ({"serial": serial, **vars(line)} for serial, line in enumerate(content.key_projects, start=1))
     stream_table(
         sheet,

@@ -63,6 +63,8 @@ class NotificationKind(models.TextChoices):
     UNLOCKED = "unlocked", "报送已解锁"
     PUBLISHED = "published", "排名通报已发布"
     ESCALATION_PROPOSED = "escalation_proposed", "排名草稿及拟约谈"
+    ESCALATION_PENDING = "escalation_pending", "本单位列入约谈"
     ESCALATION_SCHEDULED = "escalation_scheduled", "约谈已登记"
+    MEASURES_SUBMITTED = "measures_submitted", "整改措施已提交"
     ESCALATION_CLOSED = "escalation_closed", "约谈已销号"
     REMINDER = "reminder", "催报及周调度"

@@ -8,6 +8,7 @@ from common.lists import StyledFilterSet
 
 from .choices import EscalationStatus
 from .models import Escalation
+from .selectors.rankings import can_see_drafts
 
 
 class EscalationFilterSet(StyledFilterSet):
@@ -18,3 +19,11 @@ class EscalationFilterSet(StyledFilterSet):
     class Meta:
         model = Escalation
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A unit's users never see proposals (drafts) or withdrawn ones: they are not offered as a filter.
+        if not can_see_drafts(self.request.user):
+            hidden = (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
+            status = self.form.fields["status"]
+            status.choices = [(value, label) for value, label in status.choices if value not in hidden]

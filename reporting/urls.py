@@ -16,6 +16,11 @@ urlpatterns += [
     path("assessments/", rankings.assessment_list, name="assessments"),
     path("assessments/publish/", rankings.assessment_publish_view, name="assessment_publish"),
     path("notifications/", rankings.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        rankings.notification_open_view,
+        name="notification_open",
+    ),
 ]
 
 # Monthly reporting (issue 3): returns, forecasts, official figures, imports, audit trail.

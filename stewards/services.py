@@ -17,7 +17,13 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from projects.models import Project, ProjectReport
 from reporting.selectors.monthly import month_grid_lines, month_listing, unit_submission
-from reporting.services.monthly import EntryInput, ReportChange, entry_issues, project_reports_write
+from reporting.services.monthly import (
+    EntryInput,
+    ReportChange,
+    confirmed_unusual,
+    entry_issues,
+    project_reports_write,
+)
 from reporting.services.submissions import StaleEditError, submission_claim_for_edit
 
 from .models import OutboxReceipt
@@ -134,6 +140,7 @@ def site_month_record(
                     amount=entry.amount,
                     progress=entry.progress,
                     problems=entry.problems,
+                    unusual_confirmed=confirmed_unusual(line, entry, year=year, confirmed=confirmed),
                 )
             ],
             actor=by,

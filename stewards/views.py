@@ -32,7 +32,8 @@ from projects.forms import PhotoForm, ProblemCloseForm, ProblemForm
 from projects.models import Problem, Project
 from projects.photos import upload_read, upload_refusal
 from projects.selectors import project_detail
-from projects.services import photo_add, problem_close, problem_create
+from projects.services.photos import photo_add
+from projects.services.problems import problem_close, problem_create
 from projects.views.photos import limited_photo_upload
 from reporting.selectors.monthly import unit_submission
 from reporting.selectors.periods import open_reporting_month

@@ -6,7 +6,7 @@ from django import forms
 from .choices import UnitKind
 from .models import MONEY
 from .selectors import GridRow
-from .services import REASON_MAX_LENGTH
+from .services.allocations import REASON_MAX_LENGTH
 
 
 class AmountField(forms.DecimalField):

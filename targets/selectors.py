@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
+from common.spreadsheets import normalise_header
+
 from .models import AllocationTable, MonthlyIntakeTarget, PlanYear, Target, Unit
 
 
@@ -201,3 +203,14 @@ def allocation_table_history(table: AllocationTable) -> list[AllocationVersion]:
         else:
             last_value[record.id] = new
     return versions[::-1]
+
+
+def unit_lookup(units: Iterable[Unit] | None = None) -> dict[str, Unit]:
+    """Units by full name, code and short name (in that order of precedence), spaces ignored."""
+    units = list(Unit.objects.all() if units is None else units)
+    lookup: dict[str, Unit] = {}
+    for attribute in ("short_name", "code", "name"):
+        for unit in units:
+            if getattr(unit, attribute):
+                lookup[normalise_header(getattr(unit, attribute))] = unit
+    return lookup

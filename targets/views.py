@@ -23,13 +23,8 @@ from .selectors import (
     allocation_tables_for_edit,
     plan_year_table_lines,
 )
-from .services import (
-    TargetImportError,
-    allocation_table_save,
-    balance_summary,
-    plan_year_total_change,
-    targets_import,
-)
+from .services.allocations import allocation_table_save, balance_summary, plan_year_total_change
+from .services.imports import TargetImportError, targets_import
 from .workbooks import allocation_template_workbook, allocation_workbook, unit_header_for
 
 

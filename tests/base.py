@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.models import Max
 from django.test import TestCase
 
-from reporting.demo import DemoSummary, demo_load
+from demo.loading import DemoSummary, demo_load
 
 
 class _DemoSnapshot:

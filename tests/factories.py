@@ -7,11 +7,19 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
-from projects.choices import Field, Stage
-from projects.models import Project, ProjectReport
+from projects.choices import Field, MilestoneKind, ProblemCategory, Stage
+from projects.models import Milestone, Problem, Project, ProjectReport, ProjectYearPlan
 from reporting.models import OfficialFigure
 from targets.choices import UnitKind
-from targets.models import AllocationTable, Indicator, PlanYear, RankingGroup, Target, Unit
+from targets.models import (
+    AllocationTable,
+    Indicator,
+    MonthlyIntakeTarget,
+    PlanYear,
+    RankingGroup,
+    Target,
+    Unit,
+)
 
 PASSWORD = "Ceshi@2022pass"
 
@@ -110,3 +118,43 @@ class OfficialFigureFactory(factory.django.DjangoModelFactory):
     month = 2
     ytd_completed = Decimal("10000")
     baseline = Decimal("9000")
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = MilestoneKind.SIGNING
+    planned_on = date(2022, 3, 1)
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Problem
+
+    project = factory.SubFactory(ProjectFactory)
+    category = ProblemCategory.LAND
+    description = "部分用地指标未落实"
+    owner_unit = factory.SubFactory(UnitFactory)
+    registered_on = date(2022, 3, 1)
+    deadline = date(2022, 6, 30)
+
+
+class ProjectYearPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectYearPlan
+
+    project = factory.SubFactory(ProjectFactory)
+    year = 2022
+    planned_investment = Decimal("1000")
+
+
+class MonthlyIntakeTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthlyIntakeTarget
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    unit = factory.SubFactory(UnitFactory)
+    min_projects = 10
+    min_investment = Decimal("50000")

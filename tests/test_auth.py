@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from reporting.demo import DEMO_PASSWORD, DEMO_USERS
+from demo.constants import DEMO_PASSWORD, DEMO_USERS
 from tests.base import DemoTestCase
 
 

@@ -14,7 +14,7 @@ from audit.backups import pg_environment
 from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
 from common.periods import Period
-from reporting.demo import demo_load
+from demo.loading import demo_load
 from reporting.services.rankings import period_publish
 
 pytestmark = pytest.mark.backup

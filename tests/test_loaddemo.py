@@ -8,9 +8,9 @@ from django.db.models import Sum
 
 from accounts.models import User
 from accounts.roles import BUSINESS_ROLES
+from demo.constants import DEMO_PASSWORD
 from projects.choices import LIBRARY_STAGES
 from projects.models import Project, ProjectReport
-from reporting.demo import DEMO_PASSWORD
 from reporting.models import OfficialFigure
 from targets.models import AllocationTable, MonthlyIntakeTarget, PlanYear, RankingGroup, Target, Unit
 from targets.selectors import allocation_balance

@@ -3,10 +3,14 @@
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
+from unittest import mock
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from common.periods import Period
 from reporting.models import OfficialFigure
+from reporting.selectors.readiness import period_readiness
+from reporting.services.rankings import active_schemes, period_is_published
 from tests.base import DemoTestCase
 
 
@@ -59,3 +63,88 @@ class RankCommandTests(DemoTestCase):
         assert len(rows) == 13
         values = [row["value"] for row in rows if row["rank"] is not None]
         assert values == sorted(values, reverse=True)
+
+
+class Keyboard:
+    """stdin as a terminal (or not) where the admin types ``answer``; no answer: any question asked
+    fails the test."""
+
+    def __init__(self, answer: str | None, terminal: bool):
+        self.answer, self.terminal = answer, terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def readline(self) -> str:
+        if self.answer is None:
+            raise AssertionError("asked unexpectedly")
+        return self.answer + "\n"
+
+
+def publish(*args: str, answer: str | None = None, terminal: bool = False) -> tuple[str, str]:
+    """``rank --period 2022-10 --publish``: its stdout and stderr."""
+    out, err = StringIO(), StringIO()
+    with mock.patch("sys.stdin", Keyboard(answer, terminal)):
+        call_command(
+            "rank", "--period", "2022-10", "--publish", "--format", "json", *args, stdout=out, stderr=err
+        )
+    return out.getvalue(), err.getvalue()
+
+
+class RankPublishReadinessTests(DemoTestCase):
+    """The demo's 1-10月 is not published: 明湖, 前程, 物流园区 … have not submitted, 潮河's is
+    approved by its head, 九龙's verified."""
+
+    def published(self) -> bool:
+        return period_is_published(Period(2022, 10))
+
+    def test_publishing_first_prints_every_unit_s_readiness_and_what_publishing_means_for_it(self):
+        _, err = publish("--noinput")
+        assert err.startswith("2022年1-10月报送就绪情况（19个单位：")
+        lines = err.splitlines()
+        qiancheng = next(line for line in lines if line.startswith("！前程办事处"))
+        assert qiancheng.split() == ["！前程办事处", "未报送", "排名按统计局数据"]
+        jiulong = next(line for line in lines if "九龙办事处" in line)
+        assert not jiulong.startswith("！") and jiulong.split() == [
+            "九龙办事处",
+            "已审核",
+            "排名按统计局数据",
+        ]
+        assert "  前程办事处：未报送，排名按统计局数据" in lines
+        assert "  潮河办事处：负责人已审批，排名按统计局数据" in lines
+        assert "  九龙办事处：已审核，排名按统计局数据" not in lines
+        assert self.published()
+
+    def test_the_readiness_rows_are_the_publish_page_s(self):
+        readiness = period_readiness(period=Period(2022, 10), schemes=list(active_schemes()))
+        _, err = publish("--noinput")
+        for row in readiness.attention:
+            assert f"  {row.summary}" in err.splitlines()
+        assert f"须确认的单位（{len(readiness.attention)}个）：" in err
+
+    def test_at_a_terminal_publishing_waits_for_the_admin_to_confirm_the_units_named(self):
+        with self.assertRaisesMessage(CommandError, "未确认，2022年1-10月未发布。") as refused:
+            publish(answer="n", terminal=True)
+        assert refused.exception.returncode != 0
+        assert not self.published()
+        out, err = publish(answer="yes", terminal=True)
+        assert "个单位尚未审核：" in err and "前程办事处" in err.split("个单位尚未审核：")[1]
+        assert "请输入 yes 确认：" in err
+        assert "请输入" not in out and json.loads(out), "stdout holds the rows alone"
+        assert self.published()
+
+    def test_noinput_publishes_at_a_terminal_without_asking(self):
+        publish("--noinput", terminal=True)
+        assert self.published()
+
+    def test_a_published_period_asks_nothing_and_prints_the_same_rows(self):
+        first, _ = publish("--noinput")
+        again, err = publish(terminal=True)
+        assert again == first
+        assert "报送就绪情况" not in err
+
+    def test_a_refusal_is_said_in_chinese_and_exits_non_zero(self):
+        with self.assertRaisesMessage(CommandError, "2030") as refused:
+            call_command("rank", "--period", "2030-10", "--publish", "--noinput", stderr=StringIO())
+        assert refused.exception.returncode != 0
+        assert any("\u4e00" <= char <= "\u9fff" for char in str(refused.exception))

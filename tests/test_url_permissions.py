@@ -38,9 +38,9 @@ from api.services import api_token_create, token_hash
 from audit.models import AuditEvent
 from projects.choices import ProblemCategory, Stage
 from projects.models import Problem, Project, ProjectReport
-from projects.services import photo_add
+from projects.services.photos import photo_add
 from projects.tests import images
-from reporting.models import Escalation, Forecast, OfficialFigure, RankingScheme, Submission
+from reporting.models import Escalation, Forecast, Notification, OfficialFigure, RankingScheme, Submission
 from reporting.models.exports import Export, ExportKind
 from targets.models import PlanYear, Target, Unit
 from tests.base import DemoTestCase
@@ -87,6 +87,8 @@ KWARGS: dict[str, Kwarg] = {
     "code": Kwarg(lambda t: t.project.code, owned=True),
     "kind": Kwarg(lambda t: "workbook", owned=False),
     "token_id": Kwarg(lambda t: t.token.pk, owned=False),
+    # A notice belongs to one person: only its receiver may open it.
+    "notification_id": Kwarg(lambda t: t.notification.pk, owned=True, owners=("minghu_reporter",)),
 }
 
 
@@ -210,6 +212,13 @@ class UrlPermissionTests(DemoTestCase):
             action="通报批评",
         )
         cls.export = Export.objects.create(kind=ExportKind.PROJECT_LEDGER, requested_by=cls.own_users[0])
+        cls.notification = Notification.objects.create(
+            user=cls.own_users[0],
+            unit=cls.unit,
+            key="url-walk",
+            title="明湖办事处2022年9月报送已审核",
+            link=reverse("reporting:month", args=[cls.unit.pk, YEAR, MONTH]),
+        )
         cls.tokens = {
             user.pk: api_token_create(user=user, by=None).secret
             for user in [*cls.own_users, *cls.other_users, *cls.readers]
@@ -258,6 +267,7 @@ class UrlPermissionTests(DemoTestCase):
             "projects:photo_master",
             "stewards:home",
             "stewards:record_month",
+            "reporting:notification_open",
         ):
             assert expected in names
         assert {name.split(":")[0] for name in names if ":" in name} >= {"reporting"}

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent, AuditResult
 from audit.services import audit_events_csv, audit_purge, audit_record
-from reporting.demo import DEMO_PASSWORD
+from demo.constants import DEMO_PASSWORD
 from tests.base import DemoTestCase
 
 

@@ -268,7 +268,8 @@ LEDGER_FIELDS = (
 
 
 def bare_ledger_rows(request) -> Iterator[list[object]]:
-    """The 项目清单 cells from one ``values_list`` query over the page's own queryset."""
+    """The 项目清单 cells from one ``values_list`` query over the page's own queryset, and one for the
+    标签 of its projects."""
     levels, fields, stages = dict(Level.choices), dict(Field.choices), dict(Stage.choices)
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
@@ -299,7 +300,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
         leader,
         *flags,
     ) in rows.iterator(chunk_size=CHUNK):
-        milestones, problems, missing_registration = flags
+        milestones, problems, missing_registration, pk = flags
         warnings = [
             *([f"节点逾期{milestones}个"] if milestones else []),
             *([f"问题逾期{problems}个"] if problems else []),
@@ -319,7 +320,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
             bureau_short or bureau,
             levels[level],
             fields[field],
-            ", ".join(tags[pk]) if pk in tags else None,
+            "、".join(tags[pk]) if pk in tags else None,
             total,
             plan,
             ytd,

@@ -13,6 +13,7 @@ from common.spreadsheets import (
     Column,
     OutColumn,
     SpreadsheetError,
+    StreamedWorkbook,
     Table,
     display_width,
     filled_sheet_names,
@@ -555,7 +556,7 @@ def test_display_width_counts_cjk_characters_twice() -> None:
 
 
 def test_a_streamed_table_is_laid_out_and_set_up_for_printing_like_a_report() -> None:
-    wb = Workbook(write_only=True)
+    wb = StreamedWorkbook()
     columns = [
         OutColumn("项目名称", "name", width=40),
         OutColumn("本月完成投资(万元)", "amount", kind="money", decimals=2),
@@ -564,7 +565,7 @@ def test_a_streamed_table_is_laid_out_and_set_up_for_printing_like_a_report() ->
     rows = (
         {"name": f"项目{n}", "amount": Decimal("12345.6"), "progress": "=cmd|' /C calc'!A0"} for n in range(3)
     )
-    count = stream_table(wb.create_sheet("台账"), title="项目进展台账", columns=columns, rows=rows)
+    count = stream_table(streamed_sheet(wb, "台账"), title="项目进展台账", columns=columns, rows=rows)
 
     ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
 
@@ -580,7 +581,9 @@ def test_a_streamed_table_is_laid_out_and_set_up_for_printing_like_a_report() ->
     assert ws.freeze_panes == "A4"
     assert ws.print_title_rows == "$1:$3"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert int(ws.page_setup.fitToWidth) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # Like Excel, XlsxWriter leaves out fitToWidth="1": the attribute's default in the file format is 1.
+    assert int(ws.page_setup.fitToWidth or 1) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ws.page_setup.fitToHeight) == 0
     assert ws.column_dimensions["A"].width == 40
     assert ws.column_dimensions["B"].width >= display_width("本月完成投资(万元)")
 
@@ -668,7 +671,7 @@ def test_a_streamed_table_with_its_total_and_note_looks_like_the_report_written_
     note = "注：按增速排名；未报送的单位排在最后，视同倒数第一。" * 3
     written = Workbook()
     write_table(written.active, title="表", columns=columns, rows=rows, total_row=total, note=note)
-    streamed = Workbook(write_only=True)
+    streamed = StreamedWorkbook()
     count = stream_table(
         streamed_sheet(streamed, "表"),
         title="表",
@@ -687,8 +690,8 @@ def test_a_streamed_table_with_its_total_and_note_looks_like_the_report_written_
 def test_streamed_widths_fit_only_the_rows_held_back_for_fitting() -> None:
     columns = [OutColumn("单位", "unit")]
     rows = [{"unit": "建设局"}, {"unit": "自然资源和规划分局"}]
-    wb = Workbook(write_only=True)
-    stream_table(wb.create_sheet("表"), title="表", columns=columns, rows=rows, unit_line=None, fit_rows=1)
+    wb = StreamedWorkbook()
+    stream_table(streamed_sheet(wb, "表"), title="表", columns=columns, rows=rows, unit_line=None, fit_rows=1)
 
     ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
 
@@ -699,10 +702,43 @@ def test_streamed_widths_fit_only_the_rows_held_back_for_fitting() -> None:
 def test_a_formula_guard_in_a_streamed_column_leaves_the_other_cells_of_the_column_alone() -> None:
     columns = [OutColumn("形象进度", "progress")]
     rows = [{"progress": "正常"}, {"progress": "=1+1"}, {"progress": "完工"}]
-    wb = Workbook(write_only=True)
+    wb = StreamedWorkbook()
     stream_table(streamed_sheet(wb, "表"), title="表", columns=columns, rows=rows, unit_line=None)
 
     ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
 
     assert [ws[f"A{row}"].quotePrefix for row in (3, 4, 5)] == [False, True, False]
     assert all(ws[f"A{row}"].border.left.style == "thin" for row in (3, 4, 5))
+
+
+def test_a_streamed_table_writes_years_codes_dates_and_booleans_as_the_report_written_in_memory() -> None:
+    columns = [
+        OutColumn("年度", "year", kind="label"),
+        OutColumn("项目代码", "code"),
+        OutColumn("开工日期", "start", kind="date"),
+        OutColumn("总投资", "total", kind="money"),
+    ]
+    rows = [
+        {
+            "year": 2022,
+            "code": "2022-410171-48-01-000001",
+            "start": datetime(2022, 3, 1, 9, 30),
+            "total": True,
+        },
+        {"year": 2023, "code": "0123", "start": date(2022, 5, 8), "total": Decimal("12.5")},
+        {"year": None, "code": "#N/A", "start": "未开工", "total": None},
+    ]
+    written = Workbook()
+    write_table(written.active, title="=标题", columns=columns, rows=rows, unit_line=None)
+    streamed = StreamedWorkbook()
+    stream_table(
+        streamed_sheet(streamed, "表"), title="=标题", columns=columns, rows=rows, unit_line=None, fit_rows=10
+    )
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(streamed))).active
+
+    assert _layout(ws) == _layout(load_workbook(io.BytesIO(workbook_response_bytes(written))).active)
+    assert ws["A1"].value == "=标题" and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
+    assert ws["A3"].value == 2022 and ws["A3"].number_format == "0"
+    assert ws["B4"].value == "0123" and ws["B5"].quotePrefix
+    assert ws["C3"].number_format == "yyyy-mm-dd" and ws["C3"].value == datetime(2022, 3, 1, 9, 30)

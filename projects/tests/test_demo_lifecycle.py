@@ -6,10 +6,10 @@ import re
 from django.urls import reverse
 
 from accounts.models import User
+from demo.loading import demo_load
 from projects.choices import ExitReason, ExitRequestStatus, MilestoneKind, Stage
 from projects.models import ExitRequest, Milestone, Project
 from projects.selectors import monthly_intake
-from reporting.demo import demo_load
 from targets.models import Unit
 from tests.base import DemoTestCase
 

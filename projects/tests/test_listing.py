@@ -6,9 +6,10 @@ from unittest import mock
 
 from django.db.models import Sum
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.models import User
+from common.spreadsheets import StreamedWorkbook
 from projects.choices import Stage
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from projects.rules import missing_registration
@@ -79,10 +80,10 @@ class ProjectListTests(DemoTestCase):
         assert reverse("reporting:project_history", args=[project.pk]) in html
         assert "累计完成(万元)" in html
 
-    def test_the_export_streams_every_listed_project_from_a_file_written_in_write_only_mode(self):
-        with mock.patch("common.lists.Workbook", wraps=Workbook) as workbook:
+    def test_the_export_streams_every_listed_project_from_a_file_written_as_a_streamed_workbook(self):
+        with mock.patch("common.lists.StreamedWorkbook", wraps=StreamedWorkbook) as workbook:
             response = self.client.get(reverse("projects:list_export"))
-        assert workbook.call_args.kwargs == {"write_only": True}
+        workbook.assert_called_once_with()
         assert response.streaming
         rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(min_row=4, values_only=True))
         assert len(rows) == self.listed("") == Project.objects.count()

@@ -20,7 +20,7 @@ from projects.choices import EvidenceKind, Stage
 from projects.models import Project, SitePhoto
 from projects.photos import MAX_UPLOAD_BYTES, THUMBNAIL_EDGE, photo_process
 from projects.selectors import latest_photo, photos_by_month, registration_checklist
-from projects.services import photo_add, photo_evidence_set
+from projects.services.photos import photo_add, photo_evidence_set
 from tests.factories import ProjectFactory, UnitFactory, UserFactory
 
 from . import images

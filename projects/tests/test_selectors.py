@@ -17,9 +17,16 @@ from projects.selectors import (
     units_with_overdue_milestones,
     year_intake,
 )
-from projects.tests.factories import MilestoneFactory, MonthlyIntakeTargetFactory, ProblemFactory
 from targets.models import Unit
-from tests.factories import PlanYearFactory, ProjectFactory, ProjectReportFactory, UnitFactory
+from tests.factories import (
+    MilestoneFactory,
+    MonthlyIntakeTargetFactory,
+    PlanYearFactory,
+    ProblemFactory,
+    ProjectFactory,
+    ProjectReportFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 ON = date(2022, 10, 31)

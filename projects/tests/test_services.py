@@ -16,23 +16,26 @@ from projects.choices import (
     Stage,
 )
 from projects.models import Milestone, Problem, Project, StageChange
-from projects.services import (
+from projects.services.lifecycle import (
     exit_request_approve,
     exit_request_create,
     exit_request_reject,
-    problem_close,
-    problem_create,
-    problem_update,
     project_exit,
     project_milestones_update,
     project_procedures_update,
     project_register,
     project_stage_change,
     project_stewardship_update,
-    year_plan_fill,
 )
-from projects.tests.factories import MilestoneFactory, ProblemFactory, ProjectYearPlanFactory
-from tests.factories import ProjectFactory, UnitFactory
+from projects.services.problems import problem_close, problem_create, problem_update
+from projects.services.rollover import year_plan_fill
+from tests.factories import (
+    MilestoneFactory,
+    ProblemFactory,
+    ProjectFactory,
+    ProjectYearPlanFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -24,16 +24,21 @@ from projects.choices import (
 )
 from projects.filtersets import ProjectFilterSet
 from projects.models import ExitRequest, Problem, Project, ProjectYearPlan, StageChange, Tag
-from projects.services import exit_request_create, photo_add
+from projects.services.lifecycle import exit_request_create
+from projects.services.photos import photo_add
 from projects.tests import images
 from projects.tests.conftest import PROCEDURES_DONE
-from projects.tests.factories import (
+from tests.factories import (
     MilestoneFactory,
     MonthlyIntakeTargetFactory,
+    PlanYearFactory,
     ProblemFactory,
+    ProjectFactory,
+    ProjectReportFactory,
     ProjectYearPlanFactory,
+    UnitFactory,
+    UserFactory,
 )
-from tests.factories import PlanYearFactory, ProjectFactory, ProjectReportFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ON = "2022-10-31"
@@ -89,7 +94,7 @@ def world(unit, reporter, admin):
 # An export's count includes the one INSERT of its security audit event.
 PAGES = {
     "board": (lambda w: reverse("projects:board") + f"?stage=construction&on={ON}", "reporter", 20),
-    "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 10),
+    "board_export": (lambda w: reverse("projects:board_export") + f"?stage=reserve&on={ON}", "reporter", 11),
     "unit_board": (lambda w: reverse("projects:unit_board", args=[w.unit.pk]) + f"?on={ON}", "reporter", 17),
     "detail": (lambda w: reverse("projects:detail", args=[w.projects[1].pk]) + f"?on={ON}", "reporter", 21),
     "problems": (lambda w: reverse("projects:problems") + f"?on={ON}", "reporter", 12),

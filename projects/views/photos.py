@@ -18,7 +18,7 @@ from ..access import can_see_photo_location, check_project_read, check_site_reco
 from ..forms import PhotoEvidenceForm, PhotoForm
 from ..models import Project, SitePhoto
 from ..photos import PhotoSizeLimit, upload_read, upload_refusal
-from ..services import photo_add, photo_evidence_set
+from ..services.photos import photo_add, photo_evidence_set
 from .base import form_page, posted
 
 

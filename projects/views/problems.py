@@ -19,7 +19,7 @@ from ..forms import ProblemCloseForm, ProblemForm
 from ..listing import PER_PAGE, reference_date
 from ..models import Problem, Project
 from ..selectors import problem_list
-from ..services import problem_close, problem_create, problem_update
+from ..services.problems import problem_close, problem_create, problem_update
 from ..tables import ProblemTable
 from .base import form_page, posted
 

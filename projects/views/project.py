@@ -3,6 +3,7 @@ and the year's planned investment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
@@ -46,7 +47,7 @@ from ..selectors import (
     project_detail,
     project_photos,
 )
-from ..services import (
+from ..services.lifecycle import (
     exit_request_approve,
     exit_request_create,
     exit_request_reject,
@@ -56,8 +57,8 @@ from ..services import (
     project_register,
     project_stage_change,
     project_stewardship_update,
-    year_plan_fill,
 )
+from ..services.rollover import year_plan_fill
 from .base import form_page, posted
 
 
@@ -221,34 +222,33 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect("projects:exits")
 
 
-@roles_required(Role.ADMIN)
-@require_POST
-def exit_approve(request: HttpRequest, project_id: int) -> HttpResponse:
+def _exit_decision(
+    request: HttpRequest, project_id: int, decide: Callable[..., object], done: str
+) -> HttpResponse:
+    """管理员's decision on a pending 退库 request: ``decide`` is the service, ``done`` the message
+    (with the project's name) when it goes through; a refusal is shown instead."""
     pending = _pending_exit(project_id)
     form = ExitDecisionForm(request.POST)
     form.is_valid()
     try:
-        exit_request_approve(exit_request=pending, by=request.user, note=form.cleaned_data.get("note", ""))
+        decide(exit_request=pending, by=request.user, note=form.cleaned_data.get("note", ""))
     except ValidationError as refusal:
         messages.error(request, "；".join(refusal.messages))
     else:
-        messages.success(request, f"已批准“{pending.project}”退库。")
+        messages.success(request, done.format(project=pending.project))
     return _back(request)
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def exit_approve(request: HttpRequest, project_id: int) -> HttpResponse:
+    return _exit_decision(request, project_id, exit_request_approve, "已批准“{project}”退库。")
 
 
 @roles_required(Role.ADMIN)
 @require_POST
 def exit_reject(request: HttpRequest, project_id: int) -> HttpResponse:
-    pending = _pending_exit(project_id)
-    form = ExitDecisionForm(request.POST)
-    form.is_valid()
-    try:
-        exit_request_reject(exit_request=pending, by=request.user, note=form.cleaned_data.get("note", ""))
-    except ValidationError as refusal:
-        messages.error(request, "；".join(refusal.messages))
-    else:
-        messages.success(request, f"已退回“{pending.project}”的退库申请。")
-    return _back(request)
+    return _exit_decision(request, project_id, exit_request_reject, "已退回“{project}”的退库申请。")
 
 
 @roles_required(Role.ADMIN)

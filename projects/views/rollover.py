@@ -18,7 +18,7 @@ from ..forms import RolloverForm
 from ..listing import open_year
 from ..models import YearRollover
 from ..selectors import library_year, pending_year_plans, rollover_plan
-from ..services import year_rollover
+from ..services.rollover import year_rollover
 from ..tables import YearPlanTable
 from .base import posted
 

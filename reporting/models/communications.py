@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
 
+from common.fields import period_month_field, year_field
 from common.periods import Period
 from targets.models import Unit
 
 from ..choices import NotificationKind, RunStatus
-from .rankings import PERIOD_MONTH
 
 
 class Notification(models.Model):
@@ -66,8 +66,8 @@ class NotificationPreference(models.Model):
 class Bulletin(models.Model):
     """月度通报: the workbook of a period; once published, stored and served unchanged."""
 
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("截至月份", **PERIOD_MONTH)
+    year = year_field()
+    month = period_month_field()
     status = models.CharField("状态", max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
     workbook = models.FileField("通报表格", upload_to="bulletins/", blank=True)
     document = models.FileField("通报文稿", upload_to="bulletins/", blank=True)

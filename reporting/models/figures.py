@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.fields import period_month_field, year_field
 from common.periods import FIRST_PERIOD_MONTH, Period
 from targets.models import MONEY, ZERO, Unit
 
@@ -13,12 +14,8 @@ class OfficialFigure(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="official_figures"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField(
-        "截至月份",
-        validators=[MinValueValidator(FIRST_PERIOD_MONTH), MaxValueValidator(12)],
-        help_text="统计期为1月至该月；1月数据随2月一并发布",
-    )
+    year = year_field()
+    month = period_month_field(help_text="统计期为1月至该月；1月数据随2月一并发布")
     ytd_completed = models.DecimalField("本年累计完成(万元)", **MONEY, validators=[MinValueValidator(ZERO)])
     baseline = models.DecimalField(
         "上年同期累计(万元)", **MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)]

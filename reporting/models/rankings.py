@@ -1,19 +1,16 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 
-from common.periods import FIRST_PERIOD_MONTH, Period
+from common.fields import period_month_field, year_field
+from common.periods import Period
 from targets.models import AllocationTable, RankingGroup, Unit
 
 from .. import rules
 from ..choices import EscalationStatus, FigureSource, Metric, RowStatus, RunStatus
 
-PERIOD_MONTH = {
-    "validators": [MinValueValidator(FIRST_PERIOD_MONTH), MaxValueValidator(12)],
-    "help_text": "统计期为1月至该月",
-}
 RATE = {"max_digits": 12, "decimal_places": 4}
 
 
@@ -142,8 +139,8 @@ class RankingRun(models.Model):
     scheme = models.ForeignKey(
         RankingScheme, verbose_name="排名方案", on_delete=models.PROTECT, related_name="runs"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("截至月份", **PERIOD_MONTH)
+    year = year_field()
+    month = period_month_field()
     status = models.CharField("状态", max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
     figure_source = models.CharField("数据来源", max_length=20, choices=FigureSource.choices)
     computed_at = models.DateTimeField("计算时间")
@@ -223,8 +220,8 @@ class Escalation(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="escalations"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("截至月份", **PERIOD_MONTH)
+    year = year_field()
+    month = period_month_field()
     level = models.PositiveSmallIntegerField("级别", validators=[MinValueValidator(1)])
     consecutive_bottom = models.PositiveSmallIntegerField("连续末位期数")
     action = models.CharField("处理方式", max_length=100)

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.fields import calendar_month_field, year_field
 from targets.models import MONEY, ZERO, Unit
 
 from ..choices import SubmissionStatus
@@ -14,8 +15,8 @@ class Submission(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="submissions"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
+    year = year_field()
+    month = calendar_month_field()
     status = models.CharField(
         "状态", max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
     )
@@ -65,8 +66,8 @@ class Forecast(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="forecasts"
     )
-    year = models.PositiveIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份", validators=[MinValueValidator(1), MaxValueValidator(12)])
+    year = year_field()
+    month = calendar_month_field()
     expected_investment = models.DecimalField(
         "预计本月完成投资(万元)", **MONEY, validators=[MinValueValidator(ZERO)]
     )

@@ -18,8 +18,8 @@ from projects.models import Project, ProjectReport, ProjectYearPlan
 
 HISTORY_LIMIT = 300
 ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
-# Who is the history row's user already; these would only repeat it.
-NOT_SHOWN = {"updated_by", "entered_by"}
+# Who and when are the history row's user and time already; these would only repeat them.
+NOT_SHOWN = {"updated_by", "entered_by", "unusual_confirmed_at"}
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,12 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-# What a new report or plan holds is its point; a new project's fields are on its page.
-SHOWN_ON_CREATION = {ProjectReport: "amount", ProjectYearPlan: "planned_investment"}
+# What a new report or plan holds is its point (and a confirmation of its amount, when it has one);
+# a new project's fields are on its page.
+SHOWN_ON_CREATION = {
+    ProjectReport: ("amount", "unusual_confirmed_by", "unusual_reason"),
+    ProjectYearPlan: ("planned_investment",),
+}
 
 
 def _subject(record) -> str:
@@ -87,6 +91,10 @@ def project_history(*, project: Project, limit: int = HISTORY_LIMIT) -> list[His
     wanted: dict[type, set] = defaultdict(set)
     for record, before in pairs:
         if before is None:
+            if record.instance_type is ProjectReport and record.unusual_confirmed_by_id is not None:
+                wanted[record.instance_type._meta.get_field("unusual_confirmed_by").related_model].add(
+                    record.unusual_confirmed_by_id
+                )
             continue
         delta = record.diff_against(before, excluded_fields=NOT_SHOWN)
         deltas[id(record)] = delta
@@ -106,9 +114,13 @@ def project_history(*, project: Project, limit: int = HISTORY_LIMIT) -> list[His
         if before is None or record.history_type != "~":
             changes = []
             if record.history_type == "+" and record.instance_type in SHOWN_ON_CREATION:
-                field = meta.get_field(SHOWN_ON_CREATION[record.instance_type])
-                value = getattr(record, field.attname)
-                changes = [FieldChange(str(field.verbose_name), "—", _shown(field, value, related))]
+                point, *extra = (meta.get_field(name) for name in SHOWN_ON_CREATION[record.instance_type])
+                changes = [
+                    FieldChange(
+                        str(field.verbose_name), "—", _shown(field, getattr(record, field.attname), related)
+                    )
+                    for field in (point, *(field for field in extra if getattr(record, field.attname)))
+                ]
         else:
             changes = [
                 FieldChange(

@@ -106,7 +106,9 @@ def month_grid_rows(*, unit: Unit | int, year: int, month: int, missing_first: b
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(year=year, month=month),
+                queryset=ProjectReport.objects.filter(year=year, month=month).select_related(
+                    "unusual_confirmed_by"
+                ),
                 to_attr="month_reports",
             )
         )
@@ -176,6 +178,15 @@ def month_grid_lines(*, projects: Sequence[Project], year: int, month: int) -> d
             annual_plan=project.annual_plan,
         )
     return lines
+
+
+def confirmed_reports(*, unit: Unit | int) -> QuerySet[ProjectReport]:
+    """The unit's reports whose unusual amount the reporter confirmed (我已核实), with who did."""
+    return (
+        ProjectReport.objects.filter(project__reporting_unit=unit, unusual_confirmed_at__isnull=False)
+        .select_related("project", "unusual_confirmed_by")
+        .order_by("year", "month", "project__name", "pk")
+    )
 
 
 def unit_submission(*, unit: Unit | int, year: int, month: int) -> Submission | None:

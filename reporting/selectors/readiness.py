@@ -8,7 +8,10 @@ while a unit with no figure holds the last rank (rules 1 and 2).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db.models import F
 
 from common.periods import Period
 from targets.models import Unit
@@ -65,13 +68,17 @@ def consequence(*, has_figure: bool, source: FigureSource) -> str:
 
 
 def period_readiness(*, period: Period, schemes: list[RankingScheme]) -> PeriodReadiness:
-    """Every unit of the schemes' groups: one query per scheme and two more, whatever their number."""
+    """Every active unit of the schemes' groups, in the groups' order: a fixed number of queries
+    whatever the number of schemes, units and returns."""
     source = figure_source_for(period.year)
-    scheme_units = {
-        scheme.pk: list(scheme.group.units.filter(is_active=True).order_by("sort_order", "name"))
-        for scheme in schemes
-    }
-    units = {unit.pk: unit for members in scheme_units.values() for unit in members}
+    members = defaultdict(list)
+    for unit in (
+        Unit.objects.filter(is_active=True, ranking_groups__in={scheme.group_id for scheme in schemes})
+        .annotate(member_of=F("ranking_groups"))
+        .order_by("sort_order", "name")
+    ):
+        members[unit.member_of].append(unit)
+    units = {unit.pk: unit for scheme in schemes for unit in members[scheme.group_id]}
     figures = unit_figures(units=list(units.values()), period=period, source=source)
     returns = Submission.objects.filter(unit__in=list(units), year=period.year, month=period.month)
     submissions = {submission.unit_id: submission for submission in returns}

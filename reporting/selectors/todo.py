@@ -9,19 +9,24 @@ escalations waiting for the lead office.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 from accounts.permissions import has_any_role
 from accounts.roles import Role
 from common import clock
 from common.periods import FIRST_PERIOD_MONTH, Period
+from projects.models import ProjectReport
 from targets.models import Unit
 
 from ..choices import EscalationStatus, FigureSource, RunStatus, SubmissionStatus
-from ..models import Escalation, OfficialFigure, RankingRun, Submission, SubmissionEvent
-from ..services.monthly import unusual_amount_reasons
-from .monthly import month_grid_rows
+from ..models import Escalation, OfficialFigure, RankingRow, RankingRun, Submission, SubmissionEvent
+from .monthly import confirmed_reports
 from .periods import ReportingMonth, open_reporting_month
 from .readiness import PeriodReadiness, period_readiness, return_state
 from .unit_figures import figure_source_for
@@ -51,8 +56,8 @@ class UnitReturn:
 @dataclass(frozen=True)
 class AwaitingApproval:
     submission: Submission
-    # Project name → why its amount is unusual: the rows the reporter confirmed as 我已核实.
-    confirmed_unusual: list[tuple[str, str]]
+    # The month's reports whose unusual amount the reporter confirmed (我已核实), with who and when.
+    confirmed_unusual: list[ProjectReport]
 
 
 @dataclass
@@ -64,6 +69,8 @@ class HomeTodo:
     figures_missing: list[Unit] = field(default_factory=list)
     readiness: PeriodReadiness | None = None
     draft_runs: list[RankingRun] = field(default_factory=list)
+    # The draft's bottom units, with the ladder step proposed for each (its row's note).
+    draft_bottom: list[RankingRow] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
 
     @property
@@ -110,23 +117,23 @@ def unit_return(*, unit: Unit) -> UnitReturn:
     )
 
 
-def confirmed_unusual(submission: Submission) -> list[tuple[str, str]]:
-    rows = month_grid_rows(unit=submission.unit_id, year=submission.year, month=submission.month)
-    unusual = []
-    for row in rows:
-        if row.amount is None:
-            continue
-        reasons = unusual_amount_reasons(
-            amount=row.amount, usual_month=row.usual_month, annual_plan=row.annual_plan, year=submission.year
-        )
-        if reasons:
-            unusual.append((row.project.name, "；".join(reasons)))
-    return unusual
-
-
 def awaiting_approval(*, unit: Unit) -> list[AwaitingApproval]:
-    waiting = Submission.objects.filter(unit=unit, status=SubmissionStatus.SUBMITTED).select_related("unit")
-    return [AwaitingApproval(submission, confirmed_unusual(submission)) for submission in waiting]
+    """The unit's returns waiting for its head, each with the amounts its reporter confirmed as
+    unusual: two queries however many returns wait and however many rows they confirm."""
+    waiting = list(
+        Submission.objects.filter(unit=unit, status=SubmissionStatus.SUBMITTED)
+        .select_related("unit")
+        .order_by("year", "month")
+    )
+    if not waiting:
+        return []
+    months = reduce(or_, (Q(year=submission.year, month=submission.month) for submission in waiting))
+    confirmed = defaultdict(list)
+    for report in confirmed_reports(unit=unit).filter(months):
+        confirmed[report.year, report.month].append(report)
+    return [
+        AwaitingApproval(submission, confirmed[submission.year, submission.month]) for submission in waiting
+    ]
 
 
 def open_period(today) -> Period | None:
@@ -178,6 +185,11 @@ def home_todo(user) -> HomeTodo:
                 RankingRun.objects.filter(year=period.year, month=period.month, status=RunStatus.DRAFT)
                 .select_related("scheme")
                 .order_by("scheme__sort_order", "scheme__name")
+            )
+            todo.draft_bottom = list(
+                RankingRow.objects.filter(run__in=todo.draft_runs, is_bottom=True)
+                .select_related("unit", "run__scheme")
+                .order_by("run__scheme__sort_order", "run__scheme__name", "unit__sort_order")
             )
         todo.escalations = list(
             Escalation.objects.filter(

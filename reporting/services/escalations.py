@@ -18,7 +18,7 @@ from audit.services import changes_record
 
 from ..choices import EscalationStatus, NotificationKind
 from ..models import Escalation
-from .notifications import escalation_notify
+from .notifications import escalation_notify, measures_submitted_notify
 
 
 def _move(escalation: Escalation, *, allowed_from: set[str], to: EscalationStatus, **fields) -> Escalation:
@@ -91,15 +91,17 @@ def escalation_record_meeting(
 
 
 def escalation_submit_measures(*, escalation: Escalation, measures: str) -> Escalation:
-    """The unit's 整改措施, once the interview is recorded."""
+    """The unit's 整改措施, once the interview is recorded; the lead office is told of each new text."""
     if not measures.strip():
         raise ValidationError("请填写整改措施。")
-    return _move(
+    escalation = _move(
         escalation,
         allowed_from={EscalationStatus.INTERVIEWED, EscalationStatus.RECTIFYING},
         to=EscalationStatus.RECTIFYING,
         measures=measures.strip(),
     )
+    measures_submitted_notify(escalation=escalation)
+    return escalation
 
 
 def escalation_close(*, escalation: Escalation, closed_on: date) -> Escalation:

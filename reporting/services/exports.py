@@ -2,8 +2,8 @@
 
 The request records what was asked for (the project list's filter) with ``export_create`` and enqueues
 ``reporting.tasks.run_export``; the job claims the row with ``export_run``, streams the file through a
-write-only workbook, so memory stays flat however many rows there are, and reports its progress on the
-row for the page to poll.
+streamed workbook (``common.spreadsheets.StreamedWorkbook``), so memory stays flat however many rows
+there are, and reports its progress on the row for the page to poll.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 
 from common.lists import PLACING, job_request
-from common.spreadsheets import OutColumn, stream_table, streamed_sheet
+from common.spreadsheets import OutColumn, StreamedWorkbook, stream_table, streamed_sheet
 from common.tasks import TaskQueueUnavailable, task_enqueue
 from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
@@ -109,8 +108,8 @@ def ledger_reports(*, user, params: dict[str, str]) -> QuerySet[ProjectReport]:
 def ledger_write(
     *, reports: QuerySet[ProjectReport], path: Path, on_progress: Callable[[int], None] | None = None
 ) -> int:
-    """Write the ledger to ``path`` in openpyxl's write-only mode; return the number of rows."""
-    workbook = Workbook(write_only=True)
+    """Write the ledger to ``path`` through a streamed workbook; return the number of rows."""
+    workbook = StreamedWorkbook()
     sheet = streamed_sheet(workbook, LEDGER_SHEET)
     count = stream_table(
         sheet,

@@ -163,6 +163,12 @@ class ReportChange:
     amount: Decimal
     progress: str
     problems: str
+    # Why the amount is unusual, when the user confirmed it (我已核实); empty otherwise.
+    unusual_confirmed: str = ""
+
+
+def _amount_changes(change: ReportChange) -> bool:
+    return change.report is None or change.report.amount != change.amount
 
 
 def project_reports_write(
@@ -174,6 +180,9 @@ def project_reports_write(
     any claim that misses (someone saved in between) aborts the whole write. Bulk writes skip the
     history signals, so the history rows are written explicitly, with the actor and the reason
     (``report_history_copy``). A constant number of queries per batch of reports, whatever their number.
+
+    A confirmation of an unusual amount (我已核实) is stored with the amount it confirmed, with who
+    and when; a change of the amount voids the confirmation it had.
     """
     updates = [change for change in changes if change.report is not None]
     audited_changes = [
@@ -182,9 +191,10 @@ def project_reports_write(
             "month": f"{year}-{month:02d}",
             "before": change.report.amount if change.report is not None else None,
             "after": change.amount,
+            **({"confirmed": f"我已核实：{change.unusual_confirmed}"} if change.unusual_confirmed else {}),
         }
         for change in changes
-        if change.report is None or change.report.amount != change.amount
+        if _amount_changes(change)
     ]
     for start in range(0, len(updates), _CLAIM_BATCH):
         batch = updates[start : start + _CLAIM_BATCH]
@@ -192,9 +202,11 @@ def project_reports_write(
         if ProjectReport.objects.filter(claim).update(version=F("version") + 1) != len(batch):
             raise StaleEditError()
     now = timezone.now()
-    updated = []
+    updated, confirmations = [], []
     for change in updates:
         report = change.report
+        if _amount_changes(change) and (change.unusual_confirmed or report.unusual_confirmed_at):
+            confirmations.append(_confirmation_set(report, change, actor=actor, when=now))
         report.amount, report.progress, report.problems = change.amount, change.progress, change.problems
         report.version = change.expected_version + 1
         report.updated_by = actor
@@ -206,6 +218,14 @@ def project_reports_write(
             fields=["amount", "progress", "problems", "version", "updated_by", "updated_at"],
             batch_size=_UPDATE_BATCH,
         )
+        # Confirmations given or voided are few (a user ticks each): written apart, so the common
+        # write of many amounts carries no extra columns.
+        if confirmations:
+            ProjectReport.objects.bulk_update(
+                confirmations,
+                fields=["unusual_confirmed_by", "unusual_confirmed_at", "unusual_reason"],
+                batch_size=_UPDATE_BATCH,
+            )
         report_history_copy(
             report_ids=[report.pk for report in updated],
             history_type="~",
@@ -214,14 +234,19 @@ def project_reports_write(
             when=now,
         )
     created = [
-        ProjectReport(
-            project_id=change.project.pk,
-            year=year,
-            month=month,
-            amount=change.amount,
-            progress=change.progress,
-            problems=change.problems,
-            updated_by=actor,
+        _confirmation_set(
+            ProjectReport(
+                project_id=change.project.pk,
+                year=year,
+                month=month,
+                amount=change.amount,
+                progress=change.progress,
+                problems=change.problems,
+                updated_by=actor,
+            ),
+            change,
+            actor=actor,
+            when=now,
         )
         for change in changes
         if change.report is None
@@ -246,6 +271,15 @@ def project_reports_write(
         detail={"what": "本月完成投资（万元）", "reason": reason},
     )
     return len(changes)
+
+
+def _confirmation_set(report: ProjectReport, change: ReportChange, *, actor, when: datetime) -> ProjectReport:
+    """The new amount's confirmation: the user's, when they confirmed it, else none."""
+    confirmed = bool(change.unusual_confirmed)
+    report.unusual_confirmed_by = actor if confirmed else None
+    report.unusual_confirmed_at = when if confirmed else None
+    report.unusual_reason = change.unusual_confirmed[:300]
+    return report
 
 
 def report_history_copy(
@@ -282,6 +316,16 @@ def report_history_copy(
                 f"WHERE {table(ProjectReport._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
                 [*values, *batch],
             )
+
+
+def confirmed_unusual(row: GridRow, entry: EntryInput, *, year: int, confirmed: Mapping[int, Decimal]) -> str:
+    """Why a new amount is unusual, when the user confirmed that very amount (我已核实); else ""."""
+    if entry.amount is None or entry.amount == row.amount or confirmed.get(entry.project_id) != entry.amount:
+        return ""
+    reasons = unusual_amount_reasons(
+        amount=entry.amount, usual_month=row.usual_month, annual_plan=row.annual_plan, year=year
+    )
+    return "；".join(reasons)
 
 
 @dataclass(frozen=True)
@@ -331,6 +375,7 @@ def month_entries_save(
                     amount=entry.amount,
                     progress=entry.progress,
                     problems=entry.problems,
+                    unusual_confirmed=confirmed_unusual(row, entry, year=year, confirmed=confirmed or {}),
                 )
             )
         project_reports_write(year=year, month=month, changes=changes, actor=actor, reason="月报填报")

@@ -7,6 +7,7 @@ e-mail of a kind (``NotificationPreference``); the in-app notice always comes.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from targets.models import Unit
 
-from ..choices import NotificationKind, SubmissionStatus
+from ..choices import EscalationStatus, NotificationKind, SubmissionStatus
 from ..models import Notification, NotificationPreference
 
 
@@ -123,6 +124,16 @@ def email_preferences_save(*, user: User, email_kinds: Iterable[str]) -> None:
         )
 
 
+def notification_open(*, notification: Notification) -> str:
+    """Mark the notice read (once: a conditional update) and give where its link leads; a link
+    that is not one of the site's own paths leads to the notice list instead."""
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    link = notification.link
+    if link.startswith("/") and not link.startswith("//"):
+        return link
+    return reverse("reporting:notifications")
+
+
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
@@ -187,14 +198,78 @@ def submission_handover_notify(*, event) -> int:
     return notification_send(users=users, key=key, kind=kind, title=title, body=body, link=link, unit=unit)
 
 
-def escalation_notify(*, escalation, kind: NotificationKind, title: str, body: str = "") -> int:
-    """An escalation's step, told to its unit's reporters and head with a link to the escalation."""
+def escalation_notify(
+    *,
+    escalation,
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    users: Iterable[User] | None = None,
+    step: str | None = None,
+) -> int:
+    """An escalation's step (by default the status it has reached), told to its unit's reporters
+    and head with a link to the escalation."""
     return notification_send(
-        users=units_users([escalation.unit_id])[escalation.unit_id],
-        key=f"escalation:{escalation.pk}:{escalation.status}",
+        users=units_users([escalation.unit_id])[escalation.unit_id] if users is None else users,
+        key=f"escalation:{escalation.pk}:{step or escalation.status}",
         kind=kind,
         title=title,
         body=body,
+        link=reverse("reporting:escalation_detail", args=[escalation.pk]),
+        unit=escalation.unit,
+    )
+
+
+def escalations_published_notify(*, escalations: Iterable) -> int:
+    """A published escalation, told to its unit: a 约谈 waits for a meeting the lead office arranges;
+    a step that needs none (通报批评, 表态发言) is done with the 通报 itself and is told as closed.
+
+    One query for the units' users, then one event (key) per escalation, so a second run is silent.
+    The event is the publication, whatever step the escalation has reached since.
+    """
+    escalations = [
+        escalation
+        for escalation in escalations
+        if escalation.status not in (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
+    ]
+    users = units_users(escalation.unit_id for escalation in escalations)
+    sent = 0
+    for escalation in escalations:
+        scheme, period = escalation.scheme.name, escalation.period.label
+        why = f"{scheme}：{period}末位" + (
+            f"（连续{escalation.consecutive_bottom}期）" if escalation.consecutive_bottom > 1 else ""
+        )
+        if escalation.needs_meeting:
+            who = "由{}约谈{}".format(
+                escalation.interviewer_role or "领导", escalation.interviewee_role or "单位负责人"
+            )
+            kind, step = NotificationKind.ESCALATION_PENDING, EscalationStatus.PENDING
+            title = f"{period}本单位列入约谈：{escalation.action}"
+            body = f"{why}，{who}。约谈时间由牵头部门安排，约谈后请填报整改措施。"
+        else:
+            kind, step = NotificationKind.ESCALATION_CLOSED, EscalationStatus.CLOSED
+            title = f"{period}{escalation.action}（随通报发布完成）"
+            body = f"{why}，予以{escalation.action}；该项无需约谈，随通报发布即已完成。"
+        sent += escalation_notify(
+            escalation=escalation,
+            kind=kind,
+            title=title,
+            body=body,
+            users=users[escalation.unit_id],
+            step=step,
+        )
+    return sent
+
+
+def measures_submitted_notify(*, escalation) -> int:
+    """A unit's 整改措施, told to the lead office; each new text is its own event."""
+    digest = hashlib.sha256(escalation.measures.encode()).hexdigest()[:16]
+    return notification_send(
+        users=users_with_role(Role.ADMIN),
+        key=f"escalation:{escalation.pk}:measures:{digest}",
+        kind=NotificationKind.MEASURES_SUBMITTED,
+        title=f"{escalation.unit.name}已提交整改措施：{escalation.period.label}{escalation.action}",
+        body=escalation.measures[:500],
         link=reverse("reporting:escalation_detail", args=[escalation.pk]),
         unit=escalation.unit,
     )

@@ -36,7 +36,14 @@ from ..selectors.unit_figures import (
     year_target_table,
 )
 from .assessments import assessments_after_publish
-from .notifications import Message, notification_send, notifications_send, units_users, users_with_role
+from .notifications import (
+    Message,
+    escalations_published_notify,
+    notification_send,
+    notifications_send,
+    units_users,
+    users_with_role,
+)
 from .submissions import submissions_lock_period
 
 # Rates are ranked as the bulletin prints them, to one decimal: two units the bulletin shows as
@@ -423,7 +430,8 @@ def ranking_publish(*, run: RankingRun, actor=None) -> bool:
 def ranking_notify_units(*, run: RankingRun) -> None:
     """Tell each ranked unit's users its place, in a number of queries that does not grow with them.
 
-    A unit with an escalation is sent straight to it; the others to the period's ranking.
+    A unit with an escalation is sent straight to it; the others to the period's ranking. Each
+    escalation is also told on its own (``escalations_published_notify``).
     """
     rows = list(run.rows.select_related("unit"))
     users = units_users(row.unit_id for row in rows)
@@ -449,6 +457,13 @@ def ranking_notify_units(*, run: RankingRun) -> None:
             for user in users[row.unit_id]
         ]
     notifications_send(key=f"ranking-published:{run.pk}", kind=NotificationKind.PUBLISHED, messages=messages)
+    escalations_published_notify(
+        escalations=Escalation.objects.filter(
+            scheme=run.scheme,
+            year=run.year,
+            month=run.month,
+        ).select_related("unit", "scheme")
+    )
 
 
 def active_schemes():

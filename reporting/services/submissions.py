@@ -20,6 +20,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
+from common.errors import StaleEditError, SubmissionError
 from common.periods import Period
 from projects.models import ProjectReport
 from targets.models import Unit
@@ -38,17 +39,6 @@ _MOVE_NAMES = {
     SubmissionStatus.VERIFIED: "审核",
     SubmissionStatus.LOCKED: "锁定",
 }
-
-
-class SubmissionError(Exception):
-    """A move the return's state does not allow; the message is meant for the user."""
-
-
-class StaleEditError(SubmissionError):
-    def __init__(
-        self, message: str = "本单位本月数据已被他人修改，请刷新页面，在最新数据上重新填写后再保存。"
-    ):
-        super().__init__(message)
 
 
 def submission_is_late(*, submitted_on: date, deadline: date) -> bool:

@@ -25,7 +25,7 @@ class BulletinNoteTests(DemoTestCase):
         assert sorted(group.ranked_unreturned) == sorted(["明湖办事处", "前程办事处", "祥云办事处"])
         assert group.without_figure == ()
         assert "视同倒数第一" not in group.ranking_notes
-        assert group.ranking_notes.startswith("办事处固定资产投资增速排名按增速排名，数据采用统计局数据；")
+        assert group.ranking_notes.startswith("排名依据增速，数据采用统计局数据；")
         assert "未报送月报，按统计局数据正常排名" in group.ranking_notes
         assert group.ranking_notes.endswith("倒数第一的单位按「末位增速约谈制」处理。")
 

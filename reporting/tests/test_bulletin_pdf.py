@@ -1,7 +1,8 @@
 """The 通报 as PDF: converted from the Word file by LibreOffice, and offered only where it is installed.
 
-The tests stand a small script in for LibreOffice's ``soffice``: it is called as LibreOffice is and
-writes the PDF where LibreOffice would, so the tests need no office suite on the machine."""
+Where the product finds no LibreOffice, it offers no PDF. A small script stands in for ``soffice`` to
+follow the published file through the conversion; the demo's 1-10月 draft is then converted by a real
+LibreOffice (installed with apt-get when missing) and read back with pdftotext."""
 
 import os
 import stat
@@ -9,10 +10,19 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from accounts.models import User
 from common.pdf import pdf_available
+from reporting.tests.pdf_reading import (
+    font_names,
+    page_sizes_mm,
+    pdf_text,
+    require_libreoffice,
+    without_spaces,
+)
 from tests.base import DemoTestCase
 
 FAKE_SOFFICE = """#!/bin/sh
@@ -39,14 +49,19 @@ class BulletinPdfTests(DemoTestCase):
         return mock.patch.dict(os.environ, {"PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}"})
 
     def without_libreoffice(self):
-        return mock.patch.dict(os.environ, {"PATH": str(self.bin)})
+        return mock.patch("common.pdf.shutil.which", return_value=None)
 
-    def test_without_libreoffice_no_pdf_is_offered_and_its_address_is_not_found(self):
+    def test_without_libreoffice_no_pdf_is_offered_and_its_address_says_why_in_chinese(self):
         with self.without_libreoffice():
             assert not pdf_available()
             page = self.client.get(reverse("reporting:bulletins")).content.decode()
             assert "通报文稿（Word）" in page and "通报文稿（PDF）" not in page
-            assert self.client.get(reverse("reporting:bulletin_pdf", args=[2022, 5])).status_code == 404
+            assert "2022/10/pdf" not in page, "nor for the draft"
+            response = self.client.get(reverse("reporting:bulletin_pdf", args=[2022, 5]))
+        assert response.status_code == 404
+        text = response.content.decode()
+        assert "本机未安装 LibreOffice，无法将通报转换为 PDF；请下载 Word 或 Excel 版本。" in text
+        assert reverse("reporting:bulletins") in text
 
     def test_with_libreoffice_the_published_word_file_is_converted_and_offered(self):
         with self.with_libreoffice():
@@ -57,3 +72,59 @@ class BulletinPdfTests(DemoTestCase):
         assert response.content == b"%PDF-1.4 converted"
         disposition = response["Content-Disposition"]
         assert disposition.startswith("attachment") and ".pdf" in disposition
+
+
+@pytest.mark.libreoffice
+class RealLibreOfficeTests(DemoTestCase):
+    """The demo's 1-10月 通报 as the lead office downloads it, printed by LibreOffice itself."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        require_libreoffice()
+
+    def setUp(self):
+        self.client.force_login(User.objects.get(username="leader"))
+
+    def download(self) -> bytes:
+        page = self.client.get(reverse("reporting:bulletins")).content.decode()
+        address = reverse("reporting:bulletin_pdf", args=[2022, 10])
+        assert address in page, "the draft's PDF is offered where LibreOffice is installed"
+        response = self.client.get(address)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        return response.content
+
+    def test_the_pdf_carries_the_letterhead_the_title_and_the_cockpits_figure(self):
+        cockpit = lxml_html.fromstring(
+            self.client.get(reverse("reporting:cockpit") + "?period=2022-10").content
+        )
+        headline = cockpit.xpath("//div[contains(@class, 'cockpit-headline')]//div[@class='display-6']")
+        total_yi, completion = (element.text_content().split()[0] for element in headline[:2])
+        pdf = self.download()
+        text = without_spaces(pdf_text(pdf))
+        assert text.startswith("郑州经济技术开发区经济发展局郑经发〔2022〕10号")
+        assert "经开区固定资产投资完成情况通报（2022年1-10月）（草稿）" in text
+        assert f"全区固定资产投资累计完成{total_yi}亿元，占年度目标的{completion}，" in text
+        assert text.index("各单位完成情况及排名见附表。") < text.index("2022年11月9日") < text.index("附表1")
+
+    def test_the_letter_is_a4_portrait_and_the_tables_a4_landscape(self):
+        sizes = page_sizes_mm(self.download())
+        assert sizes[0] == (210, 297)
+        assert sizes[-1] == (297, 210)
+        assert sizes == sorted(sizes), "the portrait pages come first"
+
+    def test_the_standards_fonts_fall_back_to_chinese_serif_and_sans_faces(self):
+        fonts = font_names(self.download())
+        assert any("Serif" in name or "Song" in name or "Ming" in name for name in fonts), fonts
+        assert any("Sans" in name or "Hei" in name for name in fonts), fonts
+        assert not any("DejaVu" in name or "Liberation" in name for name in fonts), (
+            "no text fell to a face without Chinese",
+            fonts,
+        )
+
+    def test_each_table_row_stays_on_one_line(self):
+        lines = pdf_text(self.download(), layout=True).splitlines()
+        total = next(line for line in lines if line.split()[:1] == ["合计"])
+        assert "5,370,000" in total.split()
+        assert any("自然资源和规划分局" in line and "500,000" in line for line in lines)

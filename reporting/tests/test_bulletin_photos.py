@@ -9,7 +9,7 @@ import pytest
 from accounts.roles import Role
 from common.periods import Period
 from projects.choices import Level
-from projects.services import photo_add
+from projects.services.photos import photo_add
 from projects.tests import images
 from reporting.bulletin_content import key_project_lines
 from reporting.selectors.bulletins import key_projects

@@ -1,4 +1,4 @@
-"""Background exports: the project ledger written by a job in write-only mode, its progress and its file."""
+"""Background exports: the project ledger streamed to a file by a job, its progress and its file."""
 
 import tempfile
 from decimal import Decimal
@@ -6,9 +6,10 @@ from pathlib import Path
 from unittest import mock
 
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.models import User
+from common.spreadsheets import StreamedWorkbook
 from projects.access import readable_projects
 from projects.models import ProjectReport
 from reporting.models import Export, ExportKind, ExportStatus
@@ -47,11 +48,11 @@ class ExportJobTests(DemoTestCase):
     def export_for(self, user: User, **params: str) -> Export:
         return export_create(kind=ExportKind.PROJECT_LEDGER, params=params, user=user)
 
-    def test_the_job_writes_every_report_in_write_only_mode_and_the_rows_match_the_database(self):
+    def test_the_job_streams_every_report_and_the_rows_match_the_database(self):
         export = self.export_for(self.admin)
-        with mock.patch.object(exports, "Workbook", wraps=Workbook) as workbook:
+        with mock.patch.object(exports, "StreamedWorkbook", wraps=StreamedWorkbook) as workbook:
             assert export_run(export_id=export.pk) is True
-        workbook.assert_called_once_with(write_only=True)
+        workbook.assert_called_once_with()
 
         export.refresh_from_db()
         assert export.status == ExportStatus.DONE and export.progress == 100

@@ -1,19 +1,23 @@
-"""The same period read on the cockpit, in the 通报 workbook and in its Word document: every figure a
-leader compares is the same string in all three (the demo's 1-10月, drafted, as the lead office sees it)."""
+"""The same period read on the cockpit, in the 通报 workbook, in its Word document and in the PDF
+LibreOffice prints from it: every figure a leader compares is the same string in all of them (the
+demo's 1-10月, drafted, as the lead office sees it)."""
 
 import io
 import re
 
 import docx
+import pytest
 from django.urls import reverse
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from accounts.models import User
 from common.figures import format_wan
+from common.pdf import docx_to_pdf
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from reporting.services.bulletins import bulletin_document, bulletin_workbook
+from reporting.tests.pdf_reading import pdf_text, require_libreoffice, without_spaces
 from targets.models import Unit
 from tests.base import DemoTestCase
 
@@ -39,7 +43,8 @@ class FiguresAgreeAcrossFormatsTests(DemoTestCase):
         assert page.status_code == 200
         self.page = lxml_html.fromstring(page.content.decode())
         self.workbook = load_workbook(io.BytesIO(workbook_response_bytes(bulletin_workbook(period=OCTOBER))))
-        self.document = docx.Document(io.BytesIO(bulletin_document(period=OCTOBER)))
+        self.document_bytes = bulletin_document(period=OCTOBER)
+        self.document = docx.Document(io.BytesIO(self.document_bytes))
 
     def cockpit_rows(self) -> dict[str, tuple[str, str]]:
         """办事处 on the cockpit: unit → (累计完成, 增速)."""
@@ -105,3 +110,23 @@ class FiguresAgreeAcrossFormatsTests(DemoTestCase):
         ) in note
         text = "\n".join(paragraph.text for paragraph in self.document.paragraphs)
         assert f"办事处合计按属地口径（按项目所在地）统计，累计完成{format_wan(totals['办事处'])}万元" in text
+
+    @pytest.mark.libreoffice
+    def test_the_pdf_reads_as_the_cockpit_figure_by_figure(self):
+        require_libreoffice()
+        pdf = docx_to_pdf(self.document_bytes)
+        text = without_spaces(pdf_text(pdf))
+        headline = self.page.xpath("//div[contains(@class, 'cockpit-headline')]//div[@class='display-6']")
+        total_yi, completion, growth = (element.text_content().split()[0] for element in headline[:3])
+        gap = self.page.xpath("//span[@class='time-progress-gap']")[0].text_content().strip()
+        assert (
+            f"全区固定资产投资累计完成{total_yi}亿元，占年度目标的{completion}，"
+            f"时序进度83.3%，{without_spaces(gap)}，同比增长{growth}。"
+        ) in text
+        # A table row is one line of the layout text, its cells in the order of the Word table; a
+        # wrapped 备注 may be drawn into a neighbouring cell, so the figures are looked up as words.
+        lines = pdf_text(pdf, layout=True).splitlines()
+        full_names = {short: name for name, short in self.names.items()}
+        for unit, (ytd, growth) in self.cockpit_rows().items():
+            row = next(line.split() for line in lines if full_names[unit] in line.split()[:2])
+            assert ytd in row and growth.removesuffix("%") in row, (unit, ytd, growth, row)

@@ -4,11 +4,12 @@ due on 11-05, 明湖 has not submitted, 潮河's is approved by its head, 九龙
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from projects.models import ProjectReport
 from reporting.choices import SubmissionStatus
-from reporting.models import OfficialFigure, Submission
+from reporting.models import OfficialFigure, RankingScheme, Submission
 from reporting.services.submissions import submission_return, submission_submit
 from tests.base import DemoTestCase
 
@@ -62,6 +63,23 @@ class HomePageTodoTests(DemoTestCase):
         assert "本月报送已被统计局审核员退回（" in html
         assert html.index("滨河项目本月完成额与统计局不符") < html.index("保存并报送")
 
+    def test_the_board_and_the_unit_s_pages_say_returned_rather_than_draft_beside_a_stale_time(self):
+        submission_return(
+            submission=self.chaohe_october(), actor=User.objects.get(username="reviewer"), reason="数据不符"
+        )
+        unit_id = self.chaohe_october().unit_id
+        self.client.force_login(User.objects.get(username="admin"))
+        board = self.client.get(reverse("reporting:submissions") + "?month=2022-10").content.decode()
+        row = board[board.index("潮河办事处</a>") :]
+        row = row[: row.index("</tr>")]
+        assert "已退回</span>" in row and "草稿" not in row
+        assert "退回前报送于 2022-11-" in row
+        unit_page = self.client.get(reverse("reporting:unit", args=[unit_id])).content.decode()
+        assert "2022年10月</a></td><td>已退回</td>" in unit_page
+        self.client.force_login(User.objects.get(username="chaohe_reporter"))
+        for html in (board, unit_page, self.client.get(reverse("reporting:my_unit")).content.decode()):
+            assert "{#" not in html and "#}" not in html
+
     def test_the_head_sees_returns_waiting_for_approval_with_the_confirmed_unusual_amounts(self):
         submission = self.chaohe_october()
         Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.SUBMITTED)
@@ -71,13 +89,22 @@ class HomePageTodoTests(DemoTestCase):
             .order_by("project__name")
             .first()
         )
-        # 999,999万元 in one month is far above any demo project's usual month and its year plan.
-        ProjectReport.objects.filter(pk=report.pk).update(amount=Decimal("999999"))
+        # 999,999万元 in one month is far above any demo project's usual month and its year plan;
+        # the reporter confirmed it (我已核实), so the head is shown that row and no other.
+        ProjectReport.objects.filter(pk=report.pk).update(
+            amount=Decimal("999999"),
+            unusual_confirmed_by=User.objects.get(username="chaohe_reporter"),
+            unusual_confirmed_at=timezone.now(),
+            unusual_reason="超过该项目2022年度计划投资",
+        )
         html = self.home("chaohe_head")
         assert "待审批的报送" in html
         assert "潮河办事处2022年10月</a>" in html
         assert html.count("已核实</span>") == 1
-        assert f"已核实</span>{report.project.name}（超过该项目" in html
+        assert (
+            f"已核实</span>{report.project.name}：本月完成 999,999.00 万元（超过该项目2022年度计划投资）"
+            in html
+        )
 
     def test_a_head_with_nothing_to_approve_has_no_approval_list(self):
         assert "待审批的报送" not in self.home("chaohe_head")
@@ -95,10 +122,20 @@ class HomePageTodoTests(DemoTestCase):
         assert "<td>前程办事处</td><td>未报送</td><td>排名按统计局数据</td>" in html
         assert "<td>九龙办事处</td><td>已审核</td>" in html
         assert "查看排名草稿并发布" in html
+        # The draft's bottom: 祥云 among the sub-districts in October (seed 001's ladder, level 1).
+        assert "办事处固定资产投资增速排名末位：祥云办事处（" in html
         # 待约谈 and 整改中 wait for the lead office; a 通报批评 needs no meeting and is not listed.
         assert "前程办事处：2022年1-4月 区主要领导约谈主要负责同志</a>（整改中）" in html
         assert "京航办事处：2022年1-6月 区分管领导约谈相关负责同志</a>（待约谈）" in html
         assert "京航办事处：2022年1-5月 通报批评" not in html
+
+    def test_a_unit_s_escalation_filter_offers_no_status_it_may_not_see(self):
+        self.client.force_login(User.objects.get(username="chaohe_reporter"))
+        html = self.client.get(reverse("reporting:escalations")).content.decode()
+        assert "待约谈</option>" in html
+        assert "拟定（未发布）" not in html and "已撤销" not in html
+        self.client.force_login(User.objects.get(username="admin"))
+        assert "拟定（未发布）</option>" in self.client.get(reverse("reporting:escalations")).content.decode()
 
     def test_the_leader_lands_on_the_cockpit(self):
         self.client.force_login(User.objects.get(username="leader"))
@@ -118,9 +155,38 @@ class HomePageQueryTests(DemoTestCase):
             self.client.get(reverse("home"))
         return len(queries)
 
+    ROLES = ("admin", "reviewer", "minghu_reporter", "chaohe_head", "leader")
+
     def test_the_home_pages_run_the_same_number_of_queries_however_much_waits(self):
-        before = {username: self.count(username) for username in ("admin", "reviewer", "minghu_reporter")}
-        assert before == {"admin": 25, "reviewer": 16, "minghu_reporter": 18}
+        before = {username: self.count(username) for username in self.ROLES}
+        assert before == {
+            "admin": 25,
+            "reviewer": 16,
+            "minghu_reporter": 18,
+            "chaohe_head": 19,
+            "leader": before["leader"],
+        }
         Submission.objects.filter(year=2022, month=10).update(status=SubmissionStatus.APPROVED)
         Submission.objects.filter(year=2022, month=9).update(status=SubmissionStatus.APPROVED)
         assert {username: self.count(username) for username in before} == before
+
+    def test_the_admin_s_home_runs_the_same_queries_however_many_schemes_rank(self):
+        before = self.count("admin")
+        scheme = RankingScheme.objects.filter(is_active=True).select_related("group").first()
+        for name in ("办事处入库排名", "办事处综合排名"):
+            RankingScheme.objects.create(name=name, group=scheme.group, ladder=scheme.ladder, sort_order=99)
+        assert self.count("admin") == before
+
+    def test_the_head_s_home_runs_the_same_queries_however_many_returns_wait_for_approval(self):
+        waiting = Submission.objects.filter(unit__name="潮河办事处", year=2022)
+        waiting.filter(month=10).update(status=SubmissionStatus.SUBMITTED)
+        one = self.count("chaohe_head")
+        # Every month of the year waits now, each with its rows confirmed as unusual.
+        waiting.update(status=SubmissionStatus.SUBMITTED)
+        ProjectReport.objects.filter(project__reporting_unit__name="潮河办事处", year=2022).update(
+            unusual_confirmed_by=User.objects.get(username="chaohe_reporter"),
+            unusual_confirmed_at=timezone.now(),
+            unusual_reason="超过该项目2022年度计划投资",
+        )
+        assert waiting.count() >= 9
+        assert self.count("chaohe_head") == one

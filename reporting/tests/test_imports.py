@@ -16,9 +16,10 @@ from accounts.roles import Role
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from projects.choices import Field, Stage
+from projects.imports.spreadsheet import projects_import
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from reporting.choices import SubmissionStatus
-from reporting.imports import figures_import, projects_import, reports_import
+from reporting.imports import figures_import, reports_import
 from reporting.models import OfficialFigure, Submission
 from reporting.services.monthly import month_entries_save
 from reporting.services.submissions import StaleEditError, submissions_lock_period

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from projects.imports.platform import platform_projects_import
 from projects.models import Project
-from reporting.platform_import import platform_projects_import
 from reporting.tests.monthly_setup import MonthlyUnit
 
 pytestmark = pytest.mark.django_db

@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
+from common.pdf import UNAVAILABLE as PDF_UNAVAILABLE
 from common.pdf import PdfUnavailable, docx_to_pdf, pdf_available
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
@@ -87,9 +88,10 @@ def bulletin_document_download(request: HttpRequest, year: int, month: int) -> H
 @unit_member_view
 @audited(AuditAction.DOWNLOAD)
 def bulletin_pdf_download(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    """The Word document printed to PDF by LibreOffice: offered only where it is installed."""
+    """The Word document printed to PDF by LibreOffice: offered only where it is installed; elsewhere
+    its address says why, and points to the Word and Excel files."""
     if not pdf_available():
-        raise Http404("本机未安装 LibreOffice，无法生成 PDF")
+        return render(request, "reporting/pdf_unavailable.html", {"message": PDF_UNAVAILABLE}, status=404)
     period = _period(year, month)
     bulletin = published_bulletin(period=period)
     if bulletin is not None and bulletin.document:

@@ -13,6 +13,7 @@ from common.periods import FIRST_PERIOD_MONTH, Period
 from targets.models import Unit
 
 from ..forms import FiguresForm
+from ..forms_rankings import PeriodForm
 from ..selectors.figures import figures_page
 from ..selectors.periods import open_reporting_month
 from ..services.figures import FigureInput, official_figures_save
@@ -37,6 +38,10 @@ def figures_latest(request: HttpRequest) -> HttpResponse:
 
 @unit_member_view
 def figures(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    picked = PeriodForm(request.GET) if "period" in request.GET else None
+    if picked is not None and picked.is_valid():  # the period picker asks by ?period=YYYY-MM
+        chosen = picked.cleaned_data["period"]
+        return redirect("reporting:figures", year=chosen.year, month=chosen.month)
     period = _period_or_404(year, month)
     page = figures_page(period=period, units=readable_units(request.user).filter(is_active=True))
     return render(
@@ -46,7 +51,6 @@ def figures(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "page": page,
             "period": period,
             "can_edit": has_any_role(request.user, FIGURE_EDITORS),
-            "months": range(FIRST_PERIOD_MONTH, 13),
         },
     )
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -14,21 +17,15 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
+from common.imports import ImportOutcome
 from common.periods import Period
 from common.spreadsheets import XLSX_CONTENT_TYPE, workbook_response_bytes
+from projects.imports.platform import platform_projects_import
+from projects.imports.spreadsheet import projects_import, projects_template
 from targets.models import Unit
 
 from ..forms import FiguresUploadForm, ProjectsUploadForm, ReportsUploadForm, UploadForm
-from ..imports import (
-    ImportOutcome,
-    figures_import,
-    figures_template,
-    projects_import,
-    projects_template,
-    reports_import,
-    reports_template,
-)
-from ..platform_import import platform_projects_import
+from ..imports import figures_import, figures_template, reports_import, reports_template
 from ..selectors.periods import open_reporting_month
 
 PROJECT_IMPORTERS = (*UNIT_EDITORS, Role.ADMIN)
@@ -51,7 +48,27 @@ def _xlsx(workbook: Workbook, filename: str) -> HttpResponse:
     return response
 
 
-def _page(request, form, outcome: ImportOutcome | None, *, title: str, template_url: str, columns: str):
+def _upload_page(
+    request: HttpRequest,
+    form,
+    run: Callable[[dict, UploadedFile], ImportOutcome],
+    *,
+    saved: Callable[[dict], tuple[str, HttpResponse]],
+    title: str,
+    template_url: str,
+    columns: str,
+) -> HttpResponse:
+    """An import's page: a valid upload is imported by ``run``; when saved, ``saved`` names what was
+    imported and where to go next, otherwise the page shows the outcome's errors and questions."""
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = run(form.cleaned_data, form.cleaned_data["file"])
+        if outcome.saved:
+            what, response = saved(form.cleaned_data)
+            messages.success(
+                request, f"{what}导入成功：新增 {outcome.created} 条，更新 {outcome.updated} 条。"
+            )
+            return response
     return render(
         request,
         "reporting/import.html",
@@ -59,35 +76,27 @@ def _page(request, form, outcome: ImportOutcome | None, *, title: str, template_
     )
 
 
-def _saved(request: HttpRequest, outcome: ImportOutcome, what: str) -> None:
-    messages.success(request, f"{what}导入成功：新增 {outcome.created} 条，更新 {outcome.updated} 条。")
-
-
 @roles_required(*PROJECT_IMPORTERS)
 def import_reports(request: HttpRequest) -> HttpResponse:
     unit = _own_unit(request.user)
     open_month = open_reporting_month(today=clock.today(), unit=unit)
     form = ReportsUploadForm(request.POST or None, request.FILES or None, initial={"month": open_month.param})
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        year, month = form.cleaned_data["month"]
-        upload = form.cleaned_data["file"]
-        outcome = reports_import(
+    return _upload_page(
+        request,
+        form,
+        lambda data, upload: reports_import(
             source=upload,
-            year=year,
-            month=month,
+            year=data["month"][0],
+            month=data["month"][1],
             actor=request.user,
             file_name=upload.name,
             unit=unit,
-            confirm_unusual=form.cleaned_data["confirm_unusual"],
-        )
-        if outcome.saved:
-            _saved(request, outcome, f"{year}年{month}月项目月报")
-            return redirect("reporting:import_reports")
-    return _page(
-        request,
-        form,
-        outcome,
+            confirm_unusual=data["confirm_unusual"],
+        ),
+        saved=lambda data: (
+            f"{data['month'][0]}年{data['month'][1]}月项目月报",
+            redirect("reporting:import_reports"),
+        ),
         title="导入项目月报",
         template_url="reporting:import_reports_template",
         columns="项目代码、本月完成投资(万元)、形象进度、存在问题",
@@ -109,18 +118,16 @@ def import_figures(request: HttpRequest) -> HttpResponse:
     form = FiguresUploadForm(
         request.POST or None, request.FILES or None, initial={"period": open_month.param}
     )
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        period = Period(*form.cleaned_data["period"])
-        upload = form.cleaned_data["file"]
-        outcome = figures_import(source=upload, period=period, actor=request.user, file_name=upload.name)
-        if outcome.saved:
-            _saved(request, outcome, f"{period.label}单位统计数")
-            return redirect("reporting:figures", year=period.year, month=period.month)
-    return _page(
+    return _upload_page(
         request,
         form,
-        outcome,
+        lambda data, upload: figures_import(
+            source=upload, period=Period(*data["period"]), actor=request.user, file_name=upload.name
+        ),
+        saved=lambda data: (
+            f"{Period(*data['period']).label}单位统计数",
+            redirect("reporting:figures", year=data["period"][0], month=data["period"][1]),
+        ),
         title="导入单位统计数",
         template_url="reporting:import_figures_template",
         columns="单位、本年累计完成(万元)、上年同期累计(万元)",
@@ -141,23 +148,13 @@ def import_projects(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={"year": open_reporting_month(today=clock.today()).year},
     )
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        outcome = projects_import(
-            source=upload,
-            year=form.cleaned_data["year"],
-            actor=request.user,
-            file_name=upload.name,
-            unit=unit,
-        )
-        if outcome.saved:
-            _saved(request, outcome, "项目")
-            return redirect("reporting:import_projects")
-    return _page(
+    return _upload_page(
         request,
         form,
-        outcome,
+        lambda data, upload: projects_import(
+            source=upload, year=data["year"], actor=request.user, file_name=upload.name, unit=unit
+        ),
+        saved=lambda data: ("项目", redirect("reporting:import_projects")),
         title="导入项目",
         template_url="reporting:import_projects_template",
         columns="项目代码、项目名称、属地单位、责任局办、项目领域、总投资(万元)，及可选的项目级别、年度计划投资(万元)、建设单位、联系人、联系电话、分包领导",

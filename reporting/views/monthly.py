@@ -102,6 +102,9 @@ def _grid_context(unit: Unit, month: ReportingMonth, user, form=None, confirmati
         "form": form,
         "lines": [(line, confirmations.get(line.row.project.pk, [])) for line in lines],
         "confirmations": confirmations,
+        "confirmed_rows": [
+            line.row for line in lines if line.row.report and line.row.report.unusual_confirmed_at
+        ],
         "editable": editable,
         "total_amount": sum((line.row.amount or 0) for line in lines),
         "total_ytd": sum(line.row.ytd for line in lines),

@@ -39,7 +39,12 @@ from ..selectors.rankings import (
 from ..selectors.readiness import period_readiness, unconfirmed
 from ..services import escalations as escalation_services
 from ..services.assessments import AssessmentError, assessment_publish
-from ..services.notifications import email_preferences, email_preferences_save, notifications_mark_read
+from ..services.notifications import (
+    email_preferences,
+    email_preferences_save,
+    notification_open,
+    notifications_mark_read,
+)
 from ..services.rankings import (
     RankingError,
     active_schemes,
@@ -255,6 +260,13 @@ def assessment_publish_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, f"{assessment.title}（{assessment.group}）此前已发布。")
     return redirect(f"{reverse('reporting:assessments')}?year={assessment.year}")
+
+
+@authenticated_view
+def notification_open_view(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notice's link, marking it read; a user opens only their own notices."""
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    return redirect(notification_open(notification=notification))
 
 
 @authenticated_view

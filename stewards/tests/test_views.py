@@ -17,12 +17,12 @@ from common.clock import clock_set
 from projects.choices import ProblemCategory, ProblemStatus, Stage
 from projects.models import Problem, ProjectReport, SitePhoto
 from projects.tests import images
-from projects.tests.factories import ProblemFactory
 from reporting.choices import SubmissionStatus
 from reporting.models import Submission
 from stewards.models import OutboxReceipt
 from tests.factories import (
     PlanYearFactory,
+    ProblemFactory,
     ProjectFactory,
     ProjectReportFactory,
     UnitFactory,

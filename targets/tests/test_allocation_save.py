@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from targets.models import Target
 from targets.selectors import allocation_table_history
-from targets.services import allocation_table_save
+from targets.services.allocations import allocation_table_save
 from tests.factories import AllocationTableFactory, PlanYearFactory, TargetFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from common.spreadsheets import SpreadsheetError, workbook_response_bytes
 from targets.choices import UnitKind
 from targets.models import AllocationTable, MonthlyIntakeTarget, PlanYear, Target, Unit
-from targets.services import TargetImportError, targets_import, unit_kind_guess
+from targets.services.imports import TargetImportError, targets_import, unit_kind_guess
 from tests.base import DemoTestCase
 from tests.factories import (
     AllocationTableFactory,

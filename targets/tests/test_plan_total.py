@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditAction, AuditEvent, AuditResult
 from targets.models import PlanYear
-from targets.services import plan_year_total_change
+from targets.services.allocations import plan_year_total_change
 from tests.factories import AllocationTableFactory, PlanYearFactory, TargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

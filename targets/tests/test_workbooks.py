@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from common.spreadsheets import workbook_response_bytes
 from targets.choices import UnitKind
 from targets.models import AllocationTable, MonthlyIntakeTarget
-from targets.services import targets_import
+from targets.services.imports import targets_import
 from targets.workbooks import (
     IntakeGoal,
     allocation_template_workbook,

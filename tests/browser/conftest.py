@@ -1,15 +1,14 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
 
 Nothing is downloaded by Playwright: the browser is /usr/bin/chromium, installed with apt-get when
-missing. Screenshots (and the cockpit printed to A4) go to $SCREENSHOT_DIR, by default
-/tmp/investtrack-screenshots; the folder is printed at the end of the run.
+missing, as are Chinese fonts (fonts-noto-cjk) when fontconfig lists none. Screenshots (and the
+pages printed to A4) go to $SCREENSHOT_DIR, by default /tmp/investtrack-screenshots; the folder is
+printed at the end of the run.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,9 @@ from django.core import serializers
 from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from reporting.demo import DEMO_PASSWORD, demo_load
+from demo.constants import DEMO_PASSWORD
+from demo.loading import demo_load
+from tests.system_packages import apt_install, ensure_cjk_fonts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,13 +37,7 @@ SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/investtrack-screens
 
 
 def _install_chromium() -> None:
-    apt = shutil.which("apt-get")
-    if apt is None:
-        pytest.fail(f"{CHROMIUM} is missing and apt-get is not available to install chromium", pytrace=False)
-    for command in ([apt, "update"], [apt, "install", "-y", "chromium"]):
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            pytest.fail(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}", pytrace=False)
+    apt_install("chromium")
     if not CHROMIUM.exists():
         pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing", pytrace=False)
 
@@ -59,6 +54,8 @@ def migrated_rows(django_db_setup) -> str:
 def chromium(migrated_rows) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         _install_chromium()
+    # Without a Chinese font the screenshots show boxes where the pages have text.
+    ensure_cjk_fonts()
     # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are plain
     # synchronous code that only looks async to Django's check.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

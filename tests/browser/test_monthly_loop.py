@@ -1,12 +1,17 @@
 """The monthly loop as five people, each starting from the home page: the reporter submits, the head
-approves, the reviewer returns it with a reason, the reporter sees the reason on home and resubmits,
+approves (seeing the amount the reporter confirmed as unusual marked), the reviewer returns it with
+a reason, the reporter opens the notice from the header, sees the reason on home and resubmits,
 the head approves again, the reviewer verifies, the admin reads the readiness table and publishes,
 and the bottom unit sees its escalation. The demo's day is 2022-11-09, 1-10月 is drafted."""
+
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 from reporting.choices import EscalationStatus, RunStatus, SubmissionStatus
 from reporting.models import Escalation, RankingRun, Submission
+from reporting.selectors.monthly import month_grid_rows
 from targets.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,22 +33,42 @@ def main_text(session) -> str:
     return session.page.locator("main").inner_text()
 
 
+def unusual_line(unit: Unit):
+    """A line of the unit's October, other than the first, that can take an amount far above its
+    usual month (more than 3× it and more than its year plan) within its total investment."""
+    for row in month_grid_rows(unit=unit, year=2022, month=10)[1:]:
+        amount = (max(row.usual_month or 0, (row.annual_plan or 0) / 3) * 3 + 100).quantize(Decimal("1"))
+        if row.other_months_total + amount <= row.project.total_investment:
+            return SimpleNamespace(project=row.project, amount=amount)
+    raise AssertionError("no line of the demo can take an unusual amount")
+
+
 def test_five_people_close_the_month_from_their_home_pages(log_in, screenshot_dir):
     minghu = Unit.objects.get(name="明湖办事处")
 
     def state() -> str:
         return Submission.objects.get(unit=minghu, year=2022, month=10).status
 
+    unusual = unusual_line(minghu)
     reporter = log_in("minghu_reporter")
     assert "明湖办事处 2022年10月月报" in main_text(reporter)
     follow(reporter, "填报2022年10月数据")
     reporter.page.locator("input[type=number]").first.fill("123.45")
+    reporter.page.locator(f"input[name=amount_{unusual.project.pk}]").fill(str(unusual.amount))
+    click(reporter, "保存并报送")
+    assert "部分数据需要修改或确认，尚未保存" in main_text(reporter)
+    reporter.page.get_by_label("我已核实").check()
     click(reporter, "保存并报送")
     assert "已保存并报送" in main_text(reporter)
 
     head = log_in("minghu_head")
     assert "待审批的报送" in main_text(head)
+    confirmed = head.page.locator(".awaiting-approval .confirmed-unusual").inner_text()
+    assert "填报人已核实的异常数据（1项）" in confirmed and unusual.project.name in confirmed
     follow(head, "明湖办事处2022年10月")
+    assert head.page.locator(".confirmed-mark").count() == 1
+    assert unusual.project.name in head.page.locator(".alert.confirmed-unusual").inner_text()
+    head.page.screenshot(path=screenshot_dir / "loop-confirmed-for-the-head.png", full_page=True)
     click(head, "审批通过")
     assert state() == SubmissionStatus.APPROVED
 
@@ -59,8 +84,15 @@ def test_five_people_close_the_month_from_their_home_pages(log_in, screenshot_di
     home = main_text(reporter)
     assert f"明湖办事处2022年10月报送已被退回：{REASON}" in home
     assert "退回人：统计局审核员" in home
-    assert reporter.page.locator(".unread-count").inner_text() != ""
+    unread = int(reporter.page.locator(".unread-count").inner_text())
     reporter.page.screenshot(path=screenshot_dir / "loop-returned-home.png", full_page=True)
+    # The notice, opened from the header, leads to the return and is read from then on.
+    reporter.page.locator(".header-notices .dropdown-toggle").click()
+    follow(reporter, "明湖办事处2022年10月报送被退回")
+    assert reporter.page.url.endswith(f"/reporting/units/{minghu.pk}/2022/10/")
+    counts = reporter.page.locator(".unread-count")
+    assert (int(counts.inner_text()) if counts.count() else 0) == unread - 1
+    reporter.open("/")
     follow(reporter, "修改并重新报送")
     click(reporter, "保存并报送")
     assert state() == SubmissionStatus.SUBMITTED

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from targets.models import AllocationTable, Target
-from targets.services import allocation_table_save
+from targets.services.allocations import allocation_table_save
 from tests.base import DemoTestCase
 
 

@@ -20,22 +20,26 @@ from datetime import datetime
 from pathlib import Path
 
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
 from accounts.models import User
 from common.periods import Period
 from common.spreadsheets import SpreadsheetError
+from projects.imports.spreadsheet import projects_import
 from projects.models import Project
-from reporting.imports import figures_import, projects_import, reports_import
+from reporting.imports import figures_import, reports_import
 from targets.models import Unit
-from targets.services import TargetImportError, targets_import
+from targets.services.imports import TargetImportError, targets_import
 from tests.base import DemoTestCase
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # What the upload pages say for the sample kinds sent through them.
 WEB_MESSAGES = ("不是有效的 Excel", "宏", "解压", "表头", "过大")
-# The models an import may write; their rows are hashed before and after each refused file.
+# The models an import may write. A refused file that wrote to none of them changed nothing; one that
+# did must leave every row as it was (all their rows hashed, before and after).
 WATCHED_APPS = ("targets", "projects", "reporting")
 
 
@@ -205,14 +209,47 @@ def corpus(layout: Layout) -> dict[str, tuple[bytes, bool, tuple[str, ...]]]:
     return kinds
 
 
+def _table_digest_sql(model) -> str:
+    """One row for the table: its label, its row count and a digest of every column of every row in
+    primary-key order, computed by the database (so no row is read into Python)."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        rows = f"coalesce(md5(string_agg(t::text, '|' ORDER BY t.{pk})), '')"
+        return f"SELECT '{model._meta.label}', count(*), {rows} FROM {table} t"
+    row = " || ',' || ".join(f"quote({quote(field.column)})" for field in model._meta.local_concrete_fields)
+    return (
+        f"SELECT '{model._meta.label}', count(*), group_concat(r, '|') "
+        f"FROM (SELECT {row} AS r FROM {table} ORDER BY {pk})"
+    )
+
+
 def database_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for app in WATCHED_APPS:
-        for model in apps.get_app_config(app).get_models():
-            rows = model.objects.order_by("pk").values_list()
-            digest.update(f"{model._meta.label}:{rows.count()}".encode())
-            digest.update(repr(list(rows)).encode())
-    return digest.hexdigest()
+    """Every row of every watched table, hashed: one query, each table aggregated by the database."""
+    models = [model for app in WATCHED_APPS for model in apps.get_app_config(app).get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(_table_digest_sql(model) for model in models))
+        tables = cursor.fetchall()
+    assert len(tables) == len(models)
+    return hashlib.sha256(repr(tables).encode()).hexdigest()
+
+
+_WRITE_RE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def watched_writes(queries: CaptureQueriesContext) -> list[str]:
+    """The statements among ``queries`` that wrote to a watched table. A file that ran none left the
+    watched tables as they were; only one that did needs the fingerprint to prove nothing stayed."""
+    tables = {
+        connection.ops.quote_name(model._meta.db_table)
+        for app in WATCHED_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if _WRITE_RE.match(query["sql"]) and any(table in query["sql"] for table in tables)
+    ]
 
 
 class HostileFileTests(DemoTestCase):
@@ -240,6 +277,18 @@ class HostileFileTests(DemoTestCase):
             return True, ""
         return outcome.saved, "\n".join([*outcome.errors, *outcome.confirmations])
 
+    def test_the_fingerprint_changes_with_any_value_of_any_row_and_only_then(self):
+        before = database_fingerprint()
+        assert database_fingerprint() == before
+        project = Project.objects.order_by("pk").last()
+        with CaptureQueriesContext(connection) as queries:
+            Project.objects.filter(pk=project.pk).update(contact_phone=project.contact_phone + "0")
+            User.objects.filter(pk=self.admin.pk).update(last_name=self.admin.last_name)
+        assert len(watched_writes(queries)) == 1, "the project's update, not the user's"
+        assert database_fingerprint() != before
+        Project.objects.filter(pk=project.pk).update(contact_phone=project.contact_phone)
+        assert database_fingerprint() == before
+
     def test_every_importer_refuses_every_hostile_file_cleanly_and_changes_nothing(self):
         tmp = Path(self.enterContext(__import__("tempfile").TemporaryDirectory()))
         problems, files = [], 0
@@ -251,7 +300,8 @@ class HostileFileTests(DemoTestCase):
                 files += 1
                 where = f"{importer} / {kind}"
                 try:
-                    saved, message = self.run_importer(importer, path)
+                    with CaptureQueriesContext(connection) as queries:
+                        saved, message = self.run_importer(importer, path)
                 except Exception as error:  # the test's point: nothing else may escape
                     problems.append(f"{where}: {type(error).__name__}: {error}")
                     continue
@@ -265,7 +315,7 @@ class HostileFileTests(DemoTestCase):
                 missing = [word for word in words if word not in message]
                 if missing:
                     problems.append(f"{where}: the message does not name the problem {missing}: {message!r}")
-                if database_fingerprint() != before:
+                if watched_writes(queries) and database_fingerprint() != before:
                     problems.append(f"{where}: refused, but the database changed")
         assert files >= 100
         assert not problems, "\n".join(problems)

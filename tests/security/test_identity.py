@@ -21,7 +21,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.second_factor import recovery_codes_new
 from audit.models import AuditAction, AuditEvent, AuditResult
-from reporting.demo import DEMO_PASSWORD
+from demo.constants import DEMO_PASSWORD
 from tests.base import DemoTestCase
 
 # A key production accepts (long, varied): only for starting the settings in a subprocess.

@@ -15,8 +15,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from accounts.models import User
-from common import spreadsheets
-from common.spreadsheets import SpreadsheetError, read_table
+from common.spreadsheets import SpreadsheetError, read_table, reading
 from reporting.imports import REPORT_COLUMNS, reports_import
 from tests.base import DemoTestCase
 
@@ -47,7 +46,7 @@ def test_the_row_limit_defaults_to_fifty_thousand_and_two_hundred_errors_are_lis
 def test_a_sheet_over_the_limit_is_refused_before_any_cell_is_parsed():
     upload = report_file(5_000)
     with (
-        mock.patch.object(spreadsheets, "_parse_row", wraps=spreadsheets._parse_row) as parsed,
+        mock.patch.object(reading, "_parse_row", wraps=reading._parse_row) as parsed,
         pytest.raises(SpreadsheetError, match="数据行过多（上限 1,000 行）"),
     ):
         read_table(upload, columns=REPORT_COLUMNS)
@@ -133,7 +132,7 @@ class ImportErrorListTests(DemoTestCase):
 
 @pytest.mark.django_db
 def test_a_thousand_projects_import_within_sqlites_oldest_parameter_limit():
-    from reporting.imports import projects_import
+    from projects.imports.spreadsheet import projects_import
     from reporting.tests.test_imports import PROJECT_HEADER, sheet
     from targets.choices import UnitKind
     from tests.factories import UnitFactory

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
-from reporting.demo import DEMO_PASSWORD
+from demo.constants import DEMO_PASSWORD
 from reporting.models import Export, ExportKind, ExportStatus, RankingRun
 from reporting.services.exports import export_create, export_run, exports_expire_stale
 from reporting.tasks import publish_period, run_export

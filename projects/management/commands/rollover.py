@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.selectors import rollover_plan
-from projects.services import year_rollover
+from projects.services.rollover import year_rollover
 
 
 class Command(BaseCommand):

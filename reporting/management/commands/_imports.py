@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-
-from ...imports import ImportOutcome
+from common.imports import ImportOutcome
 
 
 def add_user_argument(parser) -> None:

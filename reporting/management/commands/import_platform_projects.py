@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...platform_import import platform_projects_import
+from projects.imports.platform import platform_projects_import
+
 from ._imports import actor, add_user_argument
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if outcome.errors:
             for error in outcome.errors:
                 self.stderr.write(error)
-            raise CommandError(f"未导入：共 {len(outcome.errors)} 处问题，数据库未作任何修改。")
+            raise CommandError(f"未导入：共 {outcome.error_count} 处问题，数据库未作任何修改。")
         self.stdout.write(f"匹配项目 {outcome.matched} 个，补填信息 {outcome.updated} 个。")
         if outcome.unmatched:
             self.stdout.write(f"以下 {len(outcome.unmatched)} 个本辖区项目代码尚未在本系统登记：")

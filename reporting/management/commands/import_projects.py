@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from common import clock
+from projects.imports.spreadsheet import projects_import
 
-from ...imports import projects_import
 from ...selectors.periods import open_reporting_month
 from ._imports import actor, add_user_argument, finish
 

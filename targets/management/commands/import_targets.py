@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from common.spreadsheets import SpreadsheetError
 from targets.choices import UnitKind
-from targets.services import TargetImportError, targets_import
+from targets.services.imports import TargetImportError, targets_import
 
 
 class Command(BaseCommand):

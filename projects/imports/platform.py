@@ -25,12 +25,11 @@ from simple_history.utils import bulk_update_with_history
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
+from common.imports import ZERO_OR_MORE, ImportOutcome, Source, change_reason
 from common.spreadsheets import Column, SpreadsheetError, read_table
 from projects.codes import project_code_parse, region_inside
 from projects.models import Project
 from targets.models import Unit
-
-from .imports import ZERO_OR_MORE, Source, _reason
 
 PLATFORM_COLUMNS = (
     Column("code", "项目代码", aliases=("项目统一代码",)),
@@ -65,15 +64,11 @@ FILLED_TEXT = ("company", "contact_person", "contact_phone")
 
 
 @dataclass
-class PlatformOutcome:
-    errors: list[str] = field(default_factory=list)
-    updated: int = 0
+class PlatformOutcome(ImportOutcome):
+    """An import's outcome, with the projects matched and the codes of ours nobody registered yet."""
+
     matched: int = 0
     unmatched: list[str] = field(default_factory=list)
-
-    @property
-    def saved(self) -> bool:
-        return not self.errors
 
 
 def _date(value) -> date | str | None:
@@ -112,7 +107,7 @@ def platform_projects_import(
     try:
         table = read_table(source, columns=PLATFORM_COLUMNS, total_check=False)
     except SpreadsheetError as error:
-        return PlatformOutcome(errors=[str(error)])
+        return PlatformOutcome.failed(str(error))
     codes = [row.values["code"].strip() for row in table.rows if row.values["code"]]
     registered = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
     projects = Project.objects.select_for_update()
@@ -154,14 +149,14 @@ def platform_projects_import(
             project.updated_at = timezone.now()
             changed[project.pk] = project
     if table.errors:
-        return PlatformOutcome(errors=[str(error) for error in sorted(table.errors, key=lambda e: e.row)])
+        return PlatformOutcome.rejected(table)
     if changed:
         bulk_update_with_history(
             list(changed.values()),
             Project,
             fields=[*FILLED_TEXT, "approval_on", "total_investment", "updated_at"],
             default_user=actor,
-            default_change_reason=_reason(file_name),
+            default_change_reason=change_reason(file_name),
         )
     outcome.updated = len(changed)
     return outcome

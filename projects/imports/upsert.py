@@ -12,12 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.errors import StaleEditError
 from common.queries import chunks
 from projects.choices import Field, Level, Stage
 from projects.models import Project, ProjectYearPlan
-from projects.services import new_project_code_problem
-
-from .submissions import StaleEditError
+from projects.services.lifecycle import new_project_code_problem
 
 # Dates and library moves are not imported: the project pages keep them in step with the
 # milestones and the stage history, which a spreadsheet row cannot.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0013_bulletin_letterhead_and_ladder_names'),
+        ('reporting', '0014_notices_for_escalations_and_rectification_measures'),
     ]
 
     operations = [

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.demo import DEMO_PASSWORD, DEMO_TODAY, DEMO_USERS, demo_load
+from demo.constants import DEMO_PASSWORD, DEMO_TODAY, DEMO_USERS
+from demo.loading import demo_load
 
 
 class Command(BaseCommand):
