@@ -300,7 +300,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
         leader,
         *flags,
     ) in rows.iterator(chunk_size=CHUNK):
-        milestones, problems, missing_registration, pk = flags
+        milestones, problems, missing_registration = flags
         warnings = [
             *([f"节点逾期{milestones}个"] if milestones else []),
             *([f"问题逾期{problems}个"] if problems else []),
