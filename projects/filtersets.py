@@ -9,17 +9,34 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.permissions import readable_units
-from common.widgets import quicken_selects
+from common.lists import StyledFilterSet
 from targets.models import Unit
 
 from .access import readable_projects
 from .choices import Field, Level, MilestoneKind, ProblemCategory, ProblemStatus, Stage
 from .codes import CodeRegion, region_prefix
-from .forms import style_fields
 from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
 from .rules import missing_registration
 
 ALL = "全部"
+# What the boards and the stewards' lists ask about; the library is the board's tab, not a filter.
+BOARD_FILTERS = ("q", "unit", "level", "tag", "steward", "steward_missing")
+# What the project list asks about.
+LIST_FILTERS = (
+    "q",
+    "stage",
+    "level",
+    "field",
+    "tag",
+    "reporting_unit",
+    "responsible_unit",
+    "unit",
+    "is_registered",
+    "missing_registration",
+    "investment_min",
+    "investment_max",
+    "code_region",
+)
 
 
 def _units(request) -> QuerySet[Unit]:
@@ -56,13 +73,6 @@ def _yes_no() -> forms.Select:
     return forms.Select(choices=[("", ALL), ("true", "是"), ("false", "否")])
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        quicken_selects(self.form)
-        style_fields(self.form)
-
-
 def _search(fields: tuple[str, ...]):
     def method(queryset, name, value):
         condition = Q()
@@ -71,28 +81,6 @@ def _search(fields: tuple[str, ...]):
         return queryset.filter(condition)
 
     return method
-
-
-class ProjectFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(label="项目名称或代码", method=_search(("name", "code")))
-    unit = UnitFilter(
-        label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办", empty_label=ALL
-    )
-    level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices, empty_label=ALL)
-    tag = django_filters.ModelChoiceFilter(
-        label="标签", field_name="tags", queryset=Tag.objects.all(), empty_label=ALL
-    )
-    steward = django_filters.ModelChoiceFilter(label="项目管家", queryset=_stewards, empty_label=ALL)
-    steward_missing = django_filters.BooleanFilter(
-        label="缺项目管家", field_name="steward", lookup_expr="isnull"
-    )
-
-    class Meta:
-        model = Project
-        fields: list[str] = []
-
-    def filter_unit(self, queryset, name, value):
-        return queryset.filter(Q(reporting_unit=value) | Q(responsible_unit=value))
 
 
 class ProblemFilterSet(StyledFilterSet):
@@ -140,10 +128,13 @@ class YearPlanFilterSet(StyledFilterSet):
         fields: list[str] = []
 
 
-class ProjectListFilterSet(StyledFilterSet):
-    """项目清单: every project the user may read, filtered on what the lead office asks about."""
+class ProjectFilterSet(StyledFilterSet):
+    """The one FilterSet of projects: the project list, the boards, the stewards' lists, the API and
+    the background ledger export all filter with it (a page may offer fewer of its filters)."""
 
-    q = django_filters.CharFilter(label="搜索", method=_search(("name", "code", "company")))
+    q = django_filters.CharFilter(
+        label="搜索", method=_search(("name", "code", "company")), help_text="项目名称、代码或建设单位"
+    )
     stage = django_filters.ChoiceFilter(label="所在库", choices=Stage.choices, empty_label=ALL)
     level = django_filters.ChoiceFilter(label="项目级别", choices=Level.choices, empty_label=ALL)
     field = django_filters.ChoiceFilter(label="项目领域", choices=Field.choices, empty_label=ALL)
@@ -154,6 +145,10 @@ class ProjectListFilterSet(StyledFilterSet):
     responsible_unit = UnitFilter(label="责任局办", queryset=_units, empty_label=ALL)
     unit = UnitFilter(
         label="单位", queryset=_units, method="filter_unit", help_text="属地单位或责任局办", empty_label=ALL
+    )
+    steward = django_filters.ModelChoiceFilter(label="项目管家", queryset=_stewards, empty_label=ALL)
+    steward_missing = django_filters.BooleanFilter(
+        label="缺项目管家", field_name="steward", lookup_expr="isnull"
     )
     is_registered = django_filters.BooleanFilter(label="已入库纳统", widget=_yes_no())
     missing_registration = django_filters.BooleanFilter(

@@ -6,7 +6,7 @@ from django import forms
 
 from accounts.models import User
 from common import clock
-from common.widgets import DateInput
+from common.widgets import DateInput, style_fields
 from targets.models import Unit
 
 from .choices import EvidenceKind, ExitReason, MilestoneKind, ProblemStatus, Stage
@@ -23,18 +23,6 @@ class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
-
-
-def style_fields(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class StageMoveForm(BootstrapForm):

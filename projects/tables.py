@@ -7,37 +7,28 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from common.figures import EMPTY, format_pct, format_wan
+from common.figures import format_pct, format_wan
+from common.lists import RIGHT, BaseTable, DayColumn, PctColumn, WanColumn, YesNoColumn
 
 from .access import can_edit_problem, can_edit_project
 from .choices import EvidenceKind, ProblemStatus
 from .models import Milestone, Problem, Project, ProjectYearPlan
 from .rules import NEXT_STAGE, plan_completion_pct, registration_evidence_missing, stewardship_missing
 
-RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
-
-
-class BaseTable(tables.Table):
-    class Meta:
-        template_name = "django_tables2/bootstrap5.html"
-        attrs = {"class": "table table-sm table-striped table-hover align-middle figures"}
-        empty_text = "没有符合条件的记录。"
-
-
-class WanColumn(tables.Column):
-    """An amount in 万元 with separators, right-aligned."""
-
-    def __init__(self, verbose_name: str, **kwargs):
-        super().__init__(verbose_name=verbose_name, attrs=RIGHT, default=EMPTY, **kwargs)
-
-    def render(self, value) -> str:
-        return format_wan(value)
+TAG_SEPARATOR = "、"
 
 
 def _actions() -> tables.Column:
-    # Buttons are for the screen; a printed list is read, not acted on.
+    # Buttons are for the screen; a printed list is read, not acted on, and a file has no buttons.
     screen_only = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
-    return tables.Column(verbose_name="操作", accessor="pk", orderable=False, attrs=screen_only)
+    return tables.Column(
+        verbose_name="操作", accessor="pk", orderable=False, attrs=screen_only, exclude_from_export=True
+    )
+
+
+def _file_only(verbose_name: str, **kwargs) -> tables.Column:
+    """A column the export carries and the page leaves out for room."""
+    return tables.Column(verbose_name=verbose_name, visible=False, **kwargs)
 
 
 def _project_link(**kwargs) -> tables.Column:
@@ -65,23 +56,50 @@ def _project() -> tables.Column:
     )
 
 
-def warning_badges(project: Project) -> str:
-    """The warnings a project row carries, from the annotations of ``selectors.with_warnings``."""
-    badges = []
-    if getattr(project, "overdue_milestone_count", 0):
-        badges.append(("danger", f"节点逾期{project.overdue_milestone_count}个"))
-    if getattr(project, "overdue_problem_count", 0):
-        badges.append(("danger", f"问题逾期{project.overdue_problem_count}个"))
-    if getattr(project, "is_missing_registration", False):
-        badges.append(("warning text-dark", "应入未入"))
+def project_warnings(
+    *,
+    overdue_milestones: int,
+    overdue_problems: int,
+    is_missing_registration: bool,
+    total_investment,
+    has_steward: bool,
+    leader_in_charge: str,
+) -> list[tuple[str, str]]:
+    """A project's warnings as (badge colour, text), from the counts ``selectors.with_warnings`` adds."""
+    warnings = []
+    if overdue_milestones:
+        warnings.append(("danger", f"节点逾期{overdue_milestones}个"))
+    if overdue_problems:
+        warnings.append(("danger", f"问题逾期{overdue_problems}个"))
+    if is_missing_registration:
+        warnings.append(("warning text-dark", "应入未入"))
     missing = stewardship_missing(
+        total_investment=total_investment, has_steward=has_steward, leader_in_charge=leader_in_charge
+    )
+    if missing:
+        warnings.append(("warning text-dark", f"缺{'、'.join(missing)}"))
+    return warnings
+
+
+def _record_warnings(project: Project) -> list[tuple[str, str]]:
+    return project_warnings(
+        overdue_milestones=getattr(project, "overdue_milestone_count", 0),
+        overdue_problems=getattr(project, "overdue_problem_count", 0),
+        is_missing_registration=getattr(project, "is_missing_registration", False),
         total_investment=project.total_investment,
         has_steward=project.steward_id is not None,
         leader_in_charge=project.leader_in_charge,
     )
-    if missing:
-        badges.append(("warning text-dark", f"缺{'、'.join(missing)}"))
-    return format_html_join(" ", '<span class="badge bg-{}">{}</span>', badges)
+
+
+def warnings_text(warnings: list[tuple[str, str]]) -> str:
+    """The warnings as a file cell holds them."""
+    return "；".join(text for _, text in warnings)
+
+
+def warning_badges(project: Project) -> str:
+    """The warnings a project row carries, from the annotations of ``selectors.with_warnings``."""
+    return format_html_join(" ", '<span class="badge bg-{}">{}</span>', _record_warnings(project))
 
 
 class WarningsColumn(tables.Column):
@@ -93,20 +111,25 @@ class WarningsColumn(tables.Column):
     def render(self, record: Project) -> str:
         return warning_badges(record) or ""
 
+    def value(self, record: Project) -> str:
+        return warnings_text(_record_warnings(record))
+
 
 class ProjectBoardTable(BaseTable):
     name = _project_link()
+    code = _file_only("项目代码")
     warnings = WarningsColumn()
     reporting_unit = _unit("属地单位", "reporting_unit")
     responsible_unit = _unit("责任局办", "responsible_unit")
     level = tables.Column(verbose_name="项目级别")
+    field = _file_only("项目领域")
     total_investment = WanColumn("总投资(万元)")
     annual_plan = WanColumn("年度计划投资(万元)")
     steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
     leader_in_charge = tables.Column(verbose_name="分包领导")
     actions = _actions()
 
-    def __init__(self, *args, user, movable: bool, **kwargs):
+    def __init__(self, *args, user, movable: bool = False, **kwargs):
         self.user = user
         self.movable = movable
         super().__init__(*args, **kwargs)
@@ -127,10 +150,12 @@ class ProjectBoardTable(BaseTable):
         fields = ()
         sequence = (
             "name",
+            "code",
             "warnings",
             "reporting_unit",
             "responsible_unit",
             "level",
+            "field",
             "total_investment",
             "annual_plan",
             "steward",
@@ -148,7 +173,7 @@ class StewardProjectTable(BaseTable):
     stage = tables.Column(verbose_name="所在库")
     total_investment = WanColumn("总投资(万元)")
     steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
-    reported_this_month = tables.BooleanColumn(verbose_name="本月已报", yesno="✓,✗")
+    reported_this_month = YesNoColumn(verbose_name="本月已报", yesno="✓,✗")
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -170,7 +195,7 @@ class MissingRegistrationTable(BaseTable):
     reporting_unit = _unit("属地单位", "reporting_unit")
     responsible_unit = _unit("责任局办", "responsible_unit")
     stage = tables.Column(verbose_name="所在库")
-    actual_start = tables.DateColumn(verbose_name="实际开工日期", format="Y-m-d")
+    actual_start = DayColumn("实际开工日期")
     total_investment = WanColumn("总投资(万元)")
     steward = tables.Column(verbose_name="项目管家", order_by=("steward__username",))
     actions = _actions()
@@ -209,10 +234,12 @@ class ProblemTable(BaseTable):
     category = tables.Column(verbose_name="问题类别")
     description = tables.Column(verbose_name="问题描述", orderable=False)
     owner_unit = _unit("责任单位", "owner_unit")
-    registered_on = tables.DateColumn(verbose_name="登记日期", format="Y-m-d")
-    deadline = tables.DateColumn(verbose_name="办结时限", format="Y-m-d")
+    registered_on = DayColumn("登记日期")
+    deadline = DayColumn("办结时限")
     status = tables.Column(verbose_name="状态")
-    closed_on = tables.DateColumn(verbose_name="销号日期", format="Y-m-d")
+    overdue = _file_only("是否逾期", accessor="pk")
+    closed_on = DayColumn("销号日期")
+    resolution = _file_only("解决情况")
     actions = _actions()
 
     def __init__(self, *args, user, **kwargs):
@@ -225,6 +252,12 @@ class ProblemTable(BaseTable):
         if record.is_overdue:
             return format_html('{} <span class="badge bg-danger">逾期</span>', value.isoformat())
         return value.isoformat()
+
+    def value_deadline(self, value):
+        return value
+
+    def value_overdue(self, record: Problem) -> str:
+        return "逾期" if record.is_overdue else ""
 
     def render_actions(self, record: Problem) -> str:
         if record.status == ProblemStatus.CLOSED or not can_edit_problem(self.user, record):
@@ -248,7 +281,9 @@ class ProblemTable(BaseTable):
             "registered_on",
             "deadline",
             "status",
+            "overdue",
             "closed_on",
+            "resolution",
             "actions",
         )
 
@@ -257,7 +292,7 @@ class OverdueMilestoneTable(BaseTable):
     project = _project()
     reporting_unit = _unit("属地单位", "project__reporting_unit")
     kind = tables.Column(verbose_name="节点")
-    planned_on = tables.DateColumn(verbose_name="计划日期", format="Y-m-d")
+    planned_on = DayColumn("计划日期")
 
     class Meta(BaseTable.Meta):
         model = Milestone
@@ -282,6 +317,9 @@ class YearPlanTable(BaseTable):
 
     def render_planned_investment(self, value) -> str:
         return format_wan(value)
+
+    def value_planned_investment(self, value):
+        return value
 
     def render_actions(self, record: ProjectYearPlan) -> str:
         if not can_edit_project(self.user, record.project):
@@ -308,15 +346,20 @@ class ProjectListTable(BaseTable):
     responsible_unit = _unit("责任局办", "responsible_unit")
     level = tables.Column(verbose_name="项目级别")
     field = tables.Column(verbose_name="项目领域")
-    tags = tables.ManyToManyColumn(verbose_name="标签", orderable=False)
+    tags = tables.ManyToManyColumn(verbose_name="标签", orderable=False, separator=TAG_SEPARATOR)
     total_investment = WanColumn("总投资(万元)")
     annual_plan = WanColumn("年度计划投资(万元)")
     ytd_completed = WanColumn("累计完成(万元)")
-    completion_pct = tables.Column(verbose_name="完成率", accessor="pk", orderable=False, attrs=RIGHT)
-    is_registered = tables.BooleanColumn(verbose_name="入库纳统", yesno="已入库,未入库")
+    completion_pct = PctColumn("完成率", accessor="pk", orderable=False)
+    is_registered = YesNoColumn(verbose_name="入库纳统", yesno="已入库,未入库")
+    steward = _file_only("项目管家")
+    leader_in_charge = _file_only("分包领导")
 
     def render_completion_pct(self, record: Project) -> str:
-        return format_pct(plan_completion_pct(record.ytd_completed, record.annual_plan))
+        return format_pct(self.value_completion_pct(record))
+
+    def value_completion_pct(self, record: Project):
+        return plan_completion_pct(record.ytd_completed, record.annual_plan)
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -336,6 +379,8 @@ class ProjectListTable(BaseTable):
             "ytd_completed",
             "completion_pct",
             "is_registered",
+            "steward",
+            "leader_in_charge",
         )
 
 
@@ -357,7 +402,7 @@ class RegistrationEvidenceTable(BaseTable):
     name = _project_link()
     reporting_unit = _unit("属地单位", "reporting_unit")
     stage = tables.Column(verbose_name="所在库")
-    is_registered = tables.BooleanColumn(verbose_name="已入库纳统", yesno="是,否")
+    is_registered = YesNoColumn(verbose_name="已入库纳统", yesno="是,否")
     has_approval = EvidenceColumn("批复文件")
     has_contract = EvidenceColumn("施工合同")
     has_site_photo = EvidenceColumn("现场照片")

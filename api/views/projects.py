@@ -18,7 +18,7 @@ from accounts.permissions import (
 from accounts.roles import Role
 from common import clock
 from projects.access import check_project_read
-from projects.filtersets import ProjectListFilterSet
+from projects.filtersets import ProjectFilterSet
 from projects.models import Project
 from projects.selectors import library_year
 from projects.views.listing import listed_projects
@@ -62,10 +62,8 @@ class ProjectList(ListView):
     serializer_class = s.ProjectSerializer
 
     filter_backends = [DjangoFilterBackend]
-    filterset_class = ProjectListFilterSet
-    field_labels = PROJECT_LABELS | {
-        name: str(f.label) for name, f in ProjectListFilterSet.base_filters.items()
-    }
+    filterset_class = ProjectFilterSet
+    field_labels = PROJECT_LABELS | {name: str(f.label) for name, f in ProjectFilterSet.base_filters.items()}
 
     def get_queryset(self) -> QuerySet[Project]:
         if getattr(self, "swagger_fake_view", False):  # the schema is generated without a database

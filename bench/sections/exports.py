@@ -45,14 +45,14 @@ from accounts.models import User
 from bench.harness import Line, alternate
 from common import clock
 from common.figures import shown_pct
+from common.lists import export_columns, job_request
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
 from projects.choices import Field, Level, Stage
-from projects.exports import board_rows
 from projects.models import Project
 from projects.rules import plan_completion_pct, stewardship_missing
 from projects.selectors import library_year
-from projects.views.listing import LIST_COLUMNS, listed_projects, project_list_export
+from projects.views.listing import PROJECT_LIST, listed_projects, project_list_export
 from reporting.bulletin.content import photo_note
 from reporting.bulletin.service import bulletin_content
 from reporting.bulletin.workbook import (
@@ -246,10 +246,13 @@ def ledger_export(request) -> int:
 
 
 LEDGER_FIELDS = (
+    "pk",
     "name",
     "code",
     "reporting_unit__name",
+    "reporting_unit__short_name",
     "responsible_unit__name",
+    "responsible_unit__short_name",
     "stage",
     "is_registered",
     "level",
@@ -274,18 +277,19 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
     }
     projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
     tags: dict[int, list[str]] = {}
-    for project_id, tag in (
-        Project.tags.through.objects.filter(project__in=projects.order_by().values("pk"))
-        .order_by("project_id", "tag__name")
-        .values_list("project_id", "tag__name")
+    for project_id, tag in Project.tags.through.objects.order_by("tag__name").values_list(
+        "project_id", "tag__name"
     ):
         tags.setdefault(project_id, []).append(tag)
-    rows = projects.prefetch_related(None).values_list(*LEDGER_FIELDS, "pk")
+    rows = projects.prefetch_related(None).values_list(*LEDGER_FIELDS)
     for (
+        pk,
         name,
         code,
         unit,
+        unit_short,
         bureau,
+        bureau_short,
         stage,
         registered,
         level,
@@ -297,7 +301,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
         leader,
         *flags,
     ) in rows.iterator(chunk_size=CHUNK):
-        milestones, problems, missing_registration, pk = flags
+        milestones, problems, missing_registration = flags
         warnings = [
             *([f"节点逾期{milestones}个"] if milestones else []),
             *([f"问题逾期{problems}个"] if problems else []),
@@ -311,20 +315,20 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
         yield [
             name,
             code,
-            unit,
-            bureau,
+            "；".join(warnings),
             stages[stage],
-            "已入库" if registered else "未入库",
+            unit_short or unit,
+            bureau_short or bureau,
             levels[level],
             fields[field],
+            "、".join(tags[pk]) if pk in tags else None,
             total,
             plan,
             ytd,
             plan_completion_pct(ytd, plan),
-            stewards.get(steward, ""),
-            leader,
-            "；".join(warnings),
-            "、".join(tags.get(pk, [])),
+            "已入库" if registered else "未入库",
+            stewards.get(steward),
+            leader or None,
         ]
 
 
@@ -333,7 +337,8 @@ def bare_ledger(request) -> int:
     sheet = workbook.create_sheet("项目清单")
     sheet.append([f"{library_year()}年项目清单"])
     sheet.append(["单位：万元"])
-    sheet.append([column.label for column in LIST_COLUMNS])
+    table, _ = PROJECT_LIST.export_table(job_request(user=request.user, params={}))
+    sheet.append([column.label for column in export_columns(table)])
     count = 0
     for row in bare_ledger_rows(request):
         sheet.append(row)
@@ -344,13 +349,14 @@ def bare_ledger(request) -> int:
 
 
 def check_same_cells(request) -> None:
-    projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
-    ours = board_rows(projects, with_tags=True)
+    table, records = PROJECT_LIST.export_table(job_request(user=request.user, params={}))
+    columns = export_columns(table)
+    ours = iter(PROJECT_LIST.export_rows(table, records))
     for index, theirs in enumerate(bare_ledger_rows(request)):
         if index == CHECKED_ROWS:
             break
         mine = next(ours)
-        expected = [mine[column.key] for column in LIST_COLUMNS]
+        expected = [mine[column.key] for column in columns]
         if expected != theirs:
             raise AssertionError(f"row {index}: the limit writes {theirs}, the export {expected}")
 

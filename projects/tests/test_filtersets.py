@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from accounts.roles import Role
-from projects.filtersets import ProjectListFilterSet
+from projects.filtersets import LIST_FILTERS, ProjectFilterSet
 from projects.models import Project
 from tests.factories import ProjectFactory, UnitFactory, UserFactory
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def _filterset(user, data):
     request = RequestFactory().get("/", data)
     request.user = user
-    return ProjectListFilterSet(data, queryset=Project.objects.all(), request=request)
+    return ProjectFilterSet(data, queryset=Project.objects.all(), request=request, offered=LIST_FILTERS)
 
 
 def test_a_unit_filter_offers_the_readable_units_by_name_and_filters_on_the_chosen_one():

@@ -81,7 +81,7 @@ class ProjectListTests(DemoTestCase):
         assert "累计完成(万元)" in html
 
     def test_the_export_streams_every_listed_project_from_a_file_written_as_a_streamed_workbook(self):
-        with mock.patch("projects.exports.StreamedWorkbook", wraps=StreamedWorkbook) as workbook:
+        with mock.patch("common.lists.StreamedWorkbook", wraps=StreamedWorkbook) as workbook:
             response = self.client.get(reverse("projects:list_export"))
         workbook.assert_called_once_with()
         assert response.streaming

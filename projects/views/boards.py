@@ -15,21 +15,21 @@ from accounts.permissions import (
 )
 from audit.models import AuditAction
 from audit.services import audited
-from common.params import table_paginate, year_param
+from common.lists import ListPage
+from common.params import year_param
 from targets.models import Unit
 
 from ..access import readable_projects
 from ..choices import LIBRARY_STAGES, Stage
-from ..exports import BOARD_COLUMNS, board_rows, xlsx_response
-from ..filtersets import ProjectFilterSet
-from ..listing import PER_PAGE, filtered, reference_date
+from ..exports import board_rows
+from ..filtersets import BOARD_FILTERS, ProjectFilterSet
+from ..listing import PER_PAGE, open_year, reference_date
 from ..models import Project, ProjectYearPlan
 from ..rules import ReserveRatio
 from ..selectors import (
     board_projects,
     jurisdiction_reserve_ratio,
     library_totals,
-    library_year,
     overdue_milestones,
     unit_reserve_ratios,
 )
@@ -56,14 +56,6 @@ def _query(request: HttpRequest, **values) -> str:
     return query.urlencode()
 
 
-def _board(request: HttpRequest, open_year: int) -> tuple[ProjectFilterSet, int]:
-    year = _year(request, open_year)
-    projects = board_projects(
-        projects=readable_projects(request.user), year=year, open_year=open_year, on=reference_date(request)
-    )
-    return filtered(request, queryset=projects, filterset_class=ProjectFilterSet), year
-
-
 def _reserve_ratio(request: HttpRequest, unit: Unit | None) -> tuple[str, ReserveRatio] | None:
     """The reserve ratio of the unit the board is filtered on, else of what the user may see."""
     if unit is None and has_any_role(request.user, ALL_UNITS_READERS):
@@ -76,48 +68,72 @@ def _reserve_ratio(request: HttpRequest, unit: Unit | None) -> tuple[str, Reserv
     return ratios[0][0].display_name, ratios[0][1]
 
 
-@unit_member_view
-def board(request: HttpRequest) -> HttpResponse:
-    stage = _stage(request)
-    open_year = library_year()
-    filterset, year = _board(request, open_year)
-    is_open_year = year == open_year
-    table = ProjectBoardTable(filterset.qs.filter(library=stage), user=request.user, movable=is_open_year)
-    table_paginate(request, table, per_page=PER_PAGE)
-    unit = filterset.form.cleaned_data.get("unit") if filterset.form.is_valid() else None
-    totals = library_totals(filterset.qs)
-    years = sorted(
-        set(ProjectYearPlan.objects.order_by().values_list("year", flat=True).distinct()) | {open_year},
-        reverse=True,
-    )
-    return render(
-        request,
-        "projects/board.html",
-        {
+class Board(ListPage):
+    """四库看板: one library's projects (the tab, ``?stage=``) of a plan year, filtered and exported."""
+
+    template_name = "projects/board.html"
+    filterset_class = ProjectFilterSet
+    filterset_kwargs = {"offered": BOARD_FILTERS}
+    table_class = ProjectBoardTable
+    per_page = PER_PAGE
+
+    def queryset(self, request):
+        this_year = open_year(request)
+        return board_projects(
+            projects=readable_projects(request.user),
+            year=_year(request, this_year),
+            open_year=this_year,
+            on=reference_date(request),
+        )
+
+    def rows(self, request, filterset):
+        return filterset.qs.filter(library=_stage(request))
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        this_year = open_year(request)
+        return {"user": request.user, "movable": _year(request, this_year) == this_year}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        stage = _stage(request)
+        this_year = open_year(request)
+        year = _year(request, this_year)
+        is_open_year = year == this_year
+        unit = filterset.form.cleaned_data.get("unit") if filterset.form.is_valid() else None
+        totals = library_totals(filterset.qs)
+        years = sorted(
+            set(ProjectYearPlan.objects.order_by().values_list("year", flat=True).distinct()) | {this_year},
+            reverse=True,
+        )
+        return {
             "stage": stage,
             "year": year,
             "years": years,
             "is_open_year": is_open_year,
-            "filterset": filterset,
-            "table": table,
             "tabs": [(total, _query(request, stage=total.stage.value)) for total in totals],
             "keep": [("stage", stage.value), ("year", year)],
             "export_query": _query(request, stage=stage.value, year=year),
             "reserve_ratio": _reserve_ratio(request, unit) if is_open_year else None,
-        },
-    )
+        }
+
+    def export_title(self, request) -> str:
+        return f"{_year(request, open_year(request))}年{_stage(request).label}库项目"
+
+    def export_rows(self, table, records):
+        return board_rows(records, with_tags=False)
+
+
+BOARD = Board()
+
+
+@unit_member_view
+def board(request: HttpRequest) -> HttpResponse:
+    return BOARD.page(request)
 
 
 @unit_member_view
 @audited(AuditAction.EXPORT)
 def board_export(request: HttpRequest) -> HttpResponse:
-    stage = _stage(request)
-    filterset, year = _board(request, library_year())
-    return xlsx_response(
-        title=f"{year}年{stage.label}库项目",
-        columns=BOARD_COLUMNS,
-        rows=board_rows(filterset.qs.filter(library=stage)),
-    )
+    return BOARD.export(request)
 
 
 @unit_member_view
@@ -126,9 +142,9 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
     check_unit_read(request.user, unit_id)
     unit = get_object_or_404(Unit, pk=unit_id)
     on = reference_date(request)
-    open_year = library_year()
+    this_year = open_year(request)
     unit_projects = Project.objects.filter(Q(reporting_unit=unit) | Q(responsible_unit=unit))
-    projects = board_projects(projects=unit_projects, year=open_year, open_year=open_year, on=on)
+    projects = board_projects(projects=unit_projects, year=this_year, open_year=this_year, on=on)
     # A unit has at most a few hundred projects in the libraries; the warnings are judged per row by
     # the same rules the boards' badges use.
     flagged = [
@@ -142,7 +158,7 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "on": on,
-            "year": open_year,
+            "year": this_year,
             "totals": library_totals(projects),
             "reserve_ratio": unit_reserve_ratios(units=Unit.objects.filter(pk=unit.pk))[0][1],
             "overdue_milestones": overdue_milestones(on=on, projects=unit_projects)[:UNIT_BOARD_MILESTONES],

@@ -12,11 +12,11 @@ from django.shortcuts import render
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units, unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
+from common.lists import ListPage
 
 from ..access import readable_projects
-from ..exports import MISSING_REGISTRATION_COLUMNS, missing_registration_rows, xlsx_response
-from ..filtersets import ProjectFilterSet
-from ..listing import filtered, filtered_table
+from ..filtersets import BOARD_FILTERS, ProjectFilterSet
+from ..listing import PER_PAGE
 from ..models import Project
 from ..selectors import (
     intake_by_month,
@@ -78,32 +78,35 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _missing(request: HttpRequest):
-    return missing_registration_projects(projects=readable_projects(request.user))
+class MissingRegistrationList(ListPage):
+    """应入未入 (rule 8): started projects the user may read that are not yet 入库纳统."""
+
+    template_name = "projects/missing_registration.html"
+    filterset_class = ProjectFilterSet
+    filterset_kwargs = {"offered": BOARD_FILTERS}
+    table_class = MissingRegistrationTable
+    title = "应入未入项目清单"
+    per_page = PER_PAGE
+
+    def queryset(self, request):
+        return missing_registration_projects(projects=readable_projects(request.user))
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"user": request.user}
+
+
+MISSING_REGISTRATION_LIST = MissingRegistrationList()
 
 
 @unit_member_view
 def missing_registration(request: HttpRequest) -> HttpResponse:
-    filterset, table = filtered_table(
-        request,
-        queryset=_missing(request),
-        filterset_class=ProjectFilterSet,
-        table_class=MissingRegistrationTable,
-        user=request.user,
-    )
-    return render(request, "projects/missing_registration.html", {"filterset": filterset, "table": table})
+    return MISSING_REGISTRATION_LIST.page(request)
 
 
 @unit_member_view
 @audited(AuditAction.EXPORT)
 def missing_registration_export(request: HttpRequest) -> HttpResponse:
-    return xlsx_response(
-        title="应入未入项目清单",
-        columns=MISSING_REGISTRATION_COLUMNS,
-        rows=missing_registration_rows(
-            filtered(request, queryset=_missing(request), filterset_class=ProjectFilterSet).qs
-        ),
-    )
+    return MISSING_REGISTRATION_LIST.export(request)
 
 
 @unit_member_view
@@ -124,13 +127,22 @@ def reserve(request: HttpRequest) -> HttpResponse:
     )
 
 
+class RegistrationEvidenceList(ListPage):
+    """入库纳统佐证: each started project's 批复文件、施工合同、现场照片, and what it still lacks."""
+
+    template_name = "projects/registration_evidence.html"
+    filterset_class = ProjectFilterSet
+    filterset_kwargs = {"offered": BOARD_FILTERS}
+    table_class = RegistrationEvidenceTable
+    per_page = PER_PAGE
+
+    def queryset(self, request):
+        return registration_checklist(projects=readable_projects(request.user))
+
+
+REGISTRATION_EVIDENCE_LIST = RegistrationEvidenceList()
+
+
 @unit_member_view
 def registration_evidence(request: HttpRequest) -> HttpResponse:
-    """入库纳统佐证: each started project's 批复文件、施工合同、现场照片, and what it still lacks."""
-    filterset, table = filtered_table(
-        request,
-        queryset=registration_checklist(projects=readable_projects(request.user)),
-        filterset_class=ProjectFilterSet,
-        table_class=RegistrationEvidenceTable,
-    )
-    return render(request, "projects/registration_evidence.html", {"filterset": filterset, "table": table})
+    return REGISTRATION_EVIDENCE_LIST.page(request)

@@ -8,34 +8,20 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
-from common.params import table_paginate
-from common.spreadsheets import OutColumn
+from common.lists import ListPage
 
 from ..access import readable_projects
-from ..exports import BOARD_COLUMNS, board_rows, xlsx_response
-from ..filtersets import ProjectListFilterSet
-from ..listing import filtered
+from ..exports import board_rows
+from ..filtersets import LIST_FILTERS, ProjectFilterSet
 from ..models import Project, ProjectReport, ProjectYearPlan
 from ..selectors import library_year, with_warnings
 from ..tables import ProjectListTable
 
-PER_PAGE = 25
-LIST_COLUMNS = (
-    *BOARD_COLUMNS[:4],
-    OutColumn("所在库", "stage"),
-    OutColumn("入库纳统", "registered"),
-    *BOARD_COLUMNS[4:8],
-    OutColumn("累计完成(万元)", "ytd_completed", "money"),
-    OutColumn("完成率(%)", "completion_pct", "pct"),
-    *BOARD_COLUMNS[8:],
-    OutColumn("标签", "tags"),
-)
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -56,34 +42,39 @@ def listed_projects(*, user, year: int, on: date) -> QuerySet[Project]:
     )
 
 
-def _filterset(request: HttpRequest) -> ProjectListFilterSet:
-    projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
-    return filtered(request, queryset=projects, filterset_class=ProjectListFilterSet)
+class ProjectList(ListPage):
+    """项目清单: every project the user may read, filtered, sorted and paginated; exported as seen,
+    in the request or by the background job (``reporting.services.exports``)."""
+
+    template_name = "projects/list.html"
+    filterset_class = ProjectFilterSet
+    table_class = ProjectListTable
+    per_page = 25
+
+    def queryset(self, request) -> QuerySet[Project]:
+        return listed_projects(user=request.user, year=library_year(), on=clock.today())
+
+    filterset_kwargs = {"offered": LIST_FILTERS}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        return {"year": library_year()}
+
+    def export_title(self, request) -> str:
+        return f"{library_year()}年项目清单"
+
+    def export_rows(self, table, records):
+        return board_rows(records, with_tags=True)
+
+
+PROJECT_LIST = ProjectList()
 
 
 @unit_member_view
 def project_list(request: HttpRequest) -> HttpResponse:
-    filterset = _filterset(request)
-    table = ProjectListTable(filterset.qs)
-    table_paginate(request, table, per_page=PER_PAGE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "projects/list.html",
-        {"filterset": filterset, "table": table, "year": library_year(), "export_query": query.urlencode()},
-    )
+    return PROJECT_LIST.page(request)
 
 
 @unit_member_view
 @audited(AuditAction.EXPORT)
 def project_list_export(request: HttpRequest) -> HttpResponse:
-    filterset = _filterset(request)
-    projects = filterset.qs
-    sort = request.GET.get("sort")
-    if sort:
-        # The table knows how each column sorts (a unit by its sort order): the file keeps the order.
-        projects = ProjectListTable(projects, order_by=sort).data.data
-    return xlsx_response(
-        title=f"{library_year()}年项目清单", columns=LIST_COLUMNS, rows=board_rows(projects, with_tags=True)
-    )
+    return PROJECT_LIST.export(request)

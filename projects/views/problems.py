@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
+from common.lists import ListPage
 
 from ..access import check_problem_edit, check_project_edit, readable_problems
 from ..choices import ProblemStatus
-from ..exports import PROBLEM_COLUMNS, problem_rows, xlsx_response
 from ..filtersets import ProblemFilterSet
 from ..forms import ProblemCloseForm, ProblemForm
-from ..listing import filtered, filtered_table, reference_date
+from ..listing import PER_PAGE, reference_date
 from ..models import Problem, Project
 from ..selectors import problem_list
 from ..services.problems import problem_close, problem_create, problem_update
@@ -24,33 +24,35 @@ from ..tables import ProblemTable
 from .base import form_page, posted
 
 
-def _problems(request: HttpRequest):
-    problems = problem_list(problems=readable_problems(request.user), on=reference_date(request))
-    # Open problems first (a closed one has its 销号 date), the most urgent on top.
-    return problems.order_by(F("closed_on").asc(nulls_first=True), "deadline", "pk")
+class ProblemList(ListPage):
+    """问题台账: the problems of the projects the user may read, open ones first, the most urgent on top."""
+
+    template_name = "projects/problems.html"
+    filterset_class = ProblemFilterSet
+    table_class = ProblemTable
+    title = "重点项目问题台账"
+    per_page = PER_PAGE
+
+    def queryset(self, request):
+        problems = problem_list(problems=readable_problems(request.user), on=reference_date(request))
+        return problems.order_by(F("closed_on").asc(nulls_first=True), "deadline", "pk")
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"user": request.user}
+
+
+PROBLEM_LIST = ProblemList()
 
 
 @unit_member_view
 def problem_index(request: HttpRequest) -> HttpResponse:
-    filterset, table = filtered_table(
-        request,
-        queryset=_problems(request),
-        filterset_class=ProblemFilterSet,
-        table_class=ProblemTable,
-        user=request.user,
-    )
-    return render(request, "projects/problems.html", {"filterset": filterset, "table": table})
+    return PROBLEM_LIST.page(request)
 
 
 @unit_member_view
 @audited(AuditAction.EXPORT)
 def problem_export(request: HttpRequest) -> HttpResponse:
-    filterset = filtered(
-        request,
-        queryset=_problems(request),
-        filterset_class=ProblemFilterSet,
-    )
-    return xlsx_response(title="重点项目问题台账", columns=PROBLEM_COLUMNS, rows=problem_rows(filterset.qs))
+    return PROBLEM_LIST.export(request)
 
 
 @unit_member_view

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import roles_required, unit_member_view
 from accounts.roles import Role
+from common.lists import ListPage
 
 from ..access import readable_projects
 from ..filtersets import YearPlanFilterSet
 from ..forms import RolloverForm
-from ..listing import filtered_table
+from ..listing import open_year
 from ..models import YearRollover
 from ..selectors import library_year, pending_year_plans, rollover_plan
 from ..services.rollover import year_rollover
@@ -48,14 +49,26 @@ def rollover(request: HttpRequest) -> HttpResponse:
     )
 
 
+class YearPlanList(ListPage):
+    """年度计划投资 still to fill for the open year, of the projects the user may read."""
+
+    template_name = "projects/year_plans.html"
+    filterset_class = YearPlanFilterSet
+    table_class = YearPlanTable
+
+    def queryset(self, request):
+        return pending_year_plans(projects=readable_projects(request.user), year=open_year(request))
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"user": request.user}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        return {"year": open_year(request)}
+
+
+YEAR_PLAN_LIST = YearPlanList()
+
+
 @unit_member_view
 def year_plans(request: HttpRequest) -> HttpResponse:
-    year = library_year()
-    filterset, table = filtered_table(
-        request,
-        queryset=pending_year_plans(projects=readable_projects(request.user), year=year),
-        filterset_class=YearPlanFilterSet,
-        table_class=YearPlanTable,
-        user=request.user,
-    )
-    return render(request, "projects/year_plans.html", {"filterset": filterset, "table": table, "year": year})
+    return YEAR_PLAN_LIST.page(request)

@@ -3,52 +3,75 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from accounts.permissions import unit_member_view
+from common.lists import ListPage
 
 from ..access import readable_projects
-from ..filtersets import MilestoneFilterSet, ProjectFilterSet
-from ..listing import filtered_table, reference_date
+from ..filtersets import BOARD_FILTERS, MilestoneFilterSet, ProjectFilterSet
+from ..listing import PER_PAGE, reference_date
 from ..selectors import dispatch_projects, overdue_milestones, steward_projects
 from ..tables import OverdueMilestoneTable, StewardProjectTable
 
 
+class OnDateList(ListPage):
+    """A list whose warnings are judged on a day (``?on=``), which the page names."""
+
+    per_page = PER_PAGE
+
+    def extra_context(self, request, filterset, table) -> dict:
+        return {"on": reference_date(request)}
+
+
+class MyProjectList(OnDateList):
+    template_name = "projects/my_projects.html"
+    filterset_class = ProjectFilterSet
+    filterset_kwargs = {"offered": BOARD_FILTERS}
+    table_class = StewardProjectTable
+
+    def queryset(self, request):
+        return steward_projects(steward=request.user, on=reference_date(request))
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"exclude": ("steward",)}
+
+
+class DispatchList(OnDateList):
+    """周调度: under construction with no report this month, or with overdue problems."""
+
+    template_name = "projects/dispatch.html"
+    filterset_class = ProjectFilterSet
+    filterset_kwargs = {"offered": BOARD_FILTERS}
+    table_class = StewardProjectTable
+
+    def queryset(self, request):
+        return dispatch_projects(projects=readable_projects(request.user), on=reference_date(request))
+
+
+class OverdueMilestoneList(OnDateList):
+    template_name = "projects/overdue_milestones.html"
+    filterset_class = MilestoneFilterSet
+    table_class = OverdueMilestoneTable
+
+    def queryset(self, request):
+        return overdue_milestones(on=reference_date(request), projects=readable_projects(request.user))
+
+
+MY_PROJECT_LIST = MyProjectList()
+DISPATCH_LIST = DispatchList()
+OVERDUE_MILESTONE_LIST = OverdueMilestoneList()
+
+
 @unit_member_view
 def my_projects(request: HttpRequest) -> HttpResponse:
-    on = reference_date(request)
-    filterset, table = filtered_table(
-        request,
-        queryset=steward_projects(steward=request.user, on=on),
-        filterset_class=ProjectFilterSet,
-        table_class=StewardProjectTable,
-        exclude=("steward",),
-    )
-    return render(request, "projects/my_projects.html", {"filterset": filterset, "table": table, "on": on})
+    return MY_PROJECT_LIST.page(request)
 
 
 @unit_member_view
 def dispatch(request: HttpRequest) -> HttpResponse:
-    """周调度: under construction with no report this month, or with overdue problems."""
-    on = reference_date(request)
-    filterset, table = filtered_table(
-        request,
-        queryset=dispatch_projects(projects=readable_projects(request.user), on=on),
-        filterset_class=ProjectFilterSet,
-        table_class=StewardProjectTable,
-    )
-    return render(request, "projects/dispatch.html", {"filterset": filterset, "table": table, "on": on})
+    return DISPATCH_LIST.page(request)
 
 
 @unit_member_view
 def overdue_milestone_list(request: HttpRequest) -> HttpResponse:
-    on = reference_date(request)
-    filterset, table = filtered_table(
-        request,
-        queryset=overdue_milestones(on=on, projects=readable_projects(request.user)),
-        filterset_class=MilestoneFilterSet,
-        table_class=OverdueMilestoneTable,
-    )
-    return render(
-        request, "projects/overdue_milestones.html", {"filterset": filterset, "table": table, "on": on}
-    )
+    return OVERDUE_MILESTONE_LIST.page(request)

@@ -5,6 +5,7 @@ from django.db import models
 
 class ExportKind(models.TextChoices):
     PROJECT_LEDGER = "project_ledger", "项目进展台账"
+    PROJECT_LIST = "project_list", "项目清单"
 
 
 class ExportStatus(models.TextChoices):

@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,11 +20,13 @@ from django.core.files import File
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.lists import PLACING, job_request
 from common.spreadsheets import OutColumn, StreamedWorkbook, stream_table, streamed_sheet
 from common.tasks import TaskQueueUnavailable, task_enqueue
 from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
 from projects.models import ProjectReport
+from projects.views.listing import PROJECT_LIST
 
 from ..models import Export, ExportKind, ExportStatus
 
@@ -36,6 +37,22 @@ PROGRESS_EVERY = 500
 ITERATOR_CHUNK = 2000
 LEDGER_SHEET = "项目进展台账"
 
+# The project list's filters, a unit asked about once (属地单位 or 责任局办), and the boards' 项目管家.
+LEDGER_FILTERS = (
+    "q",
+    "stage",
+    "level",
+    "field",
+    "tag",
+    "unit",
+    "steward",
+    "steward_missing",
+    "is_registered",
+    "missing_registration",
+    "investment_min",
+    "investment_max",
+    "code_region",
+)
 LEDGER_COLUMNS = (
     OutColumn("项目代码", "code", width=28),
     OutColumn("项目名称", "name", width=40),
@@ -57,15 +74,30 @@ def export_create(*, kind: ExportKind, params: dict[str, str], user) -> Export:
     return export
 
 
+def ledger_filterset(*, user, params) -> ProjectFilterSet:
+    """The projects' one FilterSet, offering ``LEDGER_FILTERS``, over the projects ``user`` may read."""
+    return ProjectFilterSet(
+        params,
+        queryset=readable_projects(user),
+        request=job_request(user=user, params=params),
+        offered=LEDGER_FILTERS,
+    )
+
+
 def ledger_filter_params(filterset: ProjectFilterSet) -> dict[str, str]:
     """The filters the user set on the project list, as the strings the FilterSet reads back."""
     return {name: filterset.data[name] for name in filterset.filters if filterset.data.get(name)}
 
 
+def list_params(query) -> dict[str, str]:
+    """A list page's query parameters as an export keeps them: what filters and sorts it, not where
+    the page stood."""
+    return {name: value for name, value in query.items() if name not in PLACING and value}
+
+
 def ledger_reports(*, user, params: dict[str, str]) -> QuerySet[ProjectReport]:
     """Every monthly report of the projects the project list would show ``user`` with ``params``."""
-    # The FilterSet reads only the user from its request, to offer the units that user may read.
-    filterset = ProjectFilterSet(params, queryset=readable_projects(user), request=SimpleNamespace(user=user))
+    filterset = ledger_filterset(user=user, params=params)
     return (
         ProjectReport.objects.filter(project__in=filterset.qs.values("pk"))
         .select_related("project", "project__reporting_unit", "project__responsible_unit")
@@ -145,6 +177,31 @@ def exports_expire_stale(*, now=None, export_id: int | None = None) -> int:
     return stale.update(status=ExportStatus.FAILED, error=message, finished_at=now or timezone.now())
 
 
+def _project_list_run(export: Export, rows: QuerySet[Export]) -> bool:
+    """项目清单 as its page showed it to the requester: the page's own declaration rebuilds its
+    FilterSet from the stored query parameters and writes the table's columns."""
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "list.xlsx"
+            count = PROJECT_LIST.export_write(path, user=export.requested_by, params=export.params)
+            with path.open("rb") as handle:
+                export.file.save(f"list-{export.pk}.xlsx", File(handle), save=False)
+    except Exception as error:  # the page must say it failed, whatever the cause
+        logger.exception("export %s failed", export.pk)
+        rows.filter(status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=str(error)[:1000], finished_at=timezone.now()
+        )
+        return False
+    done = rows.filter(status=ExportStatus.RUNNING).update(
+        status=ExportStatus.DONE,
+        progress=100,
+        total_rows=count,
+        file=export.file.name,
+        finished_at=timezone.now(),
+    )
+    return bool(done)
+
+
 def export_run(*, export_id: int) -> bool:
     """Build the export's file. False when another run has claimed it (a task delivered twice)."""
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
@@ -154,6 +211,8 @@ def export_run(*, export_id: int) -> bool:
         return False
     export = Export.objects.select_related("requested_by").get(pk=export_id)
     rows = Export.objects.filter(pk=export_id)
+    if export.kind == ExportKind.PROJECT_LIST:
+        return _project_list_run(export, rows)
     try:
         reports = ledger_reports(user=export.requested_by, params=export.params)
         total = reports.count()

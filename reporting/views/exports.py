@@ -21,8 +21,6 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common.spreadsheets import XLSX_CONTENT_TYPE
-from projects.access import readable_projects
-from projects.filtersets import ProjectFilterSet
 
 from ..models import Export, ExportKind, ExportStatus
 from ..services.exports import (
@@ -31,6 +29,8 @@ from ..services.exports import (
     export_rerun,
     exports_expire_stale,
     ledger_filter_params,
+    ledger_filterset,
+    list_params,
 )
 from ..tasks import run_export
 
@@ -41,7 +41,7 @@ RECENT_EXPORTS = 20
 def export_list(request: HttpRequest) -> HttpResponse:
     """The ledger's filter (the project list's, pre-filled from its query string) and my recent exports."""
     data = request.POST if request.method == "POST" else request.GET
-    filterset = ProjectFilterSet(data, queryset=readable_projects(request.user), request=request)
+    filterset = ledger_filterset(user=request.user, params=data)
     if request.method == "POST" and filterset.is_valid():
         export = export_create(
             kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), user=request.user
@@ -49,6 +49,14 @@ def export_list(request: HttpRequest) -> HttpResponse:
         return _enqueue(request, export)
     exports = Export.objects.filter(requested_by=request.user)[:RECENT_EXPORTS]
     return render(request, "reporting/exports.html", {"filterset": filterset, "exports": exports})
+
+
+@require_POST
+@unit_member_view
+def project_list_export_job(request: HttpRequest) -> HttpResponse:
+    """项目清单 as the page shows it (its query string), written by the background job."""
+    export = export_create(kind=ExportKind.PROJECT_LIST, params=list_params(request.GET), user=request.user)
+    return _enqueue(request, export)
 
 
 def _enqueue(request: HttpRequest, export: Export) -> HttpResponse:

@@ -17,12 +17,16 @@ from accounts.permissions import (
     unit_member_view,
 )
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common import clock
+from common.lists import ListPage
 from common.params import year_param
 from common.periods import Period
 from common.tasks import TaskQueueUnavailable, task_enqueue
 
 from ..choices import EscalationStatus, NotificationKind
+from ..filtersets import EscalationFilterSet
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
 from ..freeze import period_is_published
 from ..models import Assessment, Notification
@@ -48,6 +52,7 @@ from ..services.rankings import (
     RankingError,
     period_rank,
 )
+from ..tables import EscalationTable
 from ..tasks import publish_period
 
 
@@ -137,20 +142,30 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('reporting:rankings')}?period={period}")
 
 
+class EscalationList(ListPage):
+    """约谈及整改: the escalations of the user's units (proposals only for the lead office's readers)."""
+
+    template_name = "reporting/escalations.html"
+    filterset_class = EscalationFilterSet
+    table_class = EscalationTable
+    title = "约谈及整改"
+
+    def queryset(self, request):
+        return visible_escalations(request.user)
+
+
+ESCALATION_LIST = EscalationList()
+
+
 @unit_member_view
 def escalation_list(request: HttpRequest) -> HttpResponse:
-    escalations = visible_escalations(request.user)
-    status = request.GET.get("status")
-    if status in EscalationStatus.values:
-        escalations = escalations.filter(status=status)
-    # A unit's users never see proposals (drafts) or withdrawn ones: they are not offered as a filter.
-    hidden = () if can_see_drafts(request.user) else (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
-    statuses = [(value, label) for value, label in EscalationStatus.choices if value not in hidden]
-    return render(
-        request,
-        "reporting/escalations.html",
-        {"escalations": escalations, "statuses": statuses, "status": status},
-    )
+    return ESCALATION_LIST.page(request)
+
+
+@unit_member_view
+@audited(AuditAction.EXPORT)
+def escalation_export(request: HttpRequest) -> HttpResponse:
+    return ESCALATION_LIST.export(request)
 
 
 @unit_member_view

@@ -1,0 +1,272 @@
+"""One way to declare a list page: a queryset from a selector, a FilterSet, a table and a template.
+
+A page is a ``ListPage``: it says where its rows come from (``queryset``), how they are filtered (its
+FilterSet), what each row shows (its django-tables2 table) and where it is drawn (its template). Its
+"export what I see" is the same declaration written to .xlsx: the columns are the table's (a column
+marked ``exclude_from_export`` stays on the screen, one with ``visible=False`` only goes in the file),
+the rows are the FilterSet's, in the order the page sorts them. The request and the background job
+build the FilterSet the same way, from the page's query parameters and the user (``ListPage.filterset``).
+
+A list may hold every project of a province (100,000 rows): rows come from the database in chunks,
+go through a streamed workbook (XlsxWriter's constant-memory mode) into a temporary file and leave
+as a streamed response, so an export's memory does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import IO, Any, ClassVar
+
+import django_tables2 as tables
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django_filters import FilterSet
+from django_tables2.rows import BoundRow
+
+from common.figures import EMPTY, format_pct, format_wan
+from common.params import table_paginate
+from common.spreadsheets import (
+    XLSX_CONTENT_TYPE,
+    OutColumn,
+    OutKind,
+    StreamedWorkbook,
+    stream_table,
+    streamed_sheet,
+)
+from common.widgets import quicken_selects, style_fields
+
+Params = Mapping[str, str]
+ITERATOR_CHUNK = 2000
+# Widths fit the first rows like a report's; a longer list keeps them (a streamed sheet cannot look back).
+FIT_ROWS = 1000
+RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+# Query parameters that place the page, never filter it: the file holds every row, in the page's order.
+PLACING = ("page", "per_page")
+
+
+class StyledFilterSet(FilterSet):
+    """A FilterSet whose form reads well on one line. A page that asks about fewer things than the
+    model's FilterSet can offer names them (``offered``): the form shows those and only they filter."""
+
+    def __init__(self, *args, offered: Sequence[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offered is not None:
+            self.filters = {name: value for name, value in self.filters.items() if name in offered}
+        quicken_selects(self.form)
+        style_fields(self.form)
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-sm table-striped table-hover align-middle figures"}
+        empty_text = "没有符合条件的记录。"
+
+
+class WanColumn(tables.Column):
+    """An amount in 万元 with separators, right-aligned; a number in the file."""
+
+    export_kind: OutKind = "money"
+
+    def __init__(self, verbose_name: str, **kwargs):
+        kwargs.setdefault("attrs", RIGHT)
+        super().__init__(verbose_name=verbose_name, default=EMPTY, **kwargs)
+
+    def render(self, value) -> str:
+        return format_wan(value)
+
+    def value(self, value):
+        return value
+
+
+class PctColumn(tables.Column):
+    """A percentage (``format_pct``), right-aligned; in the file a number under "<header>(%)"."""
+
+    export_kind: OutKind = "pct"
+
+    def __init__(self, verbose_name: str, **kwargs):
+        kwargs.setdefault("attrs", RIGHT)
+        super().__init__(verbose_name=verbose_name, default=EMPTY, **kwargs)
+
+    def render(self, value) -> str:
+        return format_pct(value)
+
+    def value(self, value):
+        return value
+
+
+class DayColumn(tables.DateColumn):
+    """A date as 2022-07-01; a date cell in the file."""
+
+    export_kind: OutKind = "date"
+
+    def __init__(self, verbose_name: str, **kwargs):
+        super().__init__(verbose_name=verbose_name, format="Y-m-d", **kwargs)
+
+    def value(self, value):
+        return value
+
+
+class YesNoColumn(tables.BooleanColumn):
+    """A yes/no column whose file cell holds the same word the page shows (``yesno="已入库,未入库"``)."""
+
+    def value(self, value) -> str:
+        return self.yesno[0] if value else self.yesno[1]
+
+
+def export_columns(table: tables.Table) -> list[OutColumn]:
+    """The file's columns: every column of ``table`` not marked ``exclude_from_export``, in its order."""
+    columns = []
+    for bound in table.columns.iterall():
+        if bound.column.exclude_from_export:
+            continue
+        kind = getattr(bound.column, "export_kind", "text")
+        label = str(bound.header)
+        columns.append(OutColumn(f"{label}(%)" if kind == "pct" else label, bound.name, kind))
+    return columns
+
+
+def cell(value: object) -> object:
+    """A value as a file cell takes it: numbers and dates stay, anything else is its text."""
+    if value is None or type(value) in _CELL_TYPES:
+        return value
+    return f"{value}"  # plain text, also from a str subclass such as SafeString
+
+
+_CELL_TYPES = frozenset({str, int, float, Decimal, date, datetime})
+
+
+def table_rows(table: tables.Table, records: Iterable[Any]) -> Iterator[dict[str, object]]:
+    """Each record as the file's row: the value each column of ``table`` gives it (``value_<name>``,
+    else the column's ``value``), the same the page renders without its markup."""
+    names = [column.key for column in export_columns(table)]
+    for record in records:
+        row = BoundRow(record, table=table)
+        yield {name: cell(row.get_cell_value(name)) for name in names}
+
+
+def xlsx_write(
+    target: str | IO[bytes],
+    *,
+    title: str,
+    columns: Sequence[OutColumn],
+    rows: Iterable[Mapping[str, object]],
+) -> int:
+    """Write the list to ``target`` through a streamed workbook; return the number of rows."""
+    workbook = StreamedWorkbook()
+    sheet = streamed_sheet(workbook, title[:31])  # Excel's limit on sheet names
+    count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
+    workbook.save(target)
+    return count
+
+
+def query_without_placing(params: QueryDict) -> QueryDict:
+    query = params.copy()
+    for name in PLACING:
+        query.pop(name, None)
+    return query
+
+
+def job_request(*, user, params: Params) -> SimpleNamespace:
+    """What a background job has of the request that asked for the file: the user and the page's query
+    parameters, all a list's hooks and its FilterSet read (the FilterSet offers the units the user may
+    read)."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if isinstance(value, list):
+            query.setlist(name, value)
+        else:
+            query[name] = value
+    return SimpleNamespace(user=user, GET=query)
+
+
+class ListPage:
+    """A list page declared once: subclasses set the four names and, where the page needs them, the
+    hooks below, each given the request (or, in a job, ``job_request``). ``page`` and ``export`` are
+    its two views (the app's views wrap them in their permission decorators); ``export_write`` is
+    what a background job calls with the page's query parameters and the user who asked."""
+
+    template_name: ClassVar[str]
+    filterset_class: ClassVar[type[FilterSet]]
+    table_class: ClassVar[type[tables.Table]]
+    filterset_kwargs: ClassVar[Mapping[str, object]] = {}
+    title: ClassVar[str] = ""
+    per_page: ClassVar[int] = 50
+
+    def queryset(self, request) -> QuerySet:
+        """The rows the user may see before filtering: a selector's queryset."""
+        raise NotImplementedError
+
+    def rows(self, request, filterset: FilterSet) -> QuerySet:
+        """The rows the table lists; a page that narrows the filtered rows further (a tab) says so here."""
+        return filterset.qs
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {}
+
+    def extra_context(self, request, filterset: FilterSet, table: tables.Table) -> dict:
+        return {}
+
+    def export_title(self, request) -> str:
+        return self.title
+
+    def export_rows(self, table: tables.Table, records: QuerySet) -> Iterable[Mapping[str, object]]:
+        """The file's rows, keyed by column name. A list too long for one model instance a row may
+        read plain values instead, as long as a test holds it to ``table_rows``."""
+        return table_rows(table, records.iterator(chunk_size=ITERATOR_CHUNK))
+
+    # What a page and its export share -------------------------------------------------------------
+
+    def filterset(self, request) -> FilterSet:
+        return self.filterset_class(
+            request.GET, queryset=self.queryset(request), request=request, **self.filterset_kwargs
+        )
+
+    def table(self, request, filterset: FilterSet, *, order_by: str | None = None) -> tables.Table:
+        rows = self.rows(request, filterset)
+        return self.table_class(rows, order_by=order_by, **self.table_kwargs(request))
+
+    def export_table(self, request) -> tuple[tables.Table, QuerySet]:
+        """The table and its records, every row the filter selects in the order the page sorts them."""
+        table = self.table(request, self.filterset(request), order_by=request.GET.get("sort") or None)
+        return table, table.data.data
+
+    def export_to(self, target: str | IO[bytes], request, *, title: str) -> int:
+        table, records = self.export_table(request)
+        return xlsx_write(
+            target, title=title, columns=export_columns(table), rows=self.export_rows(table, records)
+        )
+
+    def export_write(self, target: str | IO[bytes], *, user, params: Params) -> int:
+        """The file of what ``user`` saw with ``params``, written by a background job; the number of rows."""
+        request = job_request(user=user, params=params)
+        return self.export_to(target, request, title=self.export_title(request))
+
+    # The two views ------------------------------------------------------------------------------
+
+    def page(self, request: HttpRequest) -> HttpResponse:
+        filterset = self.filterset(request)
+        table = self.table(request, filterset)
+        table_paginate(request, table, per_page=self.per_page)
+        context = {
+            "filterset": filterset,
+            "table": table,
+            "title": self.title,
+            "export_query": query_without_placing(request.GET).urlencode(),
+            **self.extra_context(request, filterset, table),
+        }
+        return render(request, self.template_name, context)
+
+    def export(self, request: HttpRequest) -> FileResponse:
+        title = self.export_title(request)
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
+        self.export_to(handle, request, title=title)
+        handle.seek(0)
+        return FileResponse(
+            handle, as_attachment=True, filename=f"{title}.xlsx", content_type=XLSX_CONTENT_TYPE
+        )
