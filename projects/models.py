@@ -328,7 +328,13 @@ class ProjectReport(models.Model):
     )
     unusual_confirmed_at = models.DateTimeField("异常数据核实时间", null=True, blank=True)
     unusual_reason = models.CharField(
-        "核实的异常情况", max_length=300, blank=True, help_text="核实时该金额为何异常，如超过月均完成额的3倍"
+        "核实的异常情况",
+        max_length=300,
+        blank=True,
+        default="",
+        # SQL that does not name the column (an earlier release's history copy) still writes valid rows
+        db_default="",
+        help_text="核实时该金额为何异常，如超过月均完成额的3倍",
     )
     history = HistoricalRecords()
 

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalprojectreport',
             name='unusual_reason',
-            field=models.CharField(blank=True, help_text='核实时该金额为何异常，如超过月均完成额的3倍', max_length=300, verbose_name='核实的异常情况'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='核实时该金额为何异常，如超过月均完成额的3倍', max_length=300, verbose_name='核实的异常情况'),
         ),
         migrations.AddField(
             model_name='projectreport',
@@ -41,6 +41,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='projectreport',
             name='unusual_reason',
-            field=models.CharField(blank=True, help_text='核实时该金额为何异常，如超过月均完成额的3倍', max_length=300, verbose_name='核实的异常情况'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='核实时该金额为何异常，如超过月均完成额的3倍', max_length=300, verbose_name='核实的异常情况'),
         ),
     ]
