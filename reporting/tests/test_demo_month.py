@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from accounts.models import User
-from projects.models import ProjectReport
+from projects.models import Project, ProjectReport
 from reporting.choices import SubmissionStatus
 from reporting.models import Submission
 from reporting.services.submissions import submissions_lock_period
@@ -40,7 +40,7 @@ class DemoMonthTests(DemoTestCase):
     def test_a_reporter_fills_the_month_saves_comes_back_submits_and_it_is_approved_verified_and_locked(self):
         self.login("minghu_reporter")
         form = self.client.get(self.url).context["form"]
-        first = form.rows[0].project
+        first = Project.objects.get(pk=form.project_ids[0])
         changes = {f"amount_{first.pk}": "1234.56", f"progress_{first.pk}": "主体结构封顶"}
         assert self.client.post(self.url, grid_post(form, **changes)).status_code == 302
 
