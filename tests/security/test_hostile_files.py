@@ -229,7 +229,8 @@ def database_fingerprint() -> str:
     models = [model for app in WATCHED_APPS for model in apps.get_app_config(app).get_models()]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(_table_digest_sql(model) for model in models))
-        tables = cursor.fetchall()
+        # UNION ALL promises no order (PostgreSQL may run its branches in parallel): sort by table
+        tables = sorted(cursor.fetchall())
     assert len(tables) == len(models)
     return hashlib.sha256(repr(tables).encode()).hexdigest()
 
