@@ -128,7 +128,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     if args.smoke:
-        os.environ.setdefault("BENCH_SURGE_SECONDS", "15")
+        os.environ.setdefault("BENCH_SURGE_SECONDS", "45")  # long enough for a reporter to reopen the grid
         os.environ["BENCH_SMOKE"] = "1"
     sections = args.only or list(SECTIONS)
     plan = {name: "district" if args.smoke else SECTIONS[name] for name in sections}

@@ -380,6 +380,11 @@ def surge_lines(
     profile: str, result: dict, *, users: int, seconds: int, month: tuple[int, int]
 ) -> list[Line]:
     scene = f"{users}人，{seconds}秒，{month[0]}年{month[1]}月"
+    if not result["saves"] or not result["grids"]:
+        raise RuntimeError(
+            f"月末高峰（{scene}）窗口内保存 {result['saves']} 次、重新打开填报表 {result['grids']} 次，"
+            "无法计算 p95：请加长 BENCH_SURGE_SECONDS"
+        )
     errors = result["failures"] + result["exceptions"] + result["failed_logins"] + result["unreadable_pages"]
     return [
         Line(
