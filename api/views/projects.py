@@ -19,9 +19,9 @@ from accounts.roles import Role
 from common import clock
 from projects.access import check_project_read
 from projects.filtersets import ProjectFilterSet
+from projects.listing import listed_projects
 from projects.models import Project
 from projects.selectors import library_year
-from projects.views.listing import listed_projects
 from reporting.selectors.monthly import month_grid_rows, unit_submission
 
 from .. import serializers as s

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from accounts.models import User
 from common.lists import table_rows
 from projects.choices import Field, Stage
+from projects.listing import PROJECT_LIST
 from projects.models import Project, ProjectReport
-from projects.views.listing import PROJECT_LIST
 from reporting.models import Export, ExportKind, ExportStatus
 from reporting.services.exports import export_create, export_run, ledger_reports
 from tests.base import DemoTestCase

@@ -25,8 +25,8 @@ from common.spreadsheets import OutColumn, StreamedWorkbook, stream_table, strea
 from common.tasks import TaskQueueUnavailable, task_enqueue
 from projects.access import readable_projects
 from projects.filtersets import ProjectFilterSet
+from projects.listing import PROJECT_LIST
 from projects.models import ProjectReport
-from projects.views.listing import PROJECT_LIST
 
 from ..models import Export, ExportKind, ExportStatus
 
