@@ -23,7 +23,7 @@ def steward_cards(*, steward, on: date, year: int, month: int) -> QuerySet[Proje
     """The steward's projects still in the libraries, each with: this month's report (its version,
     None when not reported), its unit's return status for the month, overdue milestones and problems
     (``with_warnings``), open problems and the latest photo's date."""
-    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month).order_by()
     submission = Submission.objects.filter(unit=OuterRef("reporting_unit"), year=year, month=month)
     status_label = Case(
         *(When(month_submission_status=status, then=Value(status.label)) for status in SubmissionStatus),

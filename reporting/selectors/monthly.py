@@ -165,9 +165,10 @@ def month_grid_rows(
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(year=year, month=month).select_related(
-                    "unusual_confirmed_by"
-                ),
+                # One report per project and month: no ordering to join for.
+                queryset=ProjectReport.objects.filter(year=year, month=month)
+                .select_related("unusual_confirmed_by")
+                .order_by(),
                 to_attr="month_reports",
             )
         )
@@ -196,15 +197,19 @@ class MonthTotals:
 
 
 def month_totals(*, unit: Unit | int, year: int, month: int) -> MonthTotals:
-    """The grid's 合计 row without reading its lines: two aggregates."""
-    listed = month_projects(unit=unit, year=year, month=month)
-    sums = ProjectReport.objects.filter(project__in=listed, year=year, month__lte=month).aggregate(
-        this_month=Coalesce(Sum("amount", filter=Q(month=month)), Value(ZERO)),
-        year_to_date=Coalesce(Sum("amount"), Value(ZERO)),
-        reported=Count("pk", filter=Q(month=month)),
+    """The grid's 合计 row without reading its lines: one aggregate over the unit's lines and their
+    reports of the year up to the month."""
+    this_month = Q(reports__year=year, reports__month=month)
+    sums = month_projects(unit=unit, year=year, month=month).aggregate(
+        this_month=Coalesce(Sum("reports__amount", filter=this_month), Value(ZERO)),
+        year_to_date=Coalesce(
+            Sum("reports__amount", filter=Q(reports__year=year, reports__month__lte=month)), Value(ZERO)
+        ),
+        reported=Count("reports", filter=this_month),
+        lines=Count("pk", distinct=True),
     )
     return MonthTotals(
-        amount=sums["this_month"], ytd=sums["year_to_date"], missing=listed.count() - sums["reported"]
+        amount=sums["this_month"], ytd=sums["year_to_date"], missing=sums["lines"] - sums["reported"]
     )
 
 
@@ -212,7 +217,7 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
     """The grid's lines in one query of plain values: ``month_grid_rows``' projects with their year
     plan, the months before this one and this month's report, without building a model instance
     per project (the page writes some eighty lines; the checks of a save read ``month_grid_rows``)."""
-    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month).order_by()
     plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
     values = (
         month_projects(unit=unit, year=year, month=month)
