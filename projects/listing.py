@@ -11,6 +11,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from accounts.models import User
 from common import clock
 from common.lists import ListPage
 
@@ -43,13 +44,13 @@ def open_year(request: HttpRequest) -> int:
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def listed_projects(*, user, year: int, on: date) -> QuerySet[Project]:
-    """The projects ``user`` may read with ``year``'s annual plan and their warnings on ``on``."""
+def listed_projects(*, actor: User, year: int, on: date) -> QuerySet[Project]:
+    """The projects ``actor`` may read with ``year``'s annual plan and their warnings on ``on``."""
     annual_plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year)
     reports = ProjectReport.objects.filter(project=OuterRef("pk"), year=year).order_by()
     ytd = reports.values("project").annotate(total=Sum("amount")).values("total")
     return with_warnings(
-        readable_projects(user)
+        readable_projects(actor)
         .select_related("reporting_unit", "responsible_unit", "steward")
         .prefetch_related("tags")
         .annotate(
@@ -70,7 +71,7 @@ class ProjectList(ListPage):
     per_page = 25
 
     def queryset(self, request) -> QuerySet[Project]:
-        return listed_projects(user=request.user, year=library_year(), on=clock.today())
+        return listed_projects(actor=request.user, year=library_year(), on=clock.today())
 
     filterset_kwargs = {"offered": LIST_FILTERS}
 

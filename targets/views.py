@@ -57,7 +57,7 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
                 table=table,
                 values=form.values(),
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                actor=request.user,
                 expected_version=form.cleaned_data["table_version"],
             )
         except ValidationError as error:
@@ -127,7 +127,7 @@ def table_import(request: HttpRequest) -> HttpResponse:
                 table_name=form.cleaned_data["table_name"],
                 reason=form.cleaned_data["reason"],
                 create_units=form.cleaned_data["create_units"],
-                user=request.user,
+                actor=request.user,
             )
         except SpreadsheetError as error:
             errors = [str(error)]
@@ -155,7 +155,7 @@ def plan_total_edit(request: HttpRequest, plan_year_id: int) -> HttpResponse:
                 plan_year=plan_year,
                 fai_target=form.cleaned_data["fai_target"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -68,7 +68,7 @@ class ProjectList(ListView):
     def get_queryset(self) -> QuerySet[Project]:
         if getattr(self, "swagger_fake_view", False):  # the schema is generated without a database
             return Project.objects.none()
-        return listed_projects(user=self.request.user, year=library_year(), on=clock.today())
+        return listed_projects(actor=self.request.user, year=library_year(), on=clock.today())
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectSerializer})
     def post(self, request):
@@ -92,7 +92,7 @@ class ProjectList(ListView):
 
 
 def _listed(request, project: Project) -> Project:
-    return listed_projects(user=request.user, year=library_year(), on=clock.today()).get(pk=project.pk)
+    return listed_projects(actor=request.user, year=library_year(), on=clock.today()).get(pk=project.pk)
 
 
 class ProjectDetail(ApiView):

@@ -30,7 +30,7 @@ def rollover(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and plan.refusal is None and form.is_valid():
         try:
             done = year_rollover(
-                year=plan.year, return_to_reserve=form.cleaned_data["return_to_reserve"], by=request.user
+                year=plan.year, return_to_reserve=form.cleaned_data["return_to_reserve"], actor=request.user
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)

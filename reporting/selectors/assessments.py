@@ -9,6 +9,8 @@ from itertools import groupby
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
+from accounts.models import User
+
 from ..choices import AssessmentKind, AwardKind
 from ..models import Assessment, AssessmentRow, Award
 from .rankings import can_see_drafts
@@ -82,8 +84,8 @@ class YearAssessments:
     awards_published: bool
 
 
-def visible_year_assessments(*, year: int, user) -> YearAssessments:
-    """The year's assessments, latest first, and its awards, as the user may see them.
+def visible_year_assessments(*, year: int, actor: User) -> YearAssessments:
+    """The year's assessments, latest first, and its awards, as ``actor`` may see them.
 
     Unit roles see published assessments only, as they see published rankings only: the 综合奖 of a
     group once its 年总评 is published, the 单项奖 once every group's is. Three queries whatever the
@@ -98,7 +100,7 @@ def visible_year_assessments(*, year: int, user) -> YearAssessments:
     annual = [assessment for assessment in assessments if assessment.kind == AssessmentKind.ANNUAL]
     published_groups = {assessment.group_id for assessment in annual if assessment.is_published}
     every_group_published = bool(annual) and len(published_groups) == len(annual)
-    if not can_see_drafts(user):
+    if not can_see_drafts(actor):
         awards = [
             award
             for award in awards

@@ -41,10 +41,10 @@ RECENT_EXPORTS = 20
 def export_list(request: HttpRequest) -> HttpResponse:
     """The ledger's filter (the project list's, pre-filled from its query string) and my recent exports."""
     data = request.POST if request.method == "POST" else request.GET
-    filterset = ledger_filterset(user=request.user, params=data)
+    filterset = ledger_filterset(actor=request.user, params=data)
     if request.method == "POST" and filterset.is_valid():
         export = export_create(
-            kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), user=request.user
+            kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), actor=request.user
         )
         return _enqueue(request, export)
     exports = Export.objects.filter(requested_by=request.user)[:RECENT_EXPORTS]
@@ -55,7 +55,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @unit_member_view
 def project_list_export_job(request: HttpRequest) -> HttpResponse:
     """项目清单 as the page shows it (its query string), written by the background job."""
-    export = export_create(kind=ExportKind.PROJECT_LIST, params=list_params(request.GET), user=request.user)
+    export = export_create(kind=ExportKind.PROJECT_LIST, params=list_params(request.GET), actor=request.user)
     return _enqueue(request, export)
 
 
@@ -77,7 +77,7 @@ def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
 @unit_member_view
 def export_rerun_view(request: HttpRequest, export_id: int) -> HttpResponse:
     try:
-        export = export_rerun(export=_own_export(request, export_id), user=request.user)
+        export = export_rerun(export=_own_export(request, export_id), actor=request.user)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect("reporting:export_detail", export_id=export_id)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             done = year_rollover(
                 year=year,
                 return_to_reserve=[project.pk for project in plan.unstarted] if return_unstarted else [],
-                by=None,
+                actor=None,
             )
         except ValidationError as refusal:
             raise CommandError("；".join(refusal.messages)) from None
