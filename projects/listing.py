@@ -18,7 +18,8 @@ from .access import readable_projects
 from .exports import board_rows
 from .filtersets import LIST_FILTERS, ProjectFilterSet
 from .models import Project, ProjectReport, ProjectYearPlan
-from .selectors import library_year, with_warnings
+from .selectors.boards import library_year
+from .selectors.warnings import with_warnings
 from .tables import ProjectListTable
 
 PER_PAGE = 50
