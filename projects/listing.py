@@ -19,7 +19,8 @@ from .access import readable_projects
 from .exports import board_rows
 from .filtersets import LIST_FILTERS, ProjectFilterSet
 from .models import Project, ProjectReport, ProjectYearPlan
-from .selectors import library_year, with_warnings
+from .selectors.boards import library_year
+from .selectors.warnings import with_warnings
 from .tables import ProjectListTable
 
 PER_PAGE = 50
@@ -71,15 +72,15 @@ class ProjectList(ListPage):
     per_page = 25
 
     def queryset(self, request) -> QuerySet[Project]:
-        return listed_projects(actor=request.user, year=library_year(), on=clock.today())
+        return listed_projects(actor=request.user, year=open_year(request), on=clock.today())
 
     filterset_kwargs = {"offered": LIST_FILTERS}
 
     def extra_context(self, request, filterset, table) -> dict:
-        return {"year": library_year()}
+        return {"year": open_year(request)}
 
     def export_title(self, request) -> str:
-        return f"{library_year()}年项目清单"
+        return f"{open_year(request)}年项目清单"
 
     def export_rows(self, table, records):
         return board_rows(records, with_tags=True)

@@ -8,13 +8,8 @@ from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 
 from projects.choices import ProblemStatus
 from projects.models import Problem, Project, ProjectReport
-from projects.selectors import (
-    latest_photo,
-    open_problem_count,
-    problem_list,
-    project_photos,
-    steward_projects,
-)
+from projects.selectors.photos import latest_photo, project_photos
+from projects.selectors.warnings import open_problem_count, problem_list, steward_projects
 from reporting.choices import SubmissionStatus
 from reporting.models import Submission
 

@@ -31,7 +31,7 @@ from projects.access import (
 from projects.forms import PhotoForm, ProblemCloseForm, ProblemForm
 from projects.models import Problem, Project
 from projects.photos import upload_read, upload_refusal
-from projects.selectors import project_detail
+from projects.selectors.warnings import project_detail
 from projects.services.photos import photo_add
 from projects.services.problems import problem_close, problem_create
 from projects.views.photos import limited_photo_upload

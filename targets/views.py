@@ -11,7 +11,8 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
-from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, format_amount, workbook_response_bytes
+from common.figures import format_wan
+from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
 
 from .forms import AllocationGridForm, PlanTotalForm, TargetImportForm, plain_amount
 from .models import AllocationTable, PlanYear
@@ -160,11 +161,11 @@ def plan_total_edit(request: HttpRequest, plan_year_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"{plan_year.year}年度投资目标已由 {format_amount(changed.old_total)} 万元改为 "
-                f"{format_amount(changed.plan_year.fai_target)} 万元。",
+            old, new = (
+                format_wan(total, 2, decimals_if_any=True)
+                for total in (changed.old_total, changed.plan_year.fai_target)
             )
+            messages.success(request, f"{plan_year.year}年度投资目标已由 {old} 万元改为 {new} 万元。")
             for line in changed.unbalanced:
                 messages.warning(request, f"请调平「{line.table.name}」：{balance_summary(line.balance)}")
             return redirect("targets:table_list")

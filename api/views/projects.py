@@ -21,7 +21,7 @@ from projects.access import check_project_read
 from projects.filtersets import ProjectFilterSet
 from projects.listing import listed_projects
 from projects.models import Project
-from projects.selectors import library_year
+from projects.selectors.boards import library_year
 from reporting.selectors.monthly import month_grid_rows, unit_submission
 
 from .. import serializers as s

@@ -52,7 +52,7 @@ from projects.choices import Field, Level, Stage
 from projects.listing import PROJECT_LIST, listed_projects
 from projects.models import Project
 from projects.rules import plan_completion_pct, stewardship_missing
-from projects.selectors import library_year
+from projects.selectors.boards import library_year
 from projects.views.listing import project_list_export
 from reporting.bulletin.content import photo_note
 from reporting.bulletin.service import bulletin_content

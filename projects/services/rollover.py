@@ -15,7 +15,8 @@ from accounts.models import User
 
 from ..choices import LIBRARY_STAGES, ExitReason, Stage
 from ..models import Project, ProjectYearPlan, StageChange, YearRollover
-from ..selectors import library_year, rollover_completed, rollover_unstarted
+from ..selectors.boards import library_year
+from ..selectors.rollover import rollover_completed, rollover_unstarted
 from .base import save_as
 
 

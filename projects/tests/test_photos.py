@@ -19,7 +19,8 @@ from accounts.roles import Role
 from projects.choices import EvidenceKind, Stage
 from projects.models import Project, SitePhoto
 from projects.photos import MAX_UPLOAD_BYTES, THUMBNAIL_EDGE, photo_process
-from projects.selectors import latest_photo, photos_by_month, registration_checklist
+from projects.selectors.intake import registration_checklist
+from projects.selectors.photos import latest_photo, photos_by_month
 from projects.services.photos import photo_add, photo_evidence_set
 from tests.factories import ProjectFactory, UnitFactory, UserFactory
 

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from projects.choices import ExitReason, Stage
 from projects.models import Project, ProjectYearPlan, StageChange, YearRollover
-from projects.selectors import board_projects, library_totals, library_year, rollover_plan
+from projects.selectors.boards import board_projects, library_totals, library_year
+from projects.selectors.rollover import rollover_plan
 from projects.services.rollover import year_rollover
 from tests.factories import PlanYearFactory, ProjectFactory, ProjectYearPlanFactory
 

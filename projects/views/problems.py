@@ -18,7 +18,7 @@ from ..filtersets import ProblemFilterSet
 from ..forms import ProblemCloseForm, ProblemForm
 from ..listing import PER_PAGE, reference_date
 from ..models import Problem, Project
-from ..selectors import problem_list
+from ..selectors.warnings import problem_list
 from ..services.problems import problem_close, problem_create, problem_update
 from ..tables import ProblemTable
 from .base import form_page, posted

@@ -39,14 +39,9 @@ from ..forms import (
 from ..listing import reference_date
 from ..models import PROCEDURES, ExitRequest, Project, ProjectReport, ProjectYearPlan
 from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
-from ..selectors import (
-    library_year,
-    overdue_milestones,
-    photos_by_month,
-    problem_list,
-    project_detail,
-    project_photos,
-)
+from ..selectors.boards import library_year
+from ..selectors.photos import photos_by_month, project_photos
+from ..selectors.warnings import overdue_milestones, problem_list, project_detail
 from ..services.lifecycle import (
     exit_request_approve,
     exit_request_create,

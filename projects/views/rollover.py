@@ -17,7 +17,8 @@ from ..filtersets import YearPlanFilterSet
 from ..forms import RolloverForm
 from ..listing import open_year
 from ..models import YearRollover
-from ..selectors import library_year, pending_year_plans, rollover_plan
+from ..selectors.boards import library_year
+from ..selectors.rollover import pending_year_plans, rollover_plan
 from ..services.rollover import year_rollover
 from ..tables import YearPlanTable
 from .base import posted

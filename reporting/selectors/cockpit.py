@@ -33,17 +33,10 @@ from projects.access import readable_problems, readable_projects
 from projects.choices import Stage
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from projects.rules import ReserveRatio
-from projects.selectors import (
-    LibraryTotal,
-    UnitIntake,
-    board_projects,
-    jurisdiction_reserve_ratio,
-    library_totals,
-    library_year,
-    monthly_intake,
-    problem_list,
-    unit_reserve_ratios,
-)
+from projects.selectors.boards import LibraryTotal, board_projects, library_totals, library_year
+from projects.selectors.intake import UnitIntake, monthly_intake
+from projects.selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
+from projects.selectors.warnings import problem_list
 from targets.models import PlanYear, Target, Unit
 
 from ..choices import EscalationStatus, Metric, RunStatus

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record, changes_record
-from common.figures import format_amount, format_wan
+from common.figures import format_wan
 
 from ..models import AllocationTable, PlanYear, Target, Unit
 from ..rules import balanced_table_refusal
@@ -157,7 +157,8 @@ def plan_year_total_change(
         plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
         old_total = plan_year.fai_target
         if fai_target == old_total:
-            unchanged = f"与{plan_year.year}年度当前的投资目标 {format_amount(old_total)} 万元相同，未作修改"
+            current = format_wan(old_total, 2, decimals_if_any=True)
+            unchanged = f"与{plan_year.year}年度当前的投资目标 {current} 万元相同，未作修改"
             raise ValidationError({"fai_target": unchanged})
         plan_year.fai_target = fai_target
         plan_year.full_clean()

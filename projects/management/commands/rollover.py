@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.selectors import rollover_plan
+from projects.selectors.rollover import rollover_plan
 from projects.services.rollover import year_rollover
 
 
