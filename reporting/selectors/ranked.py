@@ -24,10 +24,10 @@ from common.periods import Period
 from targets.models import AllocationTable, Unit
 
 from .. import rules
-from ..choices import FigureSource, Metric
-from ..models import RankingScheme
+from ..choices import FigureSource, Metric, RunStatus
+from ..models import LadderStep, RankingRun, RankingScheme
 from .indicators import indicator_completion_rates
-from .unit_figures import UnitFigure, unit_figures, unit_targets
+from .unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets, year_target_table
 
 RATE = DecimalField(max_digits=20, decimal_places=4)
 DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
@@ -46,6 +46,46 @@ class MetricInput:
     ytd_completed: Decimal | None
     baseline: Decimal | None
     target: Decimal | None
+
+
+@dataclass(frozen=True)
+class RankingInputs:
+    """Everything a scheme's ranking of a period is computed from, read once.
+
+    ``ranking_compute`` ranks these and stores their digest with the draft; ``stale_run_ids`` reads
+    them again and compares digests, so the two never disagree about what an input is.
+    """
+
+    scheme: RankingScheme
+    period: Period
+    source: FigureSource
+    table: AllocationTable | None  # the allocation table rule 10 chose (``year_target_table``)
+    units: list[MetricInput]
+    steps: list[LadderStep]  # the scheme's ladder, by level
+    earlier_runs: list[tuple[int, int]]  # (run id, month) of the year's earlier published periods
+
+
+def ranking_inputs(*, scheme: RankingScheme, period: Period) -> RankingInputs:
+    """The scheme's inputs for the period as they are now, in a handful of queries whatever the units."""
+    source = figure_source_for(period.year)
+    table = year_target_table(scheme=scheme, year=period.year)
+    return RankingInputs(
+        scheme=scheme,
+        period=period,
+        source=source,
+        table=table,
+        units=scheme_inputs(scheme=scheme, period=period, source=source, table=table),
+        steps=list(LadderStep.objects.filter(ladder_id=scheme.ladder_id).order_by("level"))
+        if scheme.ladder_id
+        else [],
+        earlier_runs=list(
+            RankingRun.objects.filter(
+                scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
+            )
+            .order_by("month")
+            .values_list("pk", "month")
+        ),
+    )
 
 
 def scheme_inputs(

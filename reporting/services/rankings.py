@@ -21,10 +21,10 @@ from .. import rules
 from ..choices import EscalationStatus, Metric, NotificationKind, RunStatus
 from ..freeze import period_is_published, publish_once
 from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
-from ..selectors.ranked import MetricInput, scheme_inputs
+from ..selectors.ranked import MetricInput, RankingInputs, ranking_inputs
 from ..selectors.rankings import active_schemes, period_active_runs, previous_bottoms, scheme_without_figures
 from ..selectors.staleness import ranking_inputs_digest
-from ..selectors.unit_figures import figure_source_for, year_target_table
+from ..selectors.unit_figures import year_target_table
 from .assessments import half_year_results
 from .notifications import (
     Message,
@@ -58,14 +58,10 @@ class PeriodRanking:
 
 
 def half_year_bottom_units(
-    *, scheme: RankingScheme, period: Period, current_ranks: dict[int, int | None]
+    *, scheme: RankingScheme, period: Period, steps: list[LadderStep], current_ranks: dict[int, int | None]
 ) -> set[int]:
     """Seed 003: bottom of the half-year assessment. Only June's ranking looks at it."""
-    if (
-        period.month != 6
-        or scheme.ladder is None
-        or not scheme.ladder.steps.filter(on_half_year_bottom=True).exists()
-    ):
+    if period.month != 6 or not any(step.on_half_year_bottom for step in steps):
         return set()
     return {
         result.key
@@ -85,9 +81,16 @@ def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive:
     return "；".join(parts)
 
 
-def scheme_target_table_required(*, scheme: RankingScheme, period: Period) -> None:
-    """Rule 10: a completion-rate scheme needs its group's allocation table of the period's year."""
-    if scheme.metric == Metric.COMPLETION_RATE and year_target_table(scheme=scheme, year=period.year) is None:
+def scheme_target_table_required(
+    *, scheme: RankingScheme, period: Period, inputs: RankingInputs | None = None
+) -> None:
+    """Rule 10: a completion-rate scheme needs its group's allocation table of the period's year.
+
+    ``inputs``, when the caller has read them already, carry the table rule 10 chose."""
+    if scheme.metric != Metric.COMPLETION_RATE:
+        return
+    table = inputs.table if inputs is not None else year_target_table(scheme=scheme, year=period.year)
+    if table is None:
         raise RankingError(
             f"{period.year}年没有「{scheme.group}」的投资目标分解表，"
             f"「{scheme.name}」无法按完成率排名{period.label}；请先导入{period.year}年的分解表。"
@@ -105,10 +108,11 @@ def period_plan_year_required(period: Period) -> None:
 def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     """Compute (or recompute) the scheme's draft for the period; a published run is returned as is.
 
-    The inputs (figures, targets, metric values) come from ``selectors.ranked``, summed by the
-    database where it can; ``rules.rank_units`` ranks them whichever way they came. The ladder
-    then looks at the bottom units only. The run remembers a digest of its
-    inputs, so a draft whose figures, targets or scheme have changed since shows as 已过期.
+    The inputs (figures, targets, metric values, the ladder, the earlier published periods) are read
+    once, by ``selectors.ranked.ranking_inputs``, the figures summed by the database where it can;
+    ``rules.rank_units`` ranks them whichever way they came. The ladder then looks at the bottom
+    units only. The run remembers a digest of those inputs, so a draft whose figures, targets or
+    scheme have changed since shows as 已过期.
     """
     run = (
         RankingRun.objects.select_for_update()
@@ -117,16 +121,16 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     )
     if run is not None and run.is_published:
         return run
-    notice = scheme_without_figures(scheme=scheme, period=period)
+    inputs = ranking_inputs(scheme=scheme, period=period)
+    notice = scheme_without_figures(scheme=scheme, period=period, inputs=inputs.units)
     if notice is not None:
         # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
         raise RankingError(notice)
-    scheme_target_table_required(scheme=scheme, period=period)
-    source = figure_source_for(period.year)
+    scheme_target_table_required(scheme=scheme, period=period, inputs=inputs)
     fields = {
-        "figure_source": source,
+        "figure_source": inputs.source,
         "computed_at": timezone.now(),
-        "inputs_digest": ranking_inputs_digest(scheme=scheme, period=period),
+        "inputs_digest": ranking_inputs_digest(inputs),
     }
     if run is None:
         run = RankingRun.objects.create(scheme=scheme, year=period.year, month=period.month, **fields)
@@ -136,11 +140,9 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
         run.save(update_fields=list(fields))
         run.rows.all().delete()
 
-    table = year_target_table(scheme=scheme, year=period.year)
-    inputs = scheme_inputs(scheme=scheme, period=period, source=source, table=table)
-    ranked = rules.rank_units(item.entry for item in inputs)
-    places = ladder_places(scheme=scheme, period=period, ranked=ranked)
-    ranking_rows_write(run=run, inputs=inputs, ranked=ranked, places=places)
+    ranked = rules.rank_units(item.entry for item in inputs.units)
+    places = ladder_places(inputs=inputs, ranked=ranked)
+    ranking_rows_write(run=run, inputs=inputs.units, ranked=ranked, places=places)
     escalations_propose(
         scheme=scheme,
         period=period,
@@ -173,21 +175,25 @@ class LadderPlace:
     step: LadderStep | None
 
 
-def ladder_places(
-    *, scheme: RankingScheme, period: Period, ranked: list[rules.RankedEntry]
-) -> dict[int, LadderPlace]:
+def ladder_places(*, inputs: RankingInputs, ranked: list[rules.RankedEntry]) -> dict[int, LadderPlace]:
     """Rule 3 for the units at the bottom (and, in June, the half-year's bottom): how long they have
     been there and the ladder step they reached. Units absent from the answer are on no step."""
+    scheme, period, steps = inputs.scheme, inputs.period, inputs.steps
     half_year_bottom = half_year_bottom_units(
         scheme=scheme,
         period=period,
+        steps=steps,
         current_ranks={entry.key: entry.rank for entry in ranked} if period.month == 6 else {},
     )
     concerned = [entry for entry in ranked if entry.bottom or entry.key in half_year_bottom]
     if not concerned:
         return {}
-    history = previous_bottoms(scheme=scheme, period=period, unit_ids=[entry.key for entry in concerned])
-    steps = list(scheme.ladder.steps.all()) if scheme.ladder else []
+    history = previous_bottoms(
+        scheme=scheme,
+        period=period,
+        unit_ids=[entry.key for entry in concerned],
+        earlier_runs=inputs.earlier_runs,
+    )
     ladder = (
         rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
         if steps

@@ -11,12 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from common.periods import Period
 from reporting.bulletin.service import bulletin_content
-from reporting.choices import EscalationStatus, Metric, RunStatus
-from reporting.models import Escalation, Ladder, OfficialFigure, RankingRun, RankingScheme
+from reporting.choices import EscalationStatus, FigureSource, Metric, RunStatus
+from reporting.models import Escalation, Ladder, LadderStep, OfficialFigure, RankingRun, RankingScheme
 from reporting.presets import LADDER_SEED_001, LADDER_SEED_003
 from reporting.selectors.rankings import period_runs
 from reporting.selectors.staleness import stale_run_ids
@@ -217,8 +218,23 @@ def test_a_draft_whose_target_changed_is_marked_stale_until_recomputed(world):
             .__class__.objects.filter(pk=world["units"]["西街"].pk)
             .update(is_active=False)
         ),
+        lambda world: OfficialFigure.objects.filter(unit=world["units"]["西街"]).update(
+            baseline=Decimal(400)
+        ),
+        lambda world: LadderStep.objects.filter(ladder_id=world["growth"].ladder_id, level=1).update(
+            action="书面检查"
+        ),
+        lambda world: world["growth"].group.units.add(UnitFactory(name="南街")),
+        lambda world: RankingRun.objects.create(
+            scheme=world["growth"],
+            year=2023,
+            month=1,
+            status=RunStatus.PUBLISHED,
+            figure_source=FigureSource.OFFICIAL,
+            computed_at=timezone.now(),
+        ),
     ],
-    ids=["figure", "metric", "ladder", "unit"],
+    ids=["figure", "metric", "ladder", "unit", "baseline", "ladder-step", "unit-joins", "earlier-published"],
 )
 def test_a_change_to_any_input_of_a_draft_marks_it_stale(world, change):
     units = world["units"]
