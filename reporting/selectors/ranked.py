@@ -37,7 +37,7 @@ DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
 AMOUNT_PLACES = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricInput:
     """One unit's input to the ranking: its figure, its target and its rule-1 entry."""
 

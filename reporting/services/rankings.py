@@ -213,20 +213,20 @@ def ladder_places(*, inputs: RankingInputs, ranked: list[rules.RankedEntry]) -> 
     return places
 
 
-# The columns ``ranking_rows_write`` fills, with the PostgreSQL type of each.
+# The columns ``ranking_rows_write`` fills.
 ROW_COLUMNS = (
-    ("run_id", "bigint"),
-    ("unit_id", "bigint"),
-    ("ytd_completed", "numeric"),
-    ("baseline", "numeric"),
-    ("target", "numeric"),
-    ("value", "numeric"),
-    ("status", "varchar"),
-    ("rank", "integer"),
-    ("is_bottom", "boolean"),
-    ("consecutive_bottom", "smallint"),
-    ("escalation_level", "smallint"),
-    ("note", "varchar"),
+    "run_id",
+    "unit_id",
+    "ytd_completed",
+    "baseline",
+    "target",
+    "value",
+    "status",
+    "rank",
+    "is_bottom",
+    "consecutive_bottom",
+    "escalation_level",
+    "note",
 )
 
 
@@ -237,10 +237,11 @@ def ranking_rows_write(
     ranked: list[rules.RankedEntry],
     places: dict[int, LadderPlace],
 ) -> None:
-    """Store one row per unit, as rules 1–3 placed it, in one INSERT.
+    """Store one row per unit, as rules 1–3 placed it, in one statement.
 
-    The rows go straight to the table (on PostgreSQL as one ``INSERT … SELECT FROM UNNEST``): a
-    province's thousands of units would otherwise spend most of the ranking building model objects.
+    The rows go straight to the table, on PostgreSQL by ``COPY … FROM STDIN``: a province's thousands
+    of units would otherwise spend most of the ranking building model objects, or quoting arrays of
+    parameters for an ``INSERT``, in Python.
     """
     by_unit = {entry.key: entry for entry in ranked}
     nowhere = LadderPlace(0, None)
@@ -267,14 +268,15 @@ def ranking_rows_write(
     if not rows:
         return
     table = connection.ops.quote_name(RankingRow._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name, _type in ROW_COLUMNS)
+    names = ", ".join(connection.ops.quote_name(name) for name in ROW_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in ROW_COLUMNS)
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays})",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
         else:
             values = ", ".join(["%s"] * len(ROW_COLUMNS))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
@@ -296,6 +298,7 @@ def escalations_propose(*, scheme: RankingScheme, period: Period, proposed: list
 
     A unit still proposed keeps its row (updated); a new one gets a row; one no longer at the bottom
     is marked 已撤销 rather than deleted, and comes back to life if a later recompute proposes it again.
+    A row that already says what is proposed is left as it is.
     """
     existing = {
         escalation.unit_id: escalation
@@ -312,12 +315,15 @@ def escalations_propose(*, scheme: RankingScheme, period: Period, proposed: list
         if current is None:
             created.append(escalation)
             continue
+        if all(getattr(current, field) == getattr(escalation, field) for field in ESCALATION_PROPOSAL_FIELDS):
+            continue
         for field in ESCALATION_PROPOSAL_FIELDS:
             setattr(current, field, getattr(escalation, field))
         updated.append(current)
     for withdrawn in existing.values():
-        withdrawn.status = EscalationStatus.WITHDRAWN
-        updated.append(withdrawn)
+        if withdrawn.status != EscalationStatus.WITHDRAWN:
+            withdrawn.status = EscalationStatus.WITHDRAWN
+            updated.append(withdrawn)
     Escalation.objects.bulk_update(updated, [*ESCALATION_PROPOSAL_FIELDS, "updated_at"])
     Escalation.objects.bulk_create(created)
 
