@@ -49,6 +49,15 @@ class MetricInput:
 
 
 @dataclass(frozen=True)
+class EarlierRun:
+    """A published run of the scheme earlier in the year, with the units it put at the bottom."""
+
+    pk: int
+    month: int
+    bottom_unit_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class RankingInputs:
     """Everything a scheme's ranking of a period is computed from, read once.
 
@@ -62,7 +71,7 @@ class RankingInputs:
     table: AllocationTable | None  # the allocation table rule 10 chose (``year_target_table``)
     units: list[MetricInput]
     steps: list[LadderStep]  # the scheme's ladder, by level
-    earlier_runs: list[tuple[int, int]]  # (run id, month) of the year's earlier published periods
+    earlier_runs: list[EarlierRun]  # the year's earlier published periods, by month
 
 
 def ranking_inputs(*, scheme: RankingScheme, period: Period) -> RankingInputs:
@@ -78,14 +87,26 @@ def ranking_inputs(*, scheme: RankingScheme, period: Period) -> RankingInputs:
         steps=list(LadderStep.objects.filter(ladder_id=scheme.ladder_id).order_by("level"))
         if scheme.ladder_id
         else [],
-        earlier_runs=list(
-            RankingRun.objects.filter(
-                scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
-            )
-            .order_by("month")
-            .values_list("pk", "month")
-        ),
+        earlier_runs=earlier_runs(scheme=scheme, period=period),
     )
+
+
+def earlier_runs(*, scheme: RankingScheme, period: Period) -> list[EarlierRun]:
+    """The scheme's published runs of the year before the period, each with its bottom units, in one
+    query (a run with no bottom unit still comes, with none)."""
+    bottoms: dict[tuple[int, int], set[int]] = {}
+    for pk, month, unit_id in (
+        RankingRun.objects.filter(
+            scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
+        )
+        .annotate(bottom=FilteredRelation("rows", condition=Q(rows__is_bottom=True)))
+        .order_by("month")
+        .values_list("pk", "month", "bottom__unit_id")
+    ):
+        units = bottoms.setdefault((pk, month), set())
+        if unit_id is not None:
+            units.add(unit_id)
+    return [EarlierRun(pk, month, frozenset(units)) for (pk, month), units in bottoms.items()]
 
 
 def scheme_inputs(

@@ -3,8 +3,6 @@ bottom places, and the ranking and escalation pages."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db.models import F, Prefetch, QuerySet
 
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units
@@ -13,7 +11,7 @@ from common.periods import Period
 from .. import rules
 from ..choices import EscalationStatus, FigureSource, RunStatus
 from ..models import Escalation, OfficialFigure, RankingRow, RankingRun, RankingScheme
-from .ranked import MetricInput, ranked_units
+from .ranked import EarlierRun, MetricInput, ranked_units
 from .staleness import stale_run_ids
 from .unit_figures import figure_source_for, unit_figures
 
@@ -53,32 +51,11 @@ def _has_any_figure(*, scheme: RankingScheme, period: Period) -> bool:
     return bool(unit_figures(units=ranked_units(scheme), period=period, source=FigureSource.PROJECT_SUM))
 
 
-def previous_bottoms(
-    *,
-    scheme: RankingScheme,
-    period: Period,
-    unit_ids: list[int],
-    earlier_runs: list[tuple[int, int]] | None = None,
-) -> dict[int, list[bool]]:
-    """unit id → bottom flags of the earlier published periods of the scheme's year, latest first.
-
-    ``earlier_runs``, those periods' (run id, month) when the caller has read them already."""
-    if earlier_runs is None:
-        earlier_runs = list(
-            RankingRun.objects.filter(
-                scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
-            ).values_list("pk", "month")
-        )
-    months = sorted((month for _pk, month in earlier_runs), reverse=True)
-    by_month: dict[int, dict[int, bool]] = defaultdict(dict)
-    if earlier_runs:
-        month_of = dict(earlier_runs)
-        rows = RankingRow.objects.filter(run_id__in=month_of, unit_id__in=unit_ids).values_list(
-            "run_id", "unit_id", "is_bottom"
-        )
-        for run_id, unit_id, is_bottom in rows:
-            by_month[month_of[run_id]][unit_id] = is_bottom
-    return {unit_id: [by_month[month].get(unit_id, False) for month in months] for unit_id in unit_ids}
+def previous_bottoms(*, earlier_runs: list[EarlierRun], unit_ids: list[int]) -> dict[int, list[bool]]:
+    """unit id → bottom flags of the earlier published periods of the scheme's year, latest first
+    (``earlier_runs``: ``ranked.earlier_runs``)."""
+    latest_first = sorted(earlier_runs, key=lambda run: run.month, reverse=True)
+    return {unit_id: [unit_id in run.bottom_unit_ids for run in latest_first] for unit_id in unit_ids}
 
 
 def period_active_runs(period: Period) -> list[RankingRun]:

@@ -54,7 +54,7 @@ def ranking_inputs_digest(inputs: RankingInputs) -> str:
             )
             for step in inputs.steps
         ],
-        inputs.earlier_runs,
+        [(run.pk, run.month, sorted(run.bottom_unit_ids)) for run in inputs.earlier_runs],
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

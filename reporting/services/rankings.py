@@ -188,12 +188,7 @@ def ladder_places(*, inputs: RankingInputs, ranked: list[rules.RankedEntry]) -> 
     concerned = [entry for entry in ranked if entry.bottom or entry.key in half_year_bottom]
     if not concerned:
         return {}
-    history = previous_bottoms(
-        scheme=scheme,
-        period=period,
-        unit_ids=[entry.key for entry in concerned],
-        earlier_runs=inputs.earlier_runs,
-    )
+    history = previous_bottoms(earlier_runs=inputs.earlier_runs, unit_ids=[entry.key for entry in concerned])
     ladder = (
         rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
         if steps
@@ -245,13 +240,14 @@ def ranking_rows_write(
     """
     by_unit = {entry.key: entry for entry in ranked}
     nowhere = LadderPlace(0, None)
+    run_id = run.pk
     rows = []
     for item in inputs:
         entry = by_unit[item.unit_id]
         place = places.get(item.unit_id, nowhere)
         rows.append(
             (
-                run.pk,
+                run_id,
                 item.unit_id,
                 item.ytd_completed,
                 item.baseline,
