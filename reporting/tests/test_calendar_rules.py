@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from common.periods import Period
+from projects.models import ProjectReport
 from reporting.bulletin.service import bulletin_content
 from reporting.choices import EscalationStatus, FigureSource, Metric, RunStatus
 from reporting.models import Escalation, Ladder, LadderStep, OfficialFigure, RankingRun, RankingScheme
@@ -24,11 +25,13 @@ from reporting.selectors.staleness import stale_run_ids
 from reporting.selectors.unit_figures import year_target_table
 from reporting.services.publication import period_publish
 from reporting.services.rankings import RankingError, period_rank, ranking_compute
-from targets.models import Target
+from targets.models import PlanYear, Target
 from tests.factories import (
     AllocationTableFactory,
     OfficialFigureFactory,
     PlanYearFactory,
+    ProjectFactory,
+    ProjectReportFactory,
     RankingGroupFactory,
     TargetFactory,
     UnitFactory,
@@ -242,6 +245,22 @@ def test_a_change_to_any_input_of_a_draft_marks_it_stale(world, change):
     figure(units["西街"], FEB_2023, 550, 500)
     run = ranking_compute(scheme=world["growth"], period=FEB_2023)
     change(world)
+    assert stale_run_ids([run]) == {run.pk}
+
+
+def test_a_draft_ranked_on_project_sums_is_current_until_a_report_changes(world):
+    """Without official figures the group ranks on its projects' sums: 东街 600 over 500 (20.0%),
+    西街 550 over 500 (10.0%)."""
+    units = world["units"]
+    PlanYear.objects.filter(year=2023).update(uses_official_figures=False)
+    for name, amount in (("东街", 600), ("西街", 550)):
+        project = ProjectFactory(reporting_unit=units[name])
+        ProjectReportFactory(project=project, year=2023, month=2, amount=Decimal(amount))
+        ProjectReportFactory(project=project, year=2022, month=2, amount=Decimal(500))
+    run = ranking_compute(scheme=world["growth"], period=FEB_2023)
+    assert values(run) == {"东街": (Decimal("20.0"), 1), "西街": (Decimal("10.0"), 2)}
+    assert stale_run_ids([run]) == set()
+    ProjectReport.objects.filter(project__reporting_unit=units["西街"], year=2023).update(amount=Decimal(700))
     assert stale_run_ids([run]) == {run.pk}
 
 
