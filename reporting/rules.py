@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise, takewhile
+from operator import attrgetter
 
 UnitKey = Hashable
 HUNDRED = Decimal(100)
@@ -84,7 +85,7 @@ class EntryStatus(LabelledChoice):
     UNDEFINED = "undefined", "—"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankEntry:
     """One unit's metric for a period. ``status`` may be given as a plain string."""
 
@@ -93,14 +94,15 @@ class RankEntry:
     status: EntryStatus = EntryStatus.REPORTED
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "status", EntryStatus(self.status))
+        if self.status.__class__ is not EntryStatus:
+            object.__setattr__(self, "status", EntryStatus(self.status))
         if (self.value is None) == (self.status is EntryStatus.REPORTED):
             raise ValueError(
                 f"{self.key!r}: a reported entry needs a value and only a reported entry has one"
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankedEntry:
     key: UnitKey
     value: Decimal | None
@@ -128,18 +130,21 @@ def rank_units(entries: Iterable[RankEntry], *, higher_is_better: bool = True) -
     Output: by rank, then undefined units; within a rank, in input order.
     """
     entries = list(entries)
-    seen: set[UnitKey] = set()
-    for entry in entries:
-        check_new_key(entry.key, seen)
-        seen.add(entry.key)
+    if len({entry.key for entry in entries}) != len(entries):
+        seen: set[UnitKey] = set()
+        for entry in entries:
+            check_new_key(entry.key, seen)
+            seen.add(entry.key)
     reported = sorted(
         (entry for entry in entries if entry.status is EntryStatus.REPORTED),
-        key=lambda entry: entry.value,
+        key=attrgetter("value"),
         reverse=higher_is_better,
     )
     ranked: list[tuple[RankEntry, int | None]] = []
+    previous, rank = None, None
     for position, entry in enumerate(reported, start=1):
-        rank = ranked[-1][1] if ranked and entry.value == ranked[-1][0].value else position
+        if position == 1 or entry.value != previous:
+            rank, previous = position, entry.value
         ranked.append((entry, rank))
     missing_rank = len(reported) + 1
     ranked += [(entry, missing_rank) for entry in entries if entry.status is EntryStatus.MISSING]

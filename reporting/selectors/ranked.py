@@ -24,10 +24,10 @@ from common.periods import Period
 from targets.models import AllocationTable, Unit
 
 from .. import rules
-from ..choices import FigureSource, Metric
-from ..models import RankingScheme
+from ..choices import FigureSource, Metric, RunStatus
+from ..models import LadderStep, RankingRun, RankingScheme
 from .indicators import indicator_completion_rates
-from .unit_figures import UnitFigure, unit_figures, unit_targets
+from .unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets, year_target_table
 
 RATE = DecimalField(max_digits=20, decimal_places=4)
 DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
@@ -37,7 +37,7 @@ DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
 AMOUNT_PLACES = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricInput:
     """One unit's input to the ranking: its figure, its target and its rule-1 entry."""
 
@@ -46,6 +46,67 @@ class MetricInput:
     ytd_completed: Decimal | None
     baseline: Decimal | None
     target: Decimal | None
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """A published run of the scheme earlier in the year, with the units it put at the bottom."""
+
+    pk: int
+    month: int
+    bottom_unit_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RankingInputs:
+    """Everything a scheme's ranking of a period is computed from, read once.
+
+    ``ranking_compute`` ranks these and stores their digest with the draft; ``stale_run_ids`` reads
+    them again and compares digests, so the two never disagree about what an input is.
+    """
+
+    scheme: RankingScheme
+    period: Period
+    source: FigureSource
+    table: AllocationTable | None  # the allocation table rule 10 chose (``year_target_table``)
+    units: list[MetricInput]
+    steps: list[LadderStep]  # the scheme's ladder, by level
+    earlier_runs: list[EarlierRun]  # the year's earlier published periods, by month
+
+
+def ranking_inputs(*, scheme: RankingScheme, period: Period) -> RankingInputs:
+    """The scheme's inputs for the period as they are now, in a handful of queries whatever the units."""
+    source = figure_source_for(period.year)
+    table = year_target_table(scheme=scheme, year=period.year)
+    return RankingInputs(
+        scheme=scheme,
+        period=period,
+        source=source,
+        table=table,
+        units=scheme_inputs(scheme=scheme, period=period, source=source, table=table),
+        steps=list(LadderStep.objects.filter(ladder_id=scheme.ladder_id).order_by("level"))
+        if scheme.ladder_id
+        else [],
+        earlier_runs=earlier_runs(scheme=scheme, period=period),
+    )
+
+
+def earlier_runs(*, scheme: RankingScheme, period: Period) -> list[EarlierRun]:
+    """The scheme's published runs of the year before the period, each with its bottom units, in one
+    query (a run with no bottom unit still comes, with none)."""
+    bottoms: dict[tuple[int, int], set[int]] = {}
+    for pk, month, unit_id in (
+        RankingRun.objects.filter(
+            scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
+        )
+        .annotate(bottom=FilteredRelation("rows", condition=Q(rows__is_bottom=True)))
+        .order_by("month")
+        .values_list("pk", "month", "bottom__unit_id")
+    ):
+        units = bottoms.setdefault((pk, month), set())
+        if unit_id is not None:
+            units.add(unit_id)
+    return [EarlierRun(pk, month, frozenset(units)) for (pk, month), units in bottoms.items()]
 
 
 def scheme_inputs(

@@ -3,17 +3,16 @@ bottom places, and the ranking and escalation pages."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db.models import F, Prefetch, QuerySet
 
 from accounts.models import User
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units
 from common.periods import Period
 
+from .. import rules
 from ..choices import EscalationStatus, FigureSource, RunStatus
 from ..models import Escalation, OfficialFigure, RankingRow, RankingRun, RankingScheme
-from .ranked import ranked_units
+from .ranked import EarlierRun, MetricInput, ranked_units
 from .staleness import stale_run_ids
 from .unit_figures import figure_source_for, unit_figures
 
@@ -26,14 +25,21 @@ def active_schemes() -> QuerySet[RankingScheme]:
     )
 
 
-def scheme_without_figures(*, scheme: RankingScheme, period: Period) -> str | None:
+def scheme_without_figures(
+    *, scheme: RankingScheme, period: Period, inputs: list[MetricInput] | None = None
+) -> str | None:
     """DESIGN.md rule 11, a scheme with no figures: when none of the scheme's units has a figure for
     the period, the notice that says so (the scheme is skipped); None when it has figures to rank.
+    ``inputs``, the scheme's ranking inputs when the caller has read them, answer without a query.
 
     Every January–February looks like this for some group: the statistics bureau's figures come in
     for one group before the other has reported anything.
     """
-    if _has_any_figure(scheme=scheme, period=period):
+    if inputs is not None:
+        has_any = any(item.entry.status is not rules.EntryStatus.MISSING for item in inputs)
+    else:
+        has_any = _has_any_figure(scheme=scheme, period=period)
+    if has_any:
         return None
     return f"{period.label}「{scheme.group}」尚无任何单位的数据，本期不排名（通报中注明本期无数据）。"
 
@@ -46,19 +52,11 @@ def _has_any_figure(*, scheme: RankingScheme, period: Period) -> bool:
     return bool(unit_figures(units=ranked_units(scheme), period=period, source=FigureSource.PROJECT_SUM))
 
 
-def previous_bottoms(*, scheme: RankingScheme, period: Period, unit_ids: list[int]) -> dict[int, list[bool]]:
-    """unit id → bottom flags of the earlier published periods of the scheme's year, latest first."""
-    earlier = RankingRun.objects.filter(
-        scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
-    )
-    months = sorted(earlier.values_list("month", flat=True), reverse=True)
-    rows = RankingRow.objects.filter(run__in=earlier, unit_id__in=unit_ids).values_list(
-        "run__month", "unit_id", "is_bottom"
-    )
-    by_month: dict[int, dict[int, bool]] = defaultdict(dict)
-    for month, unit_id, is_bottom in rows:
-        by_month[month][unit_id] = is_bottom
-    return {unit_id: [by_month[month].get(unit_id, False) for month in months] for unit_id in unit_ids}
+def previous_bottoms(*, earlier_runs: list[EarlierRun], unit_ids: list[int]) -> dict[int, list[bool]]:
+    """unit id → bottom flags of the earlier published periods of the scheme's year, latest first
+    (``earlier_runs``: ``ranked.earlier_runs``)."""
+    latest_first = sorted(earlier_runs, key=lambda run: run.month, reverse=True)
+    return {unit_id: [unit_id in run.bottom_unit_ids for run in latest_first] for unit_id in unit_ids}
 
 
 def period_active_runs(period: Period) -> list[RankingRun]:

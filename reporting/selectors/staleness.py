@@ -1,103 +1,78 @@
 """Whether a draft ranking still says what its inputs say today.
 
 A draft is computed from the figures (or project reports), the targets of the year's table, the
-scheme with its ladder, the group's units and the earlier published periods. ``ranking_compute``
-stores a digest of those inputs with the run; a draft whose digest no longer matches is 已过期
-wherever it is shown, until someone (or the nightly job) recomputes it. Published runs never are:
-they are frozen as published.
+scheme with its ladder, the group's units and the earlier published periods: ``ranked.RankingInputs``.
+``ranking_compute`` stores a digest of the inputs it ranked with the run; a draft whose inputs, read
+again, digest differently is 已过期 wherever it is shown, until someone (or the nightly job)
+recomputes it. Published runs never are: they are frozen as published.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Count, Max, Q, Sum
-
-from common.periods import Period
-from projects.models import ProjectReport
-from targets.choices import UnitKind
-from targets.models import Target, Unit
-
-from ..choices import FigureSource, RunStatus
-from ..models import CompositeWeight, LadderStep, OfficialFigure, RankingRun, RankingScheme
-from .unit_figures import figure_source_for, year_target_table
+from ..choices import RunStatus
+from ..models import RankingScheme
+from .ranked import RankingInputs, ranking_inputs
 
 
-def ranking_inputs_digest(*, scheme: RankingScheme, period: Period) -> str:
-    """A fingerprint of everything the scheme's ranking of the period is computed from."""
-    scheme = RankingScheme.objects.get(pk=scheme.pk)  # as saved now, not as a caller holds it
-    units = list(
-        Unit.objects.filter(ranking_groups=scheme.group_id, is_active=True)
-        .order_by("pk")
-        .values_list("pk", "kind")
-    )
-    unit_ids = [pk for pk, _kind in units]
-    source = figure_source_for(period.year)
-    table = year_target_table(scheme=scheme, year=period.year)
+def ranking_inputs_digest(inputs: RankingInputs) -> str:
+    """A fingerprint of everything the scheme's ranking of the period is computed from.
+
+    Each unit's figure, target and metric value (composite scores carry their weights, project sums
+    their reports), the scheme's metric and ladder, the ladder's steps and the earlier published
+    runs whose bottoms the ladder counts. Units are taken by id, so renaming or reordering one
+    changes nothing.
+    """
+    scheme = inputs.scheme
     parts: list[object] = [
-        source,
-        scheme.metric,
+        str(inputs.source),
+        str(scheme.metric),  # a str, or the Metric a caller set: the same input either way
         scheme.ladder_id,
-        table.pk if table else None,
-        unit_ids,
-        list(
-            LadderStep.objects.filter(ladder_id=scheme.ladder_id)
-            .order_by("level")
-            .values_list(
-                "level",
-                "min_consecutive",
-                "action",
-                "interviewer",
-                "interviewee",
-                "venue",
-                "on_half_year_bottom",
-                "needs_meeting",
+        inputs.table.pk if inputs.table else None,
+        sorted(
+            (
+                item.unit_id,
+                item.entry.status.value,
+                item.entry.value,
+                item.ytd_completed,
+                item.baseline,
+                item.target,
             )
-        ),
-        list(
-            CompositeWeight.objects.filter(scheme=scheme).order_by("pk").values_list("indicator_id", "weight")
-        ),
-        list(
-            Target.objects.filter(table=table, unit_id__in=unit_ids)
-            .order_by("unit_id")
-            .values_list("unit_id", "value")
-        )
-        if table
-        else [],
-        list(
-            RankingRun.objects.filter(
-                scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
+            for item in inputs.units
+        ),  # by unit id: a tuple's first element, unique
+        [
+            (
+                step.level,
+                step.min_consecutive,
+                step.action,
+                step.interviewer,
+                step.interviewee,
+                step.venue,
+                step.on_half_year_bottom,
+                step.needs_meeting,
             )
-            .order_by("month")
-            .values_list("pk", "month")
-        ),
+            for step in inputs.steps
+        ],
+        [(run.pk, run.month, sorted(run.bottom_unit_ids)) for run in inputs.earlier_runs],
     ]
-    if source == FigureSource.OFFICIAL:
-        parts.append(
-            list(
-                OfficialFigure.objects.filter(unit_id__in=unit_ids, year=period.year, month=period.month)
-                .order_by("unit_id")
-                .values_list("unit_id", "ytd_completed", "baseline")
-            )
-        )
-    else:
-        bureaus = [pk for pk, kind in units if kind == UnitKind.BUREAU]
-        others = [pk for pk in unit_ids if pk not in bureaus]
-        parts.append(
-            ProjectReport.objects.filter(
-                Q(project__responsible_unit__in=bureaus) | Q(project__reporting_unit__in=others),
-                year__in=(period.year - 1, period.year),
-                month__lte=period.month,
-            ).aggregate(count=Count("pk"), total=Sum("amount"), changed=Max("updated_at"))
-        )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def stale_run_ids(runs) -> set[int]:
-    """The draft runs among ``runs`` whose inputs have changed since they were computed."""
+    """The draft runs among ``runs`` whose inputs have changed since they were computed.
+
+    Each scheme is read as saved now (one query for them all), not as the caller holds it.
+    """
+    drafts = [run for run in runs if run.status == RunStatus.DRAFT]
+    if not drafts:
+        return set()
+    schemes = RankingScheme.objects.select_related("group", "ladder").in_bulk(
+        {run.scheme_id for run in drafts}
+    )
     return {
         run.pk
-        for run in runs
-        if run.status == RunStatus.DRAFT
-        and run.inputs_digest != ranking_inputs_digest(scheme=run.scheme, period=run.period)
+        for run in drafts
+        if run.inputs_digest
+        != ranking_inputs_digest(ranking_inputs(scheme=schemes[run.scheme_id], period=run.period))
     }

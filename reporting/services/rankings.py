@@ -22,10 +22,10 @@ from .. import rules
 from ..choices import EscalationStatus, Metric, NotificationKind, RunStatus
 from ..freeze import period_is_published, publish_once
 from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
-from ..selectors.ranked import MetricInput, scheme_inputs
+from ..selectors.ranked import MetricInput, RankingInputs, ranking_inputs
 from ..selectors.rankings import active_schemes, period_active_runs, previous_bottoms, scheme_without_figures
 from ..selectors.staleness import ranking_inputs_digest
-from ..selectors.unit_figures import figure_source_for, year_target_table
+from ..selectors.unit_figures import year_target_table
 from .assessments import half_year_results
 from .notifications import (
     Message,
@@ -59,14 +59,10 @@ class PeriodRanking:
 
 
 def half_year_bottom_units(
-    *, scheme: RankingScheme, period: Period, current_ranks: dict[int, int | None]
+    *, scheme: RankingScheme, period: Period, steps: list[LadderStep], current_ranks: dict[int, int | None]
 ) -> set[int]:
     """Seed 003: bottom of the half-year assessment. Only June's ranking looks at it."""
-    if (
-        period.month != 6
-        or scheme.ladder is None
-        or not scheme.ladder.steps.filter(on_half_year_bottom=True).exists()
-    ):
+    if period.month != 6 or not any(step.on_half_year_bottom for step in steps):
         return set()
     return {
         result.key
@@ -86,9 +82,16 @@ def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive:
     return "；".join(parts)
 
 
-def scheme_target_table_required(*, scheme: RankingScheme, period: Period) -> None:
-    """Rule 10: a completion-rate scheme needs its group's allocation table of the period's year."""
-    if scheme.metric == Metric.COMPLETION_RATE and year_target_table(scheme=scheme, year=period.year) is None:
+def scheme_target_table_required(
+    *, scheme: RankingScheme, period: Period, inputs: RankingInputs | None = None
+) -> None:
+    """Rule 10: a completion-rate scheme needs its group's allocation table of the period's year.
+
+    ``inputs``, when the caller has read them already, carry the table rule 10 chose."""
+    if scheme.metric != Metric.COMPLETION_RATE:
+        return
+    table = inputs.table if inputs is not None else year_target_table(scheme=scheme, year=period.year)
+    if table is None:
         raise RankingError(
             f"{period.year}年没有「{scheme.group}」的投资目标分解表，"
             f"「{scheme.name}」无法按完成率排名{period.label}；请先导入{period.year}年的分解表。"
@@ -106,10 +109,11 @@ def period_plan_year_required(period: Period) -> None:
 def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     """Compute (or recompute) the scheme's draft for the period; a published run is returned as is.
 
-    The inputs (figures, targets, metric values) come from ``selectors.ranked``, summed by the
-    database where it can; ``rules.rank_units`` ranks them whichever way they came. The ladder
-    then looks at the bottom units only. The run remembers a digest of its
-    inputs, so a draft whose figures, targets or scheme have changed since shows as 已过期.
+    The inputs (figures, targets, metric values, the ladder, the earlier published periods) are read
+    once, by ``selectors.ranked.ranking_inputs``, the figures summed by the database where it can;
+    ``rules.rank_units`` ranks them whichever way they came. The ladder then looks at the bottom
+    units only. The run remembers a digest of those inputs, so a draft whose figures, targets or
+    scheme have changed since shows as 已过期.
     """
     run = (
         RankingRun.objects.select_for_update()
@@ -118,16 +122,16 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     )
     if run is not None and run.is_published:
         return run
-    notice = scheme_without_figures(scheme=scheme, period=period)
+    inputs = ranking_inputs(scheme=scheme, period=period)
+    notice = scheme_without_figures(scheme=scheme, period=period, inputs=inputs.units)
     if notice is not None:
         # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
         raise RankingError(notice)
-    scheme_target_table_required(scheme=scheme, period=period)
-    source = figure_source_for(period.year)
+    scheme_target_table_required(scheme=scheme, period=period, inputs=inputs)
     fields = {
-        "figure_source": source,
+        "figure_source": inputs.source,
         "computed_at": timezone.now(),
-        "inputs_digest": ranking_inputs_digest(scheme=scheme, period=period),
+        "inputs_digest": ranking_inputs_digest(inputs),
     }
     if run is None:
         run = RankingRun.objects.create(scheme=scheme, year=period.year, month=period.month, **fields)
@@ -137,11 +141,9 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
         run.save(update_fields=list(fields))
         run.rows.all().delete()
 
-    table = year_target_table(scheme=scheme, year=period.year)
-    inputs = scheme_inputs(scheme=scheme, period=period, source=source, table=table)
-    ranked = rules.rank_units(item.entry for item in inputs)
-    places = ladder_places(scheme=scheme, period=period, ranked=ranked)
-    ranking_rows_write(run=run, inputs=inputs, ranked=ranked, places=places)
+    ranked = rules.rank_units(item.entry for item in inputs.units)
+    places = ladder_places(inputs=inputs, ranked=ranked)
+    ranking_rows_write(run=run, inputs=inputs.units, ranked=ranked, places=places)
     escalations_propose(
         scheme=scheme,
         period=period,
@@ -174,21 +176,20 @@ class LadderPlace:
     step: LadderStep | None
 
 
-def ladder_places(
-    *, scheme: RankingScheme, period: Period, ranked: list[rules.RankedEntry]
-) -> dict[int, LadderPlace]:
+def ladder_places(*, inputs: RankingInputs, ranked: list[rules.RankedEntry]) -> dict[int, LadderPlace]:
     """Rule 3 for the units at the bottom (and, in June, the half-year's bottom): how long they have
     been there and the ladder step they reached. Units absent from the answer are on no step."""
+    scheme, period, steps = inputs.scheme, inputs.period, inputs.steps
     half_year_bottom = half_year_bottom_units(
         scheme=scheme,
         period=period,
+        steps=steps,
         current_ranks={entry.key: entry.rank for entry in ranked} if period.month == 6 else {},
     )
     concerned = [entry for entry in ranked if entry.bottom or entry.key in half_year_bottom]
     if not concerned:
         return {}
-    history = previous_bottoms(scheme=scheme, period=period, unit_ids=[entry.key for entry in concerned])
-    steps = list(scheme.ladder.steps.all()) if scheme.ladder else []
+    history = previous_bottoms(earlier_runs=inputs.earlier_runs, unit_ids=[entry.key for entry in concerned])
     ladder = (
         rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
         if steps
@@ -208,20 +209,20 @@ def ladder_places(
     return places
 
 
-# The columns ``ranking_rows_write`` fills, with the PostgreSQL type of each.
+# The columns ``ranking_rows_write`` fills.
 ROW_COLUMNS = (
-    ("run_id", "bigint"),
-    ("unit_id", "bigint"),
-    ("ytd_completed", "numeric"),
-    ("baseline", "numeric"),
-    ("target", "numeric"),
-    ("value", "numeric"),
-    ("status", "varchar"),
-    ("rank", "integer"),
-    ("is_bottom", "boolean"),
-    ("consecutive_bottom", "smallint"),
-    ("escalation_level", "smallint"),
-    ("note", "varchar"),
+    "run_id",
+    "unit_id",
+    "ytd_completed",
+    "baseline",
+    "target",
+    "value",
+    "status",
+    "rank",
+    "is_bottom",
+    "consecutive_bottom",
+    "escalation_level",
+    "note",
 )
 
 
@@ -232,20 +233,22 @@ def ranking_rows_write(
     ranked: list[rules.RankedEntry],
     places: dict[int, LadderPlace],
 ) -> None:
-    """Store one row per unit, as rules 1–3 placed it, in one INSERT.
+    """Store one row per unit, as rules 1–3 placed it, in one statement.
 
-    The rows go straight to the table (on PostgreSQL as one ``INSERT … SELECT FROM UNNEST``): a
-    province's thousands of units would otherwise spend most of the ranking building model objects.
+    The rows go straight to the table, on PostgreSQL by ``COPY … FROM STDIN``: a province's thousands
+    of units would otherwise spend most of the ranking building model objects, or quoting arrays of
+    parameters for an ``INSERT``, in Python.
     """
     by_unit = {entry.key: entry for entry in ranked}
     nowhere = LadderPlace(0, None)
+    run_id = run.pk
     rows = []
     for item in inputs:
         entry = by_unit[item.unit_id]
         place = places.get(item.unit_id, nowhere)
         rows.append(
             (
-                run.pk,
+                run_id,
                 item.unit_id,
                 item.ytd_completed,
                 item.baseline,
@@ -262,14 +265,15 @@ def ranking_rows_write(
     if not rows:
         return
     table = connection.ops.quote_name(RankingRow._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name, _type in ROW_COLUMNS)
+    names = ", ".join(connection.ops.quote_name(name) for name in ROW_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in ROW_COLUMNS)
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays})",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
         else:
             values = ", ".join(["%s"] * len(ROW_COLUMNS))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
@@ -291,6 +295,7 @@ def escalations_propose(*, scheme: RankingScheme, period: Period, proposed: list
 
     A unit still proposed keeps its row (updated); a new one gets a row; one no longer at the bottom
     is marked 已撤销 rather than deleted, and comes back to life if a later recompute proposes it again.
+    A row that already says what is proposed is left as it is.
     """
     existing = {
         escalation.unit_id: escalation
@@ -307,12 +312,15 @@ def escalations_propose(*, scheme: RankingScheme, period: Period, proposed: list
         if current is None:
             created.append(escalation)
             continue
+        if all(getattr(current, field) == getattr(escalation, field) for field in ESCALATION_PROPOSAL_FIELDS):
+            continue
         for field in ESCALATION_PROPOSAL_FIELDS:
             setattr(current, field, getattr(escalation, field))
         updated.append(current)
     for withdrawn in existing.values():
-        withdrawn.status = EscalationStatus.WITHDRAWN
-        updated.append(withdrawn)
+        if withdrawn.status != EscalationStatus.WITHDRAWN:
+            withdrawn.status = EscalationStatus.WITHDRAWN
+            updated.append(withdrawn)
     Escalation.objects.bulk_update(updated, [*ESCALATION_PROPOSAL_FIELDS, "updated_at"])
     Escalation.objects.bulk_create(created)
 

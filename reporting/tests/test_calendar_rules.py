@@ -11,23 +11,27 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from common.periods import Period
+from projects.models import ProjectReport
 from reporting.bulletin.service import bulletin_content
-from reporting.choices import EscalationStatus, Metric, RunStatus
-from reporting.models import Escalation, Ladder, OfficialFigure, RankingRun, RankingScheme
+from reporting.choices import EscalationStatus, FigureSource, Metric, RunStatus
+from reporting.models import Escalation, Ladder, LadderStep, OfficialFigure, RankingRun, RankingScheme
 from reporting.presets import LADDER_SEED_001, LADDER_SEED_003
 from reporting.selectors.rankings import period_runs
 from reporting.selectors.staleness import stale_run_ids
 from reporting.selectors.unit_figures import year_target_table
 from reporting.services.publication import period_publish
 from reporting.services.rankings import RankingError, period_rank, ranking_compute
-from targets.models import Target
+from targets.models import PlanYear, Target
 from tests.factories import (
     AllocationTableFactory,
     OfficialFigureFactory,
     PlanYearFactory,
+    ProjectFactory,
+    ProjectReportFactory,
     RankingGroupFactory,
     TargetFactory,
     UnitFactory,
@@ -217,8 +221,23 @@ def test_a_draft_whose_target_changed_is_marked_stale_until_recomputed(world):
             .__class__.objects.filter(pk=world["units"]["西街"].pk)
             .update(is_active=False)
         ),
+        lambda world: OfficialFigure.objects.filter(unit=world["units"]["西街"]).update(
+            baseline=Decimal(400)
+        ),
+        lambda world: LadderStep.objects.filter(ladder_id=world["growth"].ladder_id, level=1).update(
+            action="书面检查"
+        ),
+        lambda world: world["growth"].group.units.add(UnitFactory(name="南街")),
+        lambda world: RankingRun.objects.create(
+            scheme=world["growth"],
+            year=2023,
+            month=1,
+            status=RunStatus.PUBLISHED,
+            figure_source=FigureSource.OFFICIAL,
+            computed_at=timezone.now(),
+        ),
     ],
-    ids=["figure", "metric", "ladder", "unit"],
+    ids=["figure", "metric", "ladder", "unit", "baseline", "ladder-step", "unit-joins", "earlier-published"],
 )
 def test_a_change_to_any_input_of_a_draft_marks_it_stale(world, change):
     units = world["units"]
@@ -226,6 +245,22 @@ def test_a_change_to_any_input_of_a_draft_marks_it_stale(world, change):
     figure(units["西街"], FEB_2023, 550, 500)
     run = ranking_compute(scheme=world["growth"], period=FEB_2023)
     change(world)
+    assert stale_run_ids([run]) == {run.pk}
+
+
+def test_a_draft_ranked_on_project_sums_is_current_until_a_report_changes(world):
+    """Without official figures the group ranks on its projects' sums: 东街 600 over 500 (20.0%),
+    西街 550 over 500 (10.0%)."""
+    units = world["units"]
+    PlanYear.objects.filter(year=2023).update(uses_official_figures=False)
+    for name, amount in (("东街", 600), ("西街", 550)):
+        project = ProjectFactory(reporting_unit=units[name])
+        ProjectReportFactory(project=project, year=2023, month=2, amount=Decimal(amount))
+        ProjectReportFactory(project=project, year=2022, month=2, amount=Decimal(500))
+    run = ranking_compute(scheme=world["growth"], period=FEB_2023)
+    assert values(run) == {"东街": (Decimal("20.0"), 1), "西街": (Decimal("10.0"), 2)}
+    assert stale_run_ids([run]) == set()
+    ProjectReport.objects.filter(project__reporting_unit=units["西街"], year=2023).update(amount=Decimal(700))
     assert stale_run_ids([run]) == {run.pk}
 
 
