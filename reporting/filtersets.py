@@ -10,7 +10,7 @@ from common.lists import StyledFilterSet
 from targets.models import Unit
 
 from .choices import EscalationStatus, SubmissionStatus
-from .models import Assessment, AssessmentRow, Escalation
+from .models import Assessment, AssessmentRow, Escalation, Export, ExportKind, ExportStatus
 from .selectors.rankings import can_see_drafts
 
 
@@ -74,3 +74,14 @@ class AssessmentRowFilterSet(StyledFilterSet):
 
     def filter_assessment(self, queryset, name, value):
         return queryset.filter(assessment_id=value)
+
+
+class ExportFilterSet(StyledFilterSet):
+    """我的导出: the user's background exports by what they hold and how far they are."""
+
+    kind = django_filters.ChoiceFilter(label="导出内容", choices=ExportKind.choices, empty_label="全部内容")
+    status = django_filters.ChoiceFilter(label="状态", choices=ExportStatus.choices, empty_label="全部状态")
+
+    class Meta:
+        model = Export
+        fields: list[str] = []

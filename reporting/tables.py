@@ -12,7 +12,7 @@ from common.lists import RIGHT, BaseTable, DayColumn, WanColumn
 from targets.models import Unit
 
 from .choices import SubmissionStatus
-from .models import AssessmentRow, Escalation, Submission
+from .models import AssessmentRow, Escalation, Export, ExportStatus, Submission
 from .selectors.periods import ReportingMonth
 
 SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
@@ -218,3 +218,33 @@ class AssessmentRowTable(BaseTable):
             "reward",
             "reward_note",
         )
+
+
+class ExportTable(BaseTable):
+    """我的导出: newest first; a finished file is downloaded from its line, any other is followed."""
+
+    created_at = tables.DateTimeColumn(verbose_name="申请时间", format="Y年n月j日 H:i", orderable=False)
+    kind = tables.Column(verbose_name="内容", orderable=False)
+    status = tables.Column(verbose_name="状态", orderable=False)
+    total_rows = tables.Column(verbose_name="行数", attrs=RIGHT, orderable=False)
+    actions = tables.Column(
+        verbose_name="", accessor="pk", orderable=False, attrs=SCREEN_ONLY, exclude_from_export=True
+    )
+
+    def render_status(self, record: Export) -> str:
+        if record.status == ExportStatus.RUNNING:
+            return f"{record.get_status_display()}（{record.progress}%）"
+        return record.get_status_display()
+
+    def render_actions(self, record: Export) -> str:
+        if record.status == ExportStatus.DONE:
+            return format_html(
+                '<a href="{}">下载</a>', reverse("reporting:export_download", args=[record.pk])
+            )
+        return format_html('<a href="{}">查看进度</a>', reverse("reporting:export_detail", args=[record.pk]))
+
+    class Meta(BaseTable.Meta):
+        model = Export
+        fields = ()
+        sequence = ("created_at", "kind", "status", "total_rows", "actions")
+        empty_text = "暂无导出记录。"
