@@ -15,7 +15,7 @@ from .models import PasswordHistoryEntry, User
 from .roles import SECURITY_ROLES, Role
 
 
-def role_assignment_check(*, actor, user) -> None:
+def role_assignment_check(*, actor: User, user: User) -> None:
     """Only a 安全管理员 assigns roles, and never to themselves: no holder of a duty role (the
     security admin included) can give itself or another holder more power."""
     if not actor.has_role(Role.SECURITY_ADMIN):
@@ -24,7 +24,7 @@ def role_assignment_check(*, actor, user) -> None:
         raise PermissionDenied("安全管理员不能给自己分配或撤销角色。")
 
 
-def user_roles_set(*, actor, user: User, roles: list[str]) -> tuple[set[str], set[str]]:
+def user_roles_set(*, actor: User, user: User, roles: list[str]) -> tuple[set[str], set[str]]:
     """Gives ``user`` exactly ``roles``; returns (granted, revoked). Each grant and each
     revocation is one audit event."""
     role_assignment_check(actor=actor, user=user)
@@ -38,14 +38,14 @@ def user_roles_set(*, actor, user: User, roles: list[str]) -> tuple[set[str], se
         user.groups.add(*Group.objects.filter(name__in=granted))
         user.groups.remove(*Group.objects.filter(name__in=revoked))
         for role in sorted(granted):
-            audit_record(user=actor, action=AuditAction.ROLE_GRANT, obj=user, detail={"role": role})
+            audit_record(actor=actor, action=AuditAction.ROLE_GRANT, obj=user, detail={"role": role})
         for role in sorted(revoked):
-            audit_record(user=actor, action=AuditAction.ROLE_REVOKE, obj=user, detail={"role": role})
+            audit_record(actor=actor, action=AuditAction.ROLE_REVOKE, obj=user, detail={"role": role})
     user.__dict__.pop("_role_names", None)
     return granted, revoked
 
 
-def account_guarded(*, actor, user) -> bool:
+def account_guarded(*, actor: User, user: User) -> bool:
     """Whether ``user``'s account is out of ``actor``'s reach in the admin: an account holding a
     duty role, or a superuser, is changed (or its password reset) by a 安全管理员 only, so a
     系统管理员 cannot take over the account that assigns roles or reads the audit log."""
@@ -53,7 +53,7 @@ def account_guarded(*, actor, user) -> bool:
     return guarded and not actor.has_role(Role.SECURITY_ADMIN)
 
 
-def password_reset_check(*, actor, user) -> None:
+def password_reset_check(*, actor: User, user: User) -> None:
     """Who may reset whose password: nobody their own here (they change it themselves), and a
     guarded account (``account_guarded``) only by a 安全管理员."""
     if actor.pk == user.pk:
@@ -62,8 +62,8 @@ def password_reset_check(*, actor, user) -> None:
         raise PermissionDenied("系统管理员、安全管理员、审计管理员和超级用户的密码只能由安全管理员重置。")
 
 
-def user_password_reset_record(*, actor, user) -> None:
-    audit_record(user=actor, action=AuditAction.PASSWORD_RESET, obj=user)
+def user_password_reset_record(*, actor: User, user: User) -> None:
+    audit_record(actor=actor, action=AuditAction.PASSWORD_RESET, obj=user)
 
 
 def password_history_check(*, user, password: str) -> None:

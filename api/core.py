@@ -222,7 +222,7 @@ def _audit_call(request, response) -> None:
     action = AuditAction.PERMISSION_DENIED if status_code == 403 else AuditAction.API_CALL
     audit_record(
         request=request._request,
-        user=user,
+        actor=user,
         action=action,
         obj=token,
         result=AuditResult.SUCCESS if status_code < 400 else AuditResult.FAILURE,

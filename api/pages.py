@@ -55,7 +55,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @duty_required(Role.SECURITY_ADMIN)
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id)
-    api_token_revoke(token=token, by=request.user, request=request)
+    api_token_revoke(token=token, actor=request.user, request=request)
     messages.success(request, f"已吊销接口令牌 {token.prefix}…（{token.user.username}）。")
     return redirect("api:tokens")
 

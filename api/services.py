@@ -47,7 +47,7 @@ def token_hash(secret: str) -> str:
 def api_token_create(
     *,
     user: User,
-    by: User | None,
+    actor: User | None,
     name: str = "",
     expires_days: int | None = None,
     now: datetime | None = None,
@@ -63,13 +63,13 @@ def api_token_create(
         name=name,
         prefix=secret[:PREFIX_SHOWN],
         key_hash=token_hash(secret),
-        created_by=by,
+        created_by=actor,
         expires_at=now + timedelta(days=expires_days) if expires_days else None,
     )
     token.full_clean()
     token.save()
     audit_record(
-        user=by,
+        actor=actor,
         action=AuditAction.API_TOKEN_CREATE,
         obj=token,
         detail={
@@ -80,15 +80,15 @@ def api_token_create(
     return IssuedToken(token=token, secret=secret)
 
 
-def api_token_revoke(*, token: ApiToken, by: User, request=None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User, request=None) -> ApiToken:
     """Revoked for good: a conditional update, so revoking twice changes nothing the second time."""
     now = timezone.now()
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=by
+        revoked_at=now, revoked_by=actor
     )
     token.refresh_from_db()
     if revoked:
-        audit_record(request=request, user=by, action=AuditAction.API_TOKEN_REVOKE, obj=token)
+        audit_record(request=request, actor=actor, action=AuditAction.API_TOKEN_REVOKE, obj=token)
     return token
 
 

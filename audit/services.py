@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -15,6 +16,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .models import AuditAction, AuditEvent, AuditResult
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def request_source_ip(request) -> str | None:
@@ -36,21 +40,21 @@ def audit_record(
     obj=None,
     result: AuditResult = AuditResult.SUCCESS,
     detail: dict | None = None,
-    user=None,
+    actor: User | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Append one event. The user is ``user`` or the request's; ``username`` names a user that
+    """Append one event. The user is ``actor`` or the request's; ``username`` names a user that
     does not exist (a failed login). Committed on its own so a rolled-back refusal still leaves
     its trace."""
     if request is None:
         # A service called from a view: simple_history's middleware already keeps the request
         # per thread, which gives the event its source address and user.
         request = getattr(HistoricalRecords.context, "request", None)
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        user = request.user if request.user.is_authenticated else None
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
     event = AuditEvent(
-        user=user,
-        username=(user.get_username() if user is not None else username)[:150],
+        user=actor,
+        username=(actor.get_username() if actor is not None else username)[:150],
         source_ip=request_source_ip(request),
         action=action,
         result=result,
@@ -70,7 +74,12 @@ CHANGES_LISTED = 1000
 
 
 def changes_record(
-    *, action: AuditAction, changes: list[dict], obj=None, actor=None, detail: dict | None = None
+    *,
+    action: AuditAction,
+    changes: list[dict],
+    obj=None,
+    actor: User | None = None,
+    detail: dict | None = None,
 ) -> AuditEvent | None:
     """One event for one save: who (``actor``, else the request's user), when, from where (the
     request's address) and each changed value before and after, as text."""
@@ -80,7 +89,7 @@ def changes_record(
     return audit_record(
         action=action,
         obj=obj,
-        user=actor,
+        actor=actor,
         detail={**(detail or {}), "count": len(changes), "changes": listed},
     )
 
@@ -103,7 +112,7 @@ def audited(action: AuditAction, *, obj_kwarg: str | None = None) -> Callable:
         @wraps(func)
         def wrapper(*args, **kwargs):
             request = args[0] if args and isinstance(args[0], HttpRequest) else None
-            actor = kwargs.get("actor", kwargs.get("user"))
+            actor = kwargs.get("actor")
             detail = {"service": func.__name__}
             detail.update(
                 {k: str(kwargs[k])[:200] for k in _DETAIL_KWARGS if kwargs.get(k) not in (None, "")}
@@ -111,7 +120,7 @@ def audited(action: AuditAction, *, obj_kwarg: str | None = None) -> Callable:
             if request is not None:
                 detail.update(path=request.path[:500], query=request.GET.urlencode()[:500])
             record = dict(
-                request=request, user=actor, action=action, obj=kwargs.get(obj_kwarg) if obj_kwarg else None
+                request=request, actor=actor, action=action, obj=kwargs.get(obj_kwarg) if obj_kwarg else None
             )
             try:
                 outcome = func(*args, **kwargs)

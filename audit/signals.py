@@ -12,13 +12,13 @@ from .services import audit_record
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender, request, user, **kwargs):
-    audit_record(request=request, user=user, action=AuditAction.LOGIN)
+    audit_record(request=request, actor=user, action=AuditAction.LOGIN)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(request=request, user=user, action=AuditAction.LOGOUT)
+        audit_record(request=request, actor=user, action=AuditAction.LOGOUT)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

@@ -32,11 +32,19 @@ def rounded(value, places: int) -> Decimal | None:
     return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def format_wan(value, places: int = 0) -> str:
-    """An amount in 万元 with thousands separators: 1450000 → 1,450,000; 2795.89 → 2,796."""
+def format_wan(value, places: int = 0, *, decimals_if_any: bool = False) -> str:
+    """An amount in 万元 with thousands separators, rounded half up to ``places``: 1450000 → 1,450,000;
+    2795.89 → 2,796.
+
+    With ``decimals_if_any`` a whole amount is written without its decimals and any other with all
+    ``places`` of them (1,450,000 and 1,234.50 at two places): what a message about a sum or a grid
+    being edited shows, so that a difference is never rounded away.
+    """
     number = rounded(value, places)
     if number is None:
         return EMPTY
+    if decimals_if_any and number == number.to_integral_value():
+        places = 0
     return f"{number:,.{places}f}"
 
 
@@ -100,11 +108,3 @@ def change_phrase(growth_pct) -> str:
         return EMPTY
     direction = "增长" if number >= 0 else "下降"
     return f"同比{direction}{format_pct(abs(number))}"
-
-
-def format_amount(value) -> str:
-    """An amount in a message about a sum: 5370000 → 5,370,000; cents only when there are any."""
-    number = rounded(value, 2)
-    if number is None:
-        return EMPTY
-    return format_wan(number, 0 if number == number.to_integral_value() else 2)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import django_tables2 as tables
 from django.db.models import QuerySet
@@ -39,6 +39,9 @@ from common.spreadsheets import (
     streamed_sheet,
 )
 from common.widgets import quicken_selects, style_fields
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 Params = Mapping[str, str]
 ITERATOR_CHUNK = 2000
@@ -172,7 +175,7 @@ def query_without_placing(params: QueryDict) -> QueryDict:
     return query
 
 
-def job_request(*, user, params: Params) -> SimpleNamespace:
+def job_request(*, actor: User, params: Params) -> SimpleNamespace:
     """What a background job has of the request that asked for the file: the user and the page's query
     parameters, all a list's hooks and its FilterSet read (the FilterSet offers the units the user may
     read)."""
@@ -182,7 +185,7 @@ def job_request(*, user, params: Params) -> SimpleNamespace:
             query.setlist(name, value)
         else:
             query[name] = value
-    return SimpleNamespace(user=user, GET=query)
+    return SimpleNamespace(user=actor, GET=query)
 
 
 class ListPage:
@@ -242,9 +245,9 @@ class ListPage:
             target, title=title, columns=export_columns(table), rows=self.export_rows(table, records)
         )
 
-    def export_write(self, target: str | IO[bytes], *, user, params: Params) -> int:
-        """The file of what ``user`` saw with ``params``, written by a background job; the number of rows."""
-        request = job_request(user=user, params=params)
+    def export_write(self, target: str | IO[bytes], *, actor: User, params: Params) -> int:
+        """The file of what ``actor`` saw with ``params``, written by a background job; the number of rows."""
+        request = job_request(actor=actor, params=params)
         return self.export_to(target, request, title=self.export_title(request))
 
     # The two views ------------------------------------------------------------------------------

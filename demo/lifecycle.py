@@ -145,7 +145,7 @@ def load_site_photos() -> None:
             photo_add(
                 project=project,
                 data=out.getvalue(),
-                by=steward,
+                actor=steward,
                 caption=f"主体施工至{floors}层",
                 evidence_kind=EvidenceKind.SITE if index == 0 and shot == 1 else "",
             )

@@ -11,6 +11,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from accounts.models import User
 from common import clock
 from common.lists import ListPage
 
@@ -18,7 +19,8 @@ from .access import readable_projects
 from .exports import board_rows
 from .filtersets import LIST_FILTERS, ProjectFilterSet
 from .models import Project, ProjectReport, ProjectYearPlan
-from .selectors import library_year, with_warnings
+from .selectors.boards import library_year
+from .selectors.warnings import with_warnings
 from .tables import ProjectListTable
 
 PER_PAGE = 50
@@ -43,13 +45,13 @@ def open_year(request: HttpRequest) -> int:
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def listed_projects(*, user, year: int, on: date) -> QuerySet[Project]:
-    """The projects ``user`` may read with ``year``'s annual plan and their warnings on ``on``."""
+def listed_projects(*, actor: User, year: int, on: date) -> QuerySet[Project]:
+    """The projects ``actor`` may read with ``year``'s annual plan and their warnings on ``on``."""
     annual_plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year)
     reports = ProjectReport.objects.filter(project=OuterRef("pk"), year=year).order_by()
     ytd = reports.values("project").annotate(total=Sum("amount")).values("total")
     return with_warnings(
-        readable_projects(user)
+        readable_projects(actor)
         .select_related("reporting_unit", "responsible_unit", "steward")
         .prefetch_related("tags")
         .annotate(
@@ -70,15 +72,15 @@ class ProjectList(ListPage):
     per_page = 25
 
     def queryset(self, request) -> QuerySet[Project]:
-        return listed_projects(user=request.user, year=library_year(), on=clock.today())
+        return listed_projects(actor=request.user, year=open_year(request), on=clock.today())
 
     filterset_kwargs = {"offered": LIST_FILTERS}
 
     def extra_context(self, request, filterset, table) -> dict:
-        return {"year": library_year()}
+        return {"year": open_year(request)}
 
     def export_title(self, request) -> str:
-        return f"{library_year()}年项目清单"
+        return f"{open_year(request)}年项目清单"
 
     def export_rows(self, table, records):
         return board_rows(records, with_tags=True)

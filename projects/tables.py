@@ -65,7 +65,8 @@ def project_warnings(
     has_steward: bool,
     leader_in_charge: str,
 ) -> list[tuple[str, str]]:
-    """A project's warnings as (badge colour, text), from the counts ``selectors.with_warnings`` adds."""
+    """A project's warnings as (badge colour, text), from the counts that
+    ``selectors.warnings.with_warnings`` adds."""
     warnings = []
     if overdue_milestones:
         warnings.append(("danger", f"节点逾期{overdue_milestones}个"))
@@ -98,7 +99,7 @@ def warnings_text(warnings: list[tuple[str, str]]) -> str:
 
 
 def warning_badges(project: Project) -> str:
-    """The warnings a project row carries, from the annotations of ``selectors.with_warnings``."""
+    """The warnings a project row carries, from the annotations of ``selectors.warnings.with_warnings``."""
     return format_html_join(" ", '<span class="badge bg-{}">{}</span>', _record_warnings(project))
 
 
@@ -397,7 +398,8 @@ class EvidenceColumn(tables.BooleanColumn):
 
 
 class RegistrationEvidenceTable(BaseTable):
-    """入库纳统 checklist: what each started project still lacks (``selectors.registration_checklist``)."""
+    """入库纳统 checklist: what each started project still lacks
+    (``selectors.intake.registration_checklist``)."""
 
     name = _project_link()
     reporting_unit = _unit("属地单位", "reporting_unit")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -96,8 +95,8 @@ class GridTextarea(forms.Textarea):
 
 
 _GRID_TEXT = {"class": "form-control form-control-sm", "rows": 1}
-# Each project's fields, copied for every grid: a copy costs a fraction of building a field, and
-# a province unit's grid has some four hundred of them. Nothing in a field changes once built.
+# Each project's fields, shared by every grid's form: a province unit's grid has some four hundred
+# of them, and nothing in a field changes once built.
 _GRID_FIELDS = {
     # The sign is the service's rule, so a negative amount is reported with the other rules.
     "amount": amount_field(
@@ -138,9 +137,11 @@ class MonthEntriesForm(forms.Form):
             )
 
     def _add_project(self, project_id: int, **initial) -> None:
-        for kind in _GRID_FIELDS:
-            field = self.fields[f"{kind}_{project_id}"] = copy.copy(_GRID_FIELDS[kind])
-            field.initial = initial.get(kind)
+        # The fields are shared, not copied: nothing in them changes per form, and what a line
+        # shows lives in the form's own ``initial``.
+        for kind, field in _GRID_FIELDS.items():
+            self.fields[f"{kind}_{project_id}"] = field
+            self.initial[f"{kind}_{project_id}"] = initial.get(kind)
 
     def entries(self) -> list[EntryInput]:
         data = self.cleaned_data

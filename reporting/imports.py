@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db import transaction
 from openpyxl import Workbook
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audited
 from common.imports import ZERO_OR_MORE, ImportOutcome, Source, change_reason, import_template
@@ -137,7 +138,7 @@ def reports_import(
     source: Source,
     year: int,
     month: int,
-    actor,
+    actor: User | None,
     file_name: str,
     unit: Unit | None = None,
     confirm_unusual: bool = False,
@@ -279,7 +280,7 @@ FIGURE_COLUMNS = (
 
 
 @audited(AuditAction.IMPORT)
-def figures_import(*, source: Source, period: Period, actor, file_name: str) -> ImportOutcome:
+def figures_import(*, source: Source, period: Period, actor: User | None, file_name: str) -> ImportOutcome:
     """Import the official figures of a period (单位, 本年累计完成(万元), 上年同期累计(万元))."""
     try:
         table = read_table(source, columns=FIGURE_COLUMNS)

@@ -8,13 +8,8 @@ from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 
 from projects.choices import ProblemStatus
 from projects.models import Problem, Project, ProjectReport
-from projects.selectors import (
-    latest_photo,
-    open_problem_count,
-    problem_list,
-    project_photos,
-    steward_projects,
-)
+from projects.selectors.photos import latest_photo, project_photos
+from projects.selectors.warnings import open_problem_count, problem_list, steward_projects
 from reporting.choices import SubmissionStatus
 from reporting.models import Submission
 
@@ -23,7 +18,7 @@ def steward_cards(*, steward, on: date, year: int, month: int) -> QuerySet[Proje
     """The steward's projects still in the libraries, each with: this month's report (its version,
     None when not reported), its unit's return status for the month, overdue milestones and problems
     (``with_warnings``), open problems and the latest photo's date."""
-    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month).order_by()
     submission = Submission.objects.filter(unit=OuterRef("reporting_unit"), year=year, month=month)
     status_label = Case(
         *(When(month_submission_status=status, then=Value(status.label)) for status in SubmissionStatus),

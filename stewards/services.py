@@ -46,9 +46,9 @@ class Received:
 
 
 def outbox_receive(
-    *, user: User, key: uuid.UUID | None, action: str, apply: Callable[[], Received]
+    *, actor: User, key: uuid.UUID | None, action: str, apply: Callable[[], Received]
 ) -> Received:
-    """Do ``apply`` once per (user, key): the key is claimed in the same transaction as the write, so
+    """Do ``apply`` once per (actor, key): the key is claimed in the same transaction as the write, so
     a second send of the same item — after a lost answer, or twice at once — gets the first answer
     and changes nothing. A refused item (``apply`` raises) leaves its key unclaimed."""
     if key is None:
@@ -56,9 +56,9 @@ def outbox_receive(
     with transaction.atomic():
         try:
             with transaction.atomic():
-                receipt = OutboxReceipt.objects.create(user=user, key=key, action=action)
+                receipt = OutboxReceipt.objects.create(user=actor, key=key, action=action)
         except IntegrityError:
-            earlier = OutboxReceipt.objects.get(user=user, key=key)
+            earlier = OutboxReceipt.objects.get(user=actor, key=key)
             return Received(
                 message=earlier.message or "该记录此前已收到。", object_id=earlier.object_id, duplicate=True
             )
@@ -79,7 +79,7 @@ def site_month_record(
     problems: str,
     version: int | None,
     confirmed_amount: Decimal | None,
-    by: User,
+    actor: User,
 ) -> ProjectReport:
     """One project's month as its steward records it on site: 本月完成投资, 形象进度, 存在问题.
 
@@ -143,7 +143,7 @@ def site_month_record(
                     unusual_confirmed=confirmed_unusual(line, entry, year=year, confirmed=confirmed),
                 )
             ],
-            actor=by,
+            actor=actor,
             reason=SITE_REASON,
         )
     return ProjectReport.objects.get(project=project, year=year, month=month)

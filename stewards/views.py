@@ -31,7 +31,7 @@ from projects.access import (
 from projects.forms import PhotoForm, ProblemCloseForm, ProblemForm
 from projects.models import Problem, Project
 from projects.photos import upload_read, upload_refusal
-from projects.selectors import project_detail
+from projects.selectors.warnings import project_detail
 from projects.services.photos import photo_add
 from projects.services.problems import problem_close, problem_create
 from projects.views.photos import limited_photo_upload
@@ -163,7 +163,7 @@ def _errors(form) -> str:
 def _receive(request: HttpRequest, project: Project, *, action: str, apply) -> HttpResponse:
     """Run one sent record through its receipt and answer it; a refusal is kept by the phone."""
     try:
-        received = outbox_receive(user=request.user, key=_key(request), action=action, apply=apply)
+        received = outbox_receive(actor=request.user, key=_key(request), action=action, apply=apply)
     except AmountNeedsConfirmation as unusual:
         return _answer(request, project, error=str(unusual), status=422, needs_confirmation=True)
     except SubmissionError as refused:
@@ -198,7 +198,7 @@ def record_month(request: HttpRequest, project_id: int) -> HttpResponse:
             problems=data["problems"],
             version=data["version"],
             confirmed_amount=data["amount"] if data["confirm_amount"] else None,
-            by=request.user,
+            actor=request.user,
         )
         return Received(
             message=f"{project.name} {data['year']}年{data['month']}月形象进度已保存",
@@ -225,7 +225,7 @@ def add_photo(request: HttpRequest, project_id: int) -> HttpResponse:
         photo = photo_add(
             project=project,
             data=upload_read(data["photo"]),
-            by=request.user,
+            actor=request.user,
             caption=data["caption"],
             evidence_kind=data["evidence_kind"],
         )
@@ -253,7 +253,7 @@ def add_problem(request: HttpRequest, project_id: int) -> HttpResponse:
             description=data["description"],
             owner_unit=data["owner_unit"],
             deadline=data["deadline"],
-            by=request.user,
+            actor=request.user,
         )
         return Received(message=f"{project.name} 问题已登记", object_id=problem.pk)
 
@@ -273,7 +273,7 @@ def close_problem(request: HttpRequest, problem_id: int) -> HttpResponse:
 
     def apply() -> Received:
         problem_close(
-            problem=problem, resolution=data["resolution"], closed_on=data["closed_on"], by=request.user
+            problem=problem, resolution=data["resolution"], closed_on=data["closed_on"], actor=request.user
         )
         return Received(message=f"{project.name} 问题已销号", object_id=problem.pk)
 

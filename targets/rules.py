@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from common.spreadsheets import format_amount
+from common.figures import format_wan
 
 
 def balanced_table_refusal(
@@ -19,8 +19,11 @@ def balanced_table_refusal(
         return None
     difference = row_sum - plan_total
     side = "多" if difference > 0 else "少"
+    rows, plan, gap = (
+        format_wan(amount, 2, decimals_if_any=True) for amount in (row_sum, plan_total, abs(difference))
+    )
     return (
-        f"{year}年「{table_name}」各行合计 {format_amount(row_sum)} 万元，"
-        f"比{year}年度计划总量 {format_amount(plan_total)} 万元{side} {format_amount(abs(difference))} 万元，"
+        f"{year}年「{table_name}」各行合计 {rows} 万元，"
+        f"比{year}年度计划总量 {plan} 万元{side} {gap} 万元，"
         "未保存。分解表各行之和须等于年度计划总量；确需调整总量的，请由管理员先修改年度计划总量。"
     )

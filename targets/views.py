@@ -11,9 +11,10 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
+from common.figures import format_wan
 from common.lists import ListPage
 from common.params import MAX_PER_PAGE
-from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, format_amount, workbook_response_bytes
+from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
 
 from .filtersets import AllocationTableFilterSet
 from .forms import AllocationGridForm, PlanTotalForm, TargetImportForm, plain_amount
@@ -96,7 +97,7 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
                 table=table,
                 values=form.values(),
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                actor=request.user,
                 expected_version=form.cleaned_data["table_version"],
             )
         except ValidationError as error:
@@ -166,7 +167,7 @@ def table_import(request: HttpRequest) -> HttpResponse:
                 table_name=form.cleaned_data["table_name"],
                 reason=form.cleaned_data["reason"],
                 create_units=form.cleaned_data["create_units"],
-                user=request.user,
+                actor=request.user,
             )
         except SpreadsheetError as error:
             errors = [str(error)]
@@ -194,16 +195,16 @@ def plan_total_edit(request: HttpRequest, plan_year_id: int) -> HttpResponse:
                 plan_year=plan_year,
                 fai_target=form.cleaned_data["fai_target"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"{plan_year.year}年度投资目标已由 {format_amount(changed.old_total)} 万元改为 "
-                f"{format_amount(changed.plan_year.fai_target)} 万元。",
+            old, new = (
+                format_wan(total, 2, decimals_if_any=True)
+                for total in (changed.old_total, changed.plan_year.fai_target)
             )
+            messages.success(request, f"{plan_year.year}年度投资目标已由 {old} 万元改为 {new} 万元。")
             for line in changed.unbalanced:
                 messages.warning(request, f"请调平「{line.table.name}」：{balance_summary(line.balance)}")
             return redirect("targets:table_list")

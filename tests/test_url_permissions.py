@@ -192,7 +192,7 @@ class UrlPermissionTests(DemoTestCase):
             deadline="2022-12-31",
         )
         cls.photo = photo_add(
-            project=cls.project, data=images.jpeg(position=(34.7, 113.6)), by=cls.own_users[0]
+            project=cls.project, data=images.jpeg(position=(34.7, 113.6)), actor=cls.own_users[0]
         )
         cls.submission = Submission.objects.get(unit=cls.unit, year=YEAR, month=MONTH)
         cls.figure = OfficialFigure.objects.get(unit=cls.unit, year=YEAR, month=MONTH)
@@ -220,7 +220,7 @@ class UrlPermissionTests(DemoTestCase):
             link=reverse("reporting:month", args=[cls.unit.pk, YEAR, MONTH]),
         )
         cls.tokens = {
-            user.pk: api_token_create(user=user, by=None).secret
+            user.pk: api_token_create(user=user, actor=None).secret
             for user in [*cls.own_users, *cls.other_users, *cls.readers]
         }
         cls.token = ApiToken.objects.get(key_hash=token_hash(cls.tokens[cls.own_users[0].pk]))

@@ -34,7 +34,7 @@ def _fresh_throttle():
 
 
 def client_for(user, **token) -> Client:
-    secret = api_token_create(user=user, by=None, **token).secret
+    secret = api_token_create(user=user, actor=None, **token).secret
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
@@ -304,11 +304,13 @@ class TestTokens:
 
     def test_an_expired_or_revoked_token_is_refused(self):
         user = UserFactory(role=Role.REPORTER, unit=UnitFactory())
-        issued = api_token_create(user=user, by=None, expires_days=1, now=timezone.now() - timedelta(days=2))
+        issued = api_token_create(
+            user=user, actor=None, expires_days=1, now=timezone.now() - timedelta(days=2)
+        )
         expired = Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}").get("/api/v1/units/")
         assert expired.status_code == 401 and "过期" in error_of(expired)["message"]
-        live = api_token_create(user=user, by=None)
-        api_token_revoke(token=live.token, by=UserFactory(role=Role.SECURITY_ADMIN))
+        live = api_token_create(user=user, actor=None)
+        api_token_revoke(token=live.token, actor=UserFactory(role=Role.SECURITY_ADMIN))
         revoked = Client(HTTP_AUTHORIZATION=f"Bearer {live.secret}").get("/api/v1/units/")
         assert revoked.status_code == 401 and "吊销" in error_of(revoked)["message"]
 
@@ -326,7 +328,7 @@ class TestTokens:
 
     def test_the_security_admin_lists_and_revokes_tokens_on_a_page(self):
         security = UserFactory(role=Role.SECURITY_ADMIN)
-        issued = api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), by=None)
+        issued = api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), actor=None)
         page = Client()
         page.force_login(security)
         assert issued.token.prefix in page.get("/api/tokens/").content.decode()

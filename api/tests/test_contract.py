@@ -57,7 +57,7 @@ class ContractTests(DemoTestCase):
         cls.own = Unit.objects.get(name="明湖办事处")
         cls.other = Unit.objects.get(name="潮河办事处")
         cls.tokens = {
-            name: api_token_create(user=User.objects.get(username=name), by=None).secret
+            name: api_token_create(user=User.objects.get(username=name), actor=None).secret
             for name in ("minghu_reporter", "reviewer", "admin")
         }
         cls.codes = [

@@ -29,7 +29,7 @@ class ExampleClientTests(DemoTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.unit = Unit.objects.get(name="明湖办事处")
-        cls.secret = api_token_create(user=User.objects.get(username="minghu_reporter"), by=None).secret
+        cls.secret = api_token_create(user=User.objects.get(username="minghu_reporter"), actor=None).secret
 
     def setUp(self) -> None:
         cache.clear()

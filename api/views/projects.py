@@ -21,7 +21,7 @@ from projects.access import check_project_read
 from projects.filtersets import ProjectFilterSet
 from projects.listing import listed_projects
 from projects.models import Project
-from projects.selectors import library_year
+from projects.selectors.boards import library_year
 from reporting.selectors.monthly import month_grid_rows, unit_submission
 
 from .. import serializers as s
@@ -68,7 +68,7 @@ class ProjectList(ListView):
     def get_queryset(self) -> QuerySet[Project]:
         if getattr(self, "swagger_fake_view", False):  # the schema is generated without a database
             return Project.objects.none()
-        return listed_projects(user=self.request.user, year=library_year(), on=clock.today())
+        return listed_projects(actor=self.request.user, year=library_year(), on=clock.today())
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectSerializer})
     def post(self, request):
@@ -92,7 +92,7 @@ class ProjectList(ListView):
 
 
 def _listed(request, project: Project) -> Project:
-    return listed_projects(user=request.user, year=library_year(), on=clock.today()).get(pk=project.pk)
+    return listed_projects(actor=request.user, year=library_year(), on=clock.today()).get(pk=project.pk)
 
 
 class ProjectDetail(ApiView):

@@ -42,7 +42,7 @@ class EscalationList(ListView):
     serializer_class = s.EscalationSerializer
 
     def get_queryset(self):
-        return visible_escalations(self.request.user)
+        return visible_escalations(actor=self.request.user)
 
 
 class AssessmentList(ListView):

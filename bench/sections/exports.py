@@ -52,7 +52,7 @@ from projects.choices import Field, Level, Stage
 from projects.listing import PROJECT_LIST, listed_projects
 from projects.models import Project
 from projects.rules import plan_completion_pct, stewardship_missing
-from projects.selectors import library_year
+from projects.selectors.boards import library_year
 from projects.views.listing import project_list_export
 from reporting.bulletin.content import photo_note
 from reporting.bulletin.service import bulletin_content
@@ -276,7 +276,7 @@ def bare_ledger_rows(request) -> Iterator[list[object]]:
     stewards = {
         user.pk: str(user) for user in User.objects.filter(stewarded_projects__isnull=False).distinct()
     }
-    projects = listed_projects(user=request.user, year=library_year(), on=clock.today())
+    projects = listed_projects(actor=request.user, year=library_year(), on=clock.today())
     tags: dict[int, list[str]] = {}
     for project_id, tag in Project.tags.through.objects.order_by("tag__name").values_list(
         "project_id", "tag__name"
@@ -338,7 +338,7 @@ def bare_ledger(request) -> int:
     sheet = workbook.create_sheet("项目清单")
     sheet.append([f"{library_year()}年项目清单"])
     sheet.append(["单位：万元"])
-    table, _ = PROJECT_LIST.export_table(job_request(user=request.user, params={}))
+    table, _ = PROJECT_LIST.export_table(job_request(actor=request.user, params={}))
     sheet.append([column.label for column in export_columns(table)])
     count = 0
     for row in bare_ledger_rows(request):
@@ -350,7 +350,7 @@ def bare_ledger(request) -> int:
 
 
 def check_same_cells(request) -> None:
-    table, records = PROJECT_LIST.export_table(job_request(user=request.user, params={}))
+    table, records = PROJECT_LIST.export_table(job_request(actor=request.user, params={}))
     columns = export_columns(table)
     ours = iter(PROJECT_LIST.export_rows(table, records))
     for index, theirs in enumerate(bare_ledger_rows(request)):
@@ -365,7 +365,7 @@ def check_same_cells(request) -> None:
 def ledger_line(profile: str) -> Line:
     request = ledger_request()
     check_same_cells(request)
-    count = listed_projects(user=request.user, year=library_year(), on=clock.today()).count()
+    count = listed_projects(actor=request.user, year=library_year(), on=clock.today()).count()
     mine, limit = alternate(
         lambda: ledger_export(request), lambda: bare_ledger(request), repeat=REPEAT[profile]
     )

@@ -7,8 +7,6 @@
 - ``streamed``: the same table streamed row by row through XlsxWriter (``stream_table``).
 """
 
-from common.figures import format_amount
-
 from .layout import XLSX_CONTENT_TYPE, OutColumn, OutKind, display_width
 from .reading import (
     CellError,
@@ -37,7 +35,6 @@ __all__ = [
     "Table",
     "display_width",
     "filled_sheet_names",
-    "format_amount",
     "normalise_header",
     "open_workbook",
     "read_table",

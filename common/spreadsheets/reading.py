@@ -19,7 +19,7 @@ from typing import IO, Any, Literal
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
-from common.figures import format_amount
+from common.figures import format_wan
 
 from .uploads import MIB, MSG_NOT_XLSX, SpreadsheetError, open_workbook, too_many_rows_message
 
@@ -371,5 +371,6 @@ def _check_total(table: Table, total_row: Row, columns: Sequence[Column]) -> Non
             continue
         row_sum = sum((Decimal(row.values[column.key] or 0) for row in table.rows), Decimal(0))
         if Decimal(total).quantize(_CENT) != row_sum.quantize(_CENT):
-            message = f"合计 {format_amount(total)} 与各行之和 {format_amount(row_sum)} 不符"
+            stated, summed = (format_wan(figure, 2, decimals_if_any=True) for figure in (total, row_sum))
+            message = f"合计 {stated} 与各行之和 {summed} 不符"
             table.add_error(total_row, column.key, message)

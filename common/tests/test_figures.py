@@ -62,5 +62,5 @@ def test_the_template_filters_are_the_formatting_modules_functions():
     assert wan(Decimal("2795.89")) == figures.format_wan(Decimal("2795.89")) == "2,796"
     assert yi(Decimal("3897240")) == figures.format_yi(Decimal("3897240")) == "389.72"
     assert pct(Decimal("-2.75")) == figures.format_pct(Decimal("-2.75")) == "-2.8%"
-    assert figures.format_amount(Decimal("12.5")) == "12.50"
-    assert figures.format_amount(Decimal("5370000")) == "5,370,000"
+    assert figures.format_wan(Decimal("12.5"), 2, decimals_if_any=True) == "12.50"
+    assert figures.format_wan(Decimal("5370000"), 2, decimals_if_any=True) == "5,370,000"

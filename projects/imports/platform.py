@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
@@ -98,7 +99,7 @@ def _date(value) -> date | str | None:
 @audited(AuditAction.IMPORT)
 @transaction.atomic
 def platform_projects_import(
-    *, source: Source, actor, file_name: str, unit: Unit | None = None
+    *, source: Source, actor: User | None, file_name: str, unit: Unit | None = None
 ) -> PlatformOutcome:
     """Fill in our projects' blanks from the platform's export; all or nothing, errors by row and column.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audited
 from common.errors import SubmissionError
@@ -67,7 +68,7 @@ def _choice(table: Table, row, key: str, choices) -> str | None:
 
 @audited(AuditAction.IMPORT)
 def projects_import(
-    *, source: Source, year: int, actor, file_name: str, unit: Unit | None = None
+    *, source: Source, year: int, actor: User | None, file_name: str, unit: Unit | None = None
 ) -> ImportOutcome:
     """Create or change projects by 项目代码; new ones enter the 储备库.
 

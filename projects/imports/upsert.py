@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
 from common.errors import StaleEditError
 from common.queries import chunks
 from projects.choices import Field, Level, Stage
@@ -74,7 +75,9 @@ def _messages(error: ValidationError) -> list[str]:
 
 
 @transaction.atomic
-def projects_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: str) -> ProjectsSaved:
+def projects_upsert(
+    *, rows: Sequence[ProjectInput], year: int, actor: User | None, reason: str
+) -> ProjectsSaved:
     """Create the projects whose code is new (in the 储备库) and change the others; all or nothing.
 
     A new code must be a valid 项目代码 of this deployment's 区划 (``new_project_code_problem``); an
@@ -126,7 +129,7 @@ def projects_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: s
     return ProjectsSaved(created=len(created), updated=len(changed))
 
 
-def _year_plans_upsert(*, rows: Sequence[ProjectInput], year: int, actor, reason: str) -> None:
+def _year_plans_upsert(*, rows: Sequence[ProjectInput], year: int, actor: User | None, reason: str) -> None:
     planned = {row.code: row.annual_plan for row in rows if row.annual_plan is not None}
     if not planned:
         return

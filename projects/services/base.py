@@ -13,10 +13,10 @@ from common import clock
 from ..models import Project
 
 
-def save_as(instance: models.Model, *, by: User | None) -> None:
+def save_as(instance: models.Model, *, actor: User | None) -> None:
     instance.full_clean()
     # simple_history takes the user from the request; commands and services name it themselves.
-    instance._history_user = by
+    instance._history_user = actor
     instance.save()
 
 

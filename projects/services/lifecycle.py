@@ -68,7 +68,7 @@ def project_stage_change(
     *,
     project: Project,
     to_stage: str,
-    by: User,
+    actor: User,
     reason: str = "",
     actual_start: date | None = None,
     actual_completion: date | None = None,
@@ -101,7 +101,7 @@ def project_stage_change(
         from_stage=project.stage,
         to_stage=to_stage,
         changed_on=changed_on,
-        changed_by=by,
+        changed_by=actor,
         reason=reason,
     )
     project.stage = to_stage
@@ -111,7 +111,7 @@ def project_stage_change(
     if to_stage == Stage.COMPLETED:
         project.actual_completion = completion
         _set_milestone_actual(project, MilestoneKind.COMPLETION, completion)
-    save_as(project, by=by)
+    save_as(project, actor=actor)
     change.full_clean()
     change.save()
     return change
@@ -132,27 +132,27 @@ def _check_exit(project: Project, reason: str) -> None:
 
 
 @transaction.atomic
-def exit_request_create(*, project: Project, reason: str, note: str, by: User) -> ExitRequest:
+def exit_request_create(*, project: Project, reason: str, note: str, actor: User) -> ExitRequest:
     """A unit asks for a project to leave the libraries for one of seed 003's reasons."""
     project = project_locked(project)
     _check_exit(project, reason)
     if project.exit_requests.filter(status=ExitRequestStatus.PENDING).exists():
         raise ValidationError("该项目已有待审批的退库申请。")
-    exit_request = ExitRequest(project=project, reason=reason, note=note, requested_by=by)
+    exit_request = ExitRequest(project=project, reason=reason, note=note, requested_by=actor)
     exit_request.full_clean()
     exit_request.save()
     return exit_request
 
 
-def _check_admin(user: User) -> None:
-    if not has_any_role(user, (Role.ADMIN,)):
+def _check_admin(*, actor: User) -> None:
+    if not has_any_role(actor, (Role.ADMIN,)):
         raise PermissionDenied("只有管理员可以审批退库。")
 
 
-def _decide(exit_request: ExitRequest, *, status: ExitRequestStatus, by: User, note: str) -> None:
+def _decide(exit_request: ExitRequest, *, status: ExitRequestStatus, actor: User, note: str) -> None:
     """Claim the pending request with a conditional update: a second decision finds nothing to claim."""
     claimed = ExitRequest.objects.filter(pk=exit_request.pk, status=ExitRequestStatus.PENDING).update(
-        status=status, decided_by=by, decided_at=timezone.now(), decision_note=note
+        status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note
     )
     if claimed != 1:
         raise ValidationError("该退库申请已审批。")
@@ -160,15 +160,15 @@ def _decide(exit_request: ExitRequest, *, status: ExitRequestStatus, by: User, n
 
 
 @transaction.atomic
-def exit_request_approve(*, exit_request: ExitRequest, by: User, note: str = "") -> StageChange:
+def exit_request_approve(*, exit_request: ExitRequest, actor: User, note: str = "") -> StageChange:
     """管理员 approves: the project leaves the libraries, and its land is flagged for 再次招商 unless it
     left because it reached output."""
-    _check_admin(by)
+    _check_admin(actor=actor)
     project = project_locked(exit_request.project)
     _check_exit(project, exit_request.reason)
     changed_on = clock.today()
     _check_stage_change_date(project, changed_on)
-    _decide(exit_request, status=ExitRequestStatus.APPROVED, by=by, note=note)
+    _decide(exit_request, status=ExitRequestStatus.APPROVED, actor=actor, note=note)
     change = StageChange(
         project=project,
         from_stage=project.stage,
@@ -177,50 +177,50 @@ def exit_request_approve(*, exit_request: ExitRequest, by: User, note: str = "")
         changed_by=exit_request.requested_by,
         reason=exit_request.note[:300],
         exit_reason=exit_request.reason,
-        approved_by=by,
+        approved_by=actor,
     )
     change.full_clean()
     change.save()
     project.stage = Stage.EXITED
     if exit_request.reason in REINVESTMENT_REASONS:
         project.land_for_reinvestment = True
-    save_as(project, by=by)
+    save_as(project, actor=actor)
     exit_request.stage_change = change
     exit_request.save(update_fields=["stage_change"])
     return change
 
 
 @transaction.atomic
-def exit_request_reject(*, exit_request: ExitRequest, by: User, note: str) -> ExitRequest:
-    _check_admin(by)
+def exit_request_reject(*, exit_request: ExitRequest, actor: User, note: str) -> ExitRequest:
+    _check_admin(actor=actor)
     if not note.strip():
         raise ValidationError("不予批准须填写审批意见。")
-    _decide(exit_request, status=ExitRequestStatus.REJECTED, by=by, note=note)
+    _decide(exit_request, status=ExitRequestStatus.REJECTED, actor=actor, note=note)
     return exit_request
 
 
 @transaction.atomic
-def project_exit(*, project: Project, reason: str, note: str, by: User) -> StageChange:
+def project_exit(*, project: Project, reason: str, note: str, actor: User) -> StageChange:
     """管理员 requests and approves in one step; both are recorded."""
-    _check_admin(by)
-    exit_request = exit_request_create(project=project, reason=reason, note=note, by=by)
-    return exit_request_approve(exit_request=exit_request, by=by)
+    _check_admin(actor=actor)
+    exit_request = exit_request_create(project=project, reason=reason, note=note, actor=actor)
+    return exit_request_approve(exit_request=exit_request, actor=actor)
 
 
 @transaction.atomic
-def project_procedures_update(*, project: Project, dates: Mapping[str, date | None], by: User) -> Project:
+def project_procedures_update(*, project: Project, dates: Mapping[str, date | None], actor: User) -> Project:
     """The procedures checklist (立项、用地、规划、施工许可): the date each was completed."""
     project = project_locked(project)
     for field, label in PROCEDURES:
         refuse_future(dates.get(field), f"{label}手续办结日期")
         setattr(project, field, dates.get(field))
-    save_as(project, by=by)
+    save_as(project, actor=actor)
     return project
 
 
 @transaction.atomic
 def project_stewardship_update(
-    *, project: Project, steward: User | None, leader_in_charge: str, by: User
+    *, project: Project, steward: User | None, leader_in_charge: str, actor: User
 ) -> Project:
     """项目管家 and 分包领导; both are required for a project of 1亿元 or more."""
     project = project_locked(project)
@@ -233,13 +233,13 @@ def project_stewardship_update(
         raise ValidationError(f"亿元以上项目须明确{'和'.join(missing)}。")
     project.steward = steward
     project.leader_in_charge = leader_in_charge.strip()
-    save_as(project, by=by)
+    save_as(project, actor=actor)
     return project
 
 
 @transaction.atomic
 def project_milestones_update(
-    *, project: Project, dates: Mapping[str, tuple[date | None, date | None]], by: User
+    *, project: Project, dates: Mapping[str, tuple[date | None, date | None]], actor: User
 ) -> list[Milestone]:
     """Planned and actual dates of 签约、开工、竣工、达效, given as {kind: (planned, actual)}."""
     project = project_locked(project)
@@ -259,22 +259,22 @@ def project_milestones_update(
             project=project, kind=kind
         )
         milestone.planned_on, milestone.actual_on = planned, actual
-        save_as(milestone, by=by)
+        save_as(milestone, actor=actor)
         milestones.append(milestone)
         if kind in MILESTONE_PROJECT_FIELDS:
             planned_field, actual_field = MILESTONE_PROJECT_FIELDS[kind]
             setattr(project, planned_field, planned)
             setattr(project, actual_field, actual)
-    save_as(project, by=by)
+    save_as(project, actor=actor)
     return milestones
 
 
 @transaction.atomic
-def project_register(*, project: Project, registered_on: date, by: User) -> Project:
+def project_register(*, project: Project, registered_on: date, actor: User) -> Project:
     """入库纳统: the project is in the statistics bureau's FAI database since ``registered_on``."""
     project = project_locked(project)
     refuse_future(registered_on, "入库日期")
     project.is_registered = True
     project.registered_on = registered_on
-    save_as(project, by=by)
+    save_as(project, actor=actor)
     return project

@@ -25,7 +25,7 @@ def _check_evidence(photo: SitePhoto) -> None:
 
 
 def photo_add(
-    *, project: Project, data: bytes, by: User, caption: str = "", evidence_kind: str = ""
+    *, project: Project, data: bytes, actor: User, caption: str = "", evidence_kind: str = ""
 ) -> SitePhoto:
     """A site photo: decoded and re-written by ``projects.photos`` (the uploaded bytes are never kept),
     under a name of our own, with who uploaded it and when."""
@@ -43,7 +43,7 @@ def photo_add(
         taken_at=processed.taken_at,
         latitude=processed.latitude,
         longitude=processed.longitude,
-        uploaded_by=by,
+        uploaded_by=actor,
         caption=caption.strip(),
         evidence_kind=evidence_kind,
     )
@@ -69,7 +69,7 @@ def photo_add(
 
 
 def photo_evidence_set(
-    *, photo: SitePhoto, evidence_kind: str, caption: str | None = None, by: User
+    *, photo: SitePhoto, evidence_kind: str, caption: str | None = None, actor: User
 ) -> SitePhoto:
     """Mark a photo as 入库纳统 evidence of a kind (or no longer: ``evidence_kind=""``)."""
     photo.evidence_kind = evidence_kind

@@ -23,7 +23,7 @@ def problem_create(
     description: str,
     owner_unit: Unit,
     deadline: date,
-    by: User,
+    actor: User,
 ) -> Problem:
     registered_on = clock.today()
     _check_problem_deadline(deadline, registered_on=registered_on)
@@ -35,7 +35,7 @@ def problem_create(
         deadline=deadline,
         registered_on=registered_on,
     )
-    save_as(problem, by=by)
+    save_as(problem, actor=actor)
     return problem
 
 
@@ -52,7 +52,7 @@ def problem_update(
     owner_unit: Unit,
     deadline: date,
     status: str,
-    by: User,
+    actor: User,
 ) -> Problem:
     if problem.status == ProblemStatus.CLOSED:
         raise ValidationError("已销号的问题不能再修改。")
@@ -62,11 +62,11 @@ def problem_update(
         _check_problem_deadline(deadline, registered_on=problem.registered_on)
     problem.category, problem.description = category, description
     problem.owner_unit, problem.deadline, problem.status = owner_unit, deadline, status
-    save_as(problem, by=by)
+    save_as(problem, actor=actor)
     return problem
 
 
-def problem_close(*, problem: Problem, resolution: str, closed_on: date, by: User) -> Problem:
+def problem_close(*, problem: Problem, resolution: str, closed_on: date, actor: User) -> Problem:
     """销号: a problem is closed only with a note of how it was solved."""
     if problem.status == ProblemStatus.CLOSED:
         raise ValidationError("该问题已销号。")
@@ -78,5 +78,5 @@ def problem_close(*, problem: Problem, resolution: str, closed_on: date, by: Use
     problem.status = ProblemStatus.CLOSED
     problem.resolution = resolution.strip()
     problem.closed_on = closed_on
-    save_as(problem, by=by)
+    save_as(problem, actor=actor)
     return problem

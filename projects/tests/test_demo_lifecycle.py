@@ -9,7 +9,7 @@ from accounts.models import User
 from demo.loading import demo_load
 from projects.choices import ExitReason, ExitRequestStatus, MilestoneKind, Stage
 from projects.models import ExitRequest, Milestone, Project
-from projects.selectors import monthly_intake
+from projects.selectors.intake import monthly_intake
 from targets.models import Unit
 from tests.base import DemoTestCase
 

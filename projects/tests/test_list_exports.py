@@ -111,7 +111,7 @@ class ProjectListExportTests(DemoTestCase):
 
     def test_the_job_holds_only_what_its_requester_may_read(self):
         reporter = User.objects.get(username="minghu_reporter")
-        export = export_create(kind=ExportKind.PROJECT_LIST, params={"sort": "name"}, user=reporter)
+        export = export_create(kind=ExportKind.PROJECT_LIST, params={"sort": "name"}, actor=reporter)
         assert export_run(export_id=export.pk) is True
         export.refresh_from_db()
         with export.file.open("rb") as handle:
@@ -131,4 +131,4 @@ class LedgerFilterTests(DemoTestCase):
         )
         expected = ProjectReport.objects.filter(project__in=projects).count()
         assert 0 < expected < ProjectReport.objects.count()
-        assert ledger_reports(user=admin, params=params).count() == expected
+        assert ledger_reports(actor=admin, params=params).count() == expected

@@ -19,7 +19,8 @@ from accounts.roles import Role
 from projects.choices import EvidenceKind, Stage
 from projects.models import Project, SitePhoto
 from projects.photos import MAX_UPLOAD_BYTES, THUMBNAIL_EDGE, photo_process
-from projects.selectors import latest_photo, photos_by_month, registration_checklist
+from projects.selectors.intake import registration_checklist
+from projects.selectors.photos import latest_photo, photos_by_month
 from projects.services.photos import photo_add, photo_evidence_set
 from tests.factories import ProjectFactory, UnitFactory, UserFactory
 
@@ -101,7 +102,7 @@ def project(unit, steward):
 @pytest.mark.django_db
 class TestStoringAPhoto:
     def test_the_three_copies_are_stored_under_names_of_our_own(self, project, steward):
-        photo = photo_add(project=project, data=images.jpeg(taken=TAKEN, position=ZHENGZHOU), by=steward)
+        photo = photo_add(project=project, data=images.jpeg(taken=TAKEN, position=ZHENGZHOU), actor=steward)
         names = [photo.master.name, photo.display.name, photo.thumbnail.name]
         assert len(set(names)) == 3
         assert all(name.startswith(f"{project.pk}/") and name.endswith(".jpg") for name in names)
@@ -110,29 +111,29 @@ class TestStoringAPhoto:
 
     def test_the_same_photo_twice_on_one_project_is_refused(self, project, steward):
         data = images.jpeg(taken=TAKEN)
-        photo_add(project=project, data=data, by=steward)
+        photo_add(project=project, data=data, actor=steward)
         with pytest.raises(ValidationError, match="无需重复上传"):
-            photo_add(project=project, data=data, by=steward)
+            photo_add(project=project, data=data, actor=steward)
         assert SitePhoto.objects.filter(project=project).count() == 1
 
     def test_a_site_photo_without_time_or_place_is_not_registration_evidence(self, project, steward):
         with pytest.raises(ValidationError, match="拍摄位置"):
             photo_add(
-                project=project, data=images.jpeg(taken=TAKEN), by=steward, evidence_kind=EvidenceKind.SITE
+                project=project, data=images.jpeg(taken=TAKEN), actor=steward, evidence_kind=EvidenceKind.SITE
             )
         assert not SitePhoto.objects.exists()
-        photo = photo_add(project=project, data=images.jpeg(taken=TAKEN), by=steward)
-        photo_evidence_set(photo=photo, evidence_kind=EvidenceKind.APPROVAL, by=steward)
+        photo = photo_add(project=project, data=images.jpeg(taken=TAKEN), actor=steward)
+        photo_evidence_set(photo=photo, evidence_kind=EvidenceKind.APPROVAL, actor=steward)
         assert SitePhoto.objects.get().evidence_kind == EvidenceKind.APPROVAL
 
     def test_the_registration_checklist_names_what_a_started_project_lacks(self, project, steward):
         photo_add(
             project=project,
             data=images.jpeg(taken=TAKEN, position=ZHENGZHOU),
-            by=steward,
+            actor=steward,
             evidence_kind=EvidenceKind.SITE,
         )
-        photo_add(project=project, data=images.png(), by=steward, evidence_kind=EvidenceKind.CONTRACT)
+        photo_add(project=project, data=images.png(), actor=steward, evidence_kind=EvidenceKind.CONTRACT)
         ProjectFactory(stage=Stage.RESERVE, actual_start=None)
         rows = list(registration_checklist(projects=Project.objects.all()))
         assert [row.pk for row in rows] == [project.pk]
@@ -142,15 +143,15 @@ class TestStoringAPhoto:
         self, project, steward
     ):
         newer = photo_add(
-            project=project, data=images.jpeg(taken=datetime(2022, 10, 3), colour="red"), by=steward
+            project=project, data=images.jpeg(taken=datetime(2022, 10, 3), colour="red"), actor=steward
         )
-        photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 3)), by=steward)
+        photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 3)), actor=steward)
         annotated = Project.objects.annotate(**latest_photo()).get(pk=project.pk)
         assert annotated.latest_photo_id == newer.pk
 
     def test_photos_are_grouped_by_the_month_they_were_taken_in(self, project, steward):
-        photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 3)), by=steward)
-        photo_add(project=project, data=images.jpeg(taken=datetime(2022, 10, 3), colour="red"), by=steward)
+        photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 3)), actor=steward)
+        photo_add(project=project, data=images.jpeg(taken=datetime(2022, 10, 3), colour="red"), actor=steward)
         assert sorted(photos_by_month(SitePhoto.objects.all())) == [(2022, 9), (2022, 10)]
 
 
@@ -158,7 +159,7 @@ class TestStoringAPhoto:
 class TestWhoSeesWhichCopy:
     @pytest.fixture
     def photo(self, project, steward):
-        return photo_add(project=project, data=images.jpeg(taken=TAKEN, position=ZHENGZHOU), by=steward)
+        return photo_add(project=project, data=images.jpeg(taken=TAKEN, position=ZHENGZHOU), actor=steward)
 
     def _get(self, client, user, name, photo):
         client.force_login(user)

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from projects.choices import ExitReason, Stage
 from projects.models import Project, ProjectYearPlan, StageChange, YearRollover
-from projects.selectors import board_projects, library_totals, library_year, rollover_plan
+from projects.selectors.boards import board_projects, library_totals, library_year
+from projects.selectors.rollover import rollover_plan
 from projects.services.rollover import year_rollover
 from tests.factories import PlanYearFactory, ProjectFactory, ProjectYearPlanFactory
 
@@ -52,7 +53,7 @@ def test_the_plan_lists_what_the_rollover_will_do_before_it_runs(year_2022):
 
 
 def test_completed_projects_leave_the_libraries_with_a_logged_change(year_2022, admin):
-    year_rollover(year=2022, return_to_reserve=[], by=admin)
+    year_rollover(year=2022, return_to_reserve=[], actor=admin)
     for key in ("completed", "completed_2021"):
         assert _stage(year_2022[key]) == Stage.EXITED
         change = StageChange.objects.get(project=year_2022[key])
@@ -66,7 +67,7 @@ def test_completed_projects_leave_the_libraries_with_a_logged_change(year_2022, 
 
 
 def test_unstarted_projects_stay_or_return_to_the_reserve_as_the_admin_chooses(year_2022, admin):
-    rollover = year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], by=admin)
+    rollover = year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], actor=admin)
     assert _stage(year_2022["unstarted_kept"]) == Stage.TO_START
     assert _stage(year_2022["unstarted_returned"]) == Stage.RESERVE
     assert StageChange.objects.get(project=year_2022["unstarted_returned"]).to_stage == Stage.RESERVE
@@ -75,7 +76,7 @@ def test_unstarted_projects_stay_or_return_to_the_reserve_as_the_admin_chooses(y
 
 
 def test_every_project_left_in_the_libraries_is_asked_for_the_new_years_plan(year_2022, admin):
-    rollover = year_rollover(year=2022, return_to_reserve=[], by=admin)
+    rollover = year_rollover(year=2022, return_to_reserve=[], actor=admin)
     asked = ProjectYearPlan.objects.filter(year=2023)
     assert rollover.plans_created == 4
     assert set(asked.values_list("project_id", flat=True)) == {
@@ -90,7 +91,7 @@ def test_nothing_is_lost_and_the_closed_year_stays_readable(year_2022, admin):
             projects=Project.objects.all(), year=2022, open_year=library_year(), on=date(2022, 12, 31)
         )
     )
-    year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], by=admin)
+    year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], actor=admin)
     assert Project.objects.count() == 6
     assert ProjectYearPlan.objects.filter(year=2022).count() == 6
     after = library_totals(
@@ -110,21 +111,21 @@ def test_nothing_is_lost_and_the_closed_year_stays_readable(year_2022, admin):
 
 def test_the_libraries_open_the_next_year_after_a_rollover(year_2022, admin):
     assert library_year() == 2022
-    year_rollover(year=2022, return_to_reserve=[], by=admin)
+    year_rollover(year=2022, return_to_reserve=[], actor=admin)
     assert library_year() == 2023
 
 
 def test_a_year_is_rolled_over_once(year_2022, admin):
-    year_rollover(year=2022, return_to_reserve=[], by=admin)
+    year_rollover(year=2022, return_to_reserve=[], actor=admin)
     with pytest.raises(ValidationError):
-        year_rollover(year=2022, return_to_reserve=[], by=admin)
+        year_rollover(year=2022, return_to_reserve=[], actor=admin)
     assert StageChange.objects.count() == 2
     assert ProjectYearPlan.objects.filter(year=2023).count() == 4
 
 
 def test_only_the_open_year_can_be_rolled_over(year_2022, admin):
     with pytest.raises(ValidationError, match="2022"):
-        year_rollover(year=2021, return_to_reserve=[], by=admin)
+        year_rollover(year=2021, return_to_reserve=[], actor=admin)
     assert rollover_plan(year=2021).refusal
 
 

@@ -7,15 +7,13 @@ import pytest
 
 from projects.choices import MilestoneKind, ProblemStatus, Stage
 from projects.models import Project
-from projects.selectors import (
+from projects.selectors.intake import monthly_intake, year_intake
+from projects.selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
+from projects.selectors.warnings import (
     dispatch_projects,
-    jurisdiction_reserve_ratio,
-    monthly_intake,
     overdue_milestones,
     steward_projects,
-    unit_reserve_ratios,
     units_with_overdue_milestones,
-    year_intake,
 )
 from targets.models import Unit
 from tests.factories import (
@@ -156,7 +154,7 @@ def test_library_totals_sum_the_year_plans_through_a_join_not_a_query_per_projec
     from django.test.utils import CaptureQueriesContext
 
     from projects.models import ProjectYearPlan
-    from projects.selectors import board_projects, library_totals
+    from projects.selectors.boards import board_projects, library_totals
 
     first, second = (ProjectFactory(stage=Stage.UNDER_CONSTRUCTION) for _ in range(2))
     ProjectYearPlan.objects.create(project=first, year=2022, planned_investment=Decimal("100"))

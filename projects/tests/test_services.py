@@ -40,17 +40,19 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _walk_to_completed(project, by):
-    project_stage_change(project=project, to_stage=Stage.TO_START, by=by)
+def _walk_to_completed(project, actor):
+    project_stage_change(project=project, to_stage=Stage.TO_START, actor=actor)
     project_stage_change(
-        project=project, to_stage=Stage.UNDER_CONSTRUCTION, by=by, actual_start=date(2022, 3, 1)
+        project=project, to_stage=Stage.UNDER_CONSTRUCTION, actor=actor, actual_start=date(2022, 3, 1)
     )
-    project_stage_change(project=project, to_stage=Stage.COMPLETED, by=by, actual_completion=date(2022, 9, 1))
+    project_stage_change(
+        project=project, to_stage=Stage.COMPLETED, actor=actor, actual_completion=date(2022, 9, 1)
+    )
 
 
 def test_a_library_move_is_logged_with_from_to_date_who_and_reason(reserve_project, reporter):
     change = project_stage_change(
-        project=reserve_project, to_stage=Stage.TO_START, by=reporter, reason="手续已完备"
+        project=reserve_project, to_stage=Stage.TO_START, actor=reporter, reason="手续已完备"
     )
     assert (change.from_stage, change.to_stage) == (Stage.RESERVE, Stage.TO_START)
     assert change.changed_on == timezone.localdate()
@@ -62,21 +64,24 @@ def test_a_library_move_is_logged_with_from_to_date_who_and_reason(reserve_proje
 def test_a_refused_move_names_the_missing_condition_and_changes_nothing(reserve_project, reporter):
     Project.objects.filter(pk=reserve_project.pk).update(planning_on=None)
     with pytest.raises(ValidationError, match="规划"):
-        project_stage_change(project=reserve_project, to_stage=Stage.TO_START, by=reporter)
+        project_stage_change(project=reserve_project, to_stage=Stage.TO_START, actor=reporter)
     assert Project.objects.get(pk=reserve_project.pk).stage == Stage.RESERVE
     assert not StageChange.objects.exists()
 
 
 def test_moving_to_construction_without_a_start_date_is_refused(reserve_project, reporter):
-    project_stage_change(project=reserve_project, to_stage=Stage.TO_START, by=reporter)
+    project_stage_change(project=reserve_project, to_stage=Stage.TO_START, actor=reporter)
     with pytest.raises(ValidationError, match="实际开工日期"):
-        project_stage_change(project=reserve_project, to_stage=Stage.UNDER_CONSTRUCTION, by=reporter)
+        project_stage_change(project=reserve_project, to_stage=Stage.UNDER_CONSTRUCTION, actor=reporter)
 
 
 def test_moving_to_construction_records_the_start_on_the_project_and_its_milestone(reserve_project, reporter):
-    project_stage_change(project=reserve_project, to_stage=Stage.TO_START, by=reporter)
+    project_stage_change(project=reserve_project, to_stage=Stage.TO_START, actor=reporter)
     project_stage_change(
-        project=reserve_project, to_stage=Stage.UNDER_CONSTRUCTION, by=reporter, actual_start=date(2022, 3, 1)
+        project=reserve_project,
+        to_stage=Stage.UNDER_CONSTRUCTION,
+        actor=reporter,
+        actual_start=date(2022, 3, 1),
     )
     assert Project.objects.get(pk=reserve_project.pk).actual_start == date(2022, 3, 1)
     assert Milestone.objects.get(project=reserve_project, kind=MilestoneKind.START).actual_on == date(
@@ -97,7 +102,7 @@ def test_moving_to_completed_records_the_completion_on_the_project_and_its_miles
 
 def test_a_unit_request_to_exit_waits_for_an_admin(reserve_project, reporter):
     request = exit_request_create(
-        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="企业已停止洽谈", by=reporter
+        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="企业已停止洽谈", actor=reporter
     )
     assert request.status == ExitRequestStatus.PENDING
     assert Project.objects.get(pk=reserve_project.pk).stage == Stage.RESERVE
@@ -105,12 +110,14 @@ def test_a_unit_request_to_exit_waits_for_an_admin(reserve_project, reporter):
 
 def test_only_an_admin_approves_an_exit(reserve_project, reporter):
     request = exit_request_create(
-        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=reporter
+        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", actor=reporter
     )
     with pytest.raises(PermissionDenied):
-        exit_request_approve(exit_request=request, by=reporter)
+        exit_request_approve(exit_request=request, actor=reporter)
     with pytest.raises(PermissionDenied):
-        project_exit(project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=reporter)
+        project_exit(
+            project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", actor=reporter
+        )
     assert Project.objects.get(pk=reserve_project.pk).stage == Stage.RESERVE
 
 
@@ -118,9 +125,9 @@ def test_an_approved_exit_is_logged_with_its_reason_and_approver_and_frees_the_l
     reserve_project, reporter, admin
 ):
     request = exit_request_create(
-        project=reserve_project, reason=ExitReason.LAND_IDLE, note="土地长期闲置", by=reporter
+        project=reserve_project, reason=ExitReason.LAND_IDLE, note="土地长期闲置", actor=reporter
     )
-    change = exit_request_approve(exit_request=request, by=admin, note="同意")
+    change = exit_request_approve(exit_request=request, actor=admin, note="同意")
     project = Project.objects.get(pk=reserve_project.pk)
     assert project.stage == Stage.EXITED
     assert project.land_for_reinvestment
@@ -141,9 +148,11 @@ def test_an_approved_exit_is_logged_with_its_reason_and_approver_and_frees_the_l
 def test_an_exit_for_reaching_output_needs_the_output_date_and_keeps_the_land(reserve_project, admin):
     _walk_to_completed(reserve_project, admin)
     with pytest.raises(ValidationError, match="达效"):
-        project_exit(project=reserve_project, reason=ExitReason.REACHED_OUTPUT, note="已达效", by=admin)
+        project_exit(project=reserve_project, reason=ExitReason.REACHED_OUTPUT, note="已达效", actor=admin)
     MilestoneFactory(project=reserve_project, kind=MilestoneKind.OUTPUT, actual_on=date(2022, 10, 1))
-    change = project_exit(project=reserve_project, reason=ExitReason.REACHED_OUTPUT, note="已达效", by=admin)
+    change = project_exit(
+        project=reserve_project, reason=ExitReason.REACHED_OUTPUT, note="已达效", actor=admin
+    )
     project = Project.objects.get(pk=reserve_project.pk)
     assert (project.stage, project.land_for_reinvestment) == (Stage.EXITED, False)
     assert change.approved_by == admin
@@ -151,7 +160,7 @@ def test_an_exit_for_reaching_output_needs_the_output_date_and_keeps_the_land(re
 
 def test_an_admin_exits_a_project_in_one_step_with_the_approval_recorded(reserve_project, admin):
     change = project_exit(
-        project=reserve_project, reason=ExitReason.POLICY_CHANGE, note="上位规划调整", by=admin
+        project=reserve_project, reason=ExitReason.POLICY_CHANGE, note="上位规划调整", actor=admin
     )
     request = change.exit_request
     assert (request.requested_by, request.decided_by, request.status) == (
@@ -164,29 +173,29 @@ def test_an_admin_exits_a_project_in_one_step_with_the_approval_recorded(reserve
 
 def test_a_project_has_one_pending_exit_request_at_a_time(reserve_project, reporter):
     exit_request_create(
-        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=reporter
+        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", actor=reporter
     )
     with pytest.raises(ValidationError, match="待审批"):
-        exit_request_create(project=reserve_project, reason=ExitReason.LAND_IDLE, note="闲置", by=reporter)
+        exit_request_create(project=reserve_project, reason=ExitReason.LAND_IDLE, note="闲置", actor=reporter)
 
 
 def test_an_exit_request_is_decided_once(reserve_project, reporter, admin):
     request = exit_request_create(
-        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=reporter
+        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", actor=reporter
     )
-    exit_request_approve(exit_request=request, by=admin)
+    exit_request_approve(exit_request=request, actor=admin)
     with pytest.raises(ValidationError):
-        exit_request_approve(exit_request=request, by=admin)
+        exit_request_approve(exit_request=request, actor=admin)
     assert StageChange.objects.filter(to_stage=Stage.EXITED).count() == 1
 
 
 def test_a_rejection_needs_a_note_and_leaves_the_project_in_its_library(reserve_project, reporter, admin):
     request = exit_request_create(
-        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=reporter
+        project=reserve_project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", actor=reporter
     )
     with pytest.raises(ValidationError, match="审批意见"):
-        exit_request_reject(exit_request=request, by=admin, note=" ")
-    exit_request_reject(exit_request=request, by=admin, note="仍在洽谈，继续跟进")
+        exit_request_reject(exit_request=request, actor=admin, note=" ")
+    exit_request_reject(exit_request=request, actor=admin, note="仍在洽谈，继续跟进")
     request.refresh_from_db()
     assert request.status == ExitRequestStatus.REJECTED
     assert Project.objects.get(pk=reserve_project.pk).stage == Stage.RESERVE
@@ -195,8 +204,10 @@ def test_a_rejection_needs_a_note_and_leaves_the_project_in_its_library(reserve_
 def test_procedures_are_recorded_and_cannot_be_dated_in_the_future(reserve_project, reporter):
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        project_procedures_update(project=reserve_project, dates={"approval_on": tomorrow}, by=reporter)
-    project_procedures_update(project=reserve_project, dates={"approval_on": date(2022, 1, 1)}, by=reporter)
+        project_procedures_update(project=reserve_project, dates={"approval_on": tomorrow}, actor=reporter)
+    project_procedures_update(
+        project=reserve_project, dates={"approval_on": date(2022, 1, 1)}, actor=reporter
+    )
     project = Project.objects.get(pk=reserve_project.pk)
     assert project.approval_on == date(2022, 1, 1)
     assert project.land_on is None
@@ -205,9 +216,9 @@ def test_procedures_are_recorded_and_cannot_be_dated_in_the_future(reserve_proje
 def test_a_large_project_is_refused_without_a_steward_and_a_leader_in_charge(reporter):
     project = ProjectFactory(total_investment=Decimal("10000"))
     with pytest.raises(ValidationError, match="项目管家和分包领导"):
-        project_stewardship_update(project=project, steward=None, leader_in_charge="", by=reporter)
+        project_stewardship_update(project=project, steward=None, leader_in_charge="", actor=reporter)
     project_stewardship_update(
-        project=project, steward=reporter, leader_in_charge=" 张志强（副主任） ", by=reporter
+        project=project, steward=reporter, leader_in_charge=" 张志强（副主任） ", actor=reporter
     )
     project.refresh_from_db()
     assert (project.steward, project.leader_in_charge) == (reporter, "张志强（副主任）")
@@ -215,7 +226,7 @@ def test_a_large_project_is_refused_without_a_steward_and_a_leader_in_charge(rep
 
 def test_a_small_project_may_have_no_steward(reporter):
     project = ProjectFactory(total_investment=Decimal("5000"))
-    project_stewardship_update(project=project, steward=None, leader_in_charge="", by=reporter)
+    project_stewardship_update(project=project, steward=None, leader_in_charge="", actor=reporter)
 
 
 def test_start_and_completion_milestones_are_the_projects_own_dates(reporter):
@@ -228,7 +239,7 @@ def test_start_and_completion_milestones_are_the_projects_own_dates(reporter):
             MilestoneKind.COMPLETION: (date(2023, 12, 31), None),
             MilestoneKind.OUTPUT: (date(2024, 6, 30), None),
         },
-        by=reporter,
+        actor=reporter,
     )
     project.refresh_from_db()
     assert (project.planned_start, project.actual_start) == (date(2022, 1, 15), date(2022, 2, 1))
@@ -239,14 +250,16 @@ def test_start_and_completion_milestones_are_the_projects_own_dates(reporter):
 def test_a_project_under_construction_keeps_its_actual_start(reporter):
     project = ProjectFactory(stage=Stage.UNDER_CONSTRUCTION, actual_start=date(2022, 2, 1))
     with pytest.raises(ValidationError, match="开工的实际日期"):
-        project_milestones_update(project=project, dates={MilestoneKind.START: (None, None)}, by=reporter)
+        project_milestones_update(project=project, dates={MilestoneKind.START: (None, None)}, actor=reporter)
 
 
 def test_registering_a_project_records_the_date_and_refuses_a_future_one(reporter):
     project = ProjectFactory()
     with pytest.raises(ValidationError):
-        project_register(project=project, registered_on=timezone.localdate() + timedelta(days=1), by=reporter)
-    project_register(project=project, registered_on=date(2022, 5, 10), by=reporter)
+        project_register(
+            project=project, registered_on=timezone.localdate() + timedelta(days=1), actor=reporter
+        )
+    project_register(project=project, registered_on=date(2022, 5, 10), actor=reporter)
     project.refresh_from_db()
     assert (project.is_registered, project.registered_on) == (True, date(2022, 5, 10))
 
@@ -254,8 +267,10 @@ def test_registering_a_project_records_the_date_and_refuses_a_future_one(reporte
 def test_closing_a_problem_needs_a_note_of_how_it_was_solved(reporter):
     problem = ProblemFactory()
     with pytest.raises(ValidationError, match="解决情况"):
-        problem_close(problem=problem, resolution="  ", closed_on=date(2022, 7, 1), by=reporter)
-    problem_close(problem=problem, resolution="经协调已落实用地指标", closed_on=date(2022, 7, 1), by=reporter)
+        problem_close(problem=problem, resolution="  ", closed_on=date(2022, 7, 1), actor=reporter)
+    problem_close(
+        problem=problem, resolution="经协调已落实用地指标", closed_on=date(2022, 7, 1), actor=reporter
+    )
     problem.refresh_from_db()
     assert (problem.status, problem.closed_on) == (ProblemStatus.CLOSED, date(2022, 7, 1))
 
@@ -267,11 +282,11 @@ def test_a_problem_is_closed_only_by_closing_it_and_then_no_longer_changes(repor
         "description": "新的描述",
         "owner_unit": problem.owner_unit,
         "deadline": problem.deadline,
-        "by": reporter,
+        "actor": reporter,
     }
     with pytest.raises(ValidationError, match="销号"):
         problem_update(problem=problem, status=ProblemStatus.CLOSED, **values)
-    problem_close(problem=problem, resolution="已解决", closed_on=date(2022, 7, 1), by=reporter)
+    problem_close(problem=problem, resolution="已解决", closed_on=date(2022, 7, 1), actor=reporter)
     with pytest.raises(ValidationError, match="已销号"):
         problem_update(problem=problem, status=ProblemStatus.IN_PROGRESS, **values)
 
@@ -279,8 +294,8 @@ def test_a_problem_is_closed_only_by_closing_it_and_then_no_longer_changes(repor
 def test_a_year_plan_is_filled_with_an_amount(reporter):
     plan = ProjectYearPlanFactory(year=2023, planned_investment=None)
     with pytest.raises(ValidationError):
-        year_plan_fill(plan=plan, planned_investment=None, by=reporter)
-    year_plan_fill(plan=plan, planned_investment=Decimal("1200"), by=reporter)
+        year_plan_fill(plan=plan, planned_investment=None, actor=reporter)
+    year_plan_fill(plan=plan, planned_investment=Decimal("1200"), actor=reporter)
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("1200")
 
@@ -289,7 +304,7 @@ def test_a_problem_closed_before_it_was_registered_is_refused_and_stays_open(rep
     problem = ProblemFactory(registered_on=date(2026, 3, 5), deadline=date(2026, 6, 30))
 
     with pytest.raises(ValidationError) as raised:
-        problem_close(problem=problem, resolution="已解决", closed_on=date(2001, 1, 1), by=reporter)
+        problem_close(problem=problem, resolution="已解决", closed_on=date(2001, 1, 1), actor=reporter)
 
     assert raised.value.message_dict == {
         "closed_on": ["销号日期（2001-01-01）不能早于问题的登记日期（2026-03-05）。"]
@@ -304,8 +319,8 @@ def test_a_problem_is_registered_today_and_may_not_be_due_before_that(reporter):
     values = {"project": project, "category": ProblemCategory.LAND, "description": "用地", "owner_unit": unit}
 
     with pytest.raises(ValidationError) as raised:
-        problem_create(**values, deadline=today - timedelta(days=1), by=reporter)
-    problem = problem_create(**values, deadline=today, by=reporter)
+        problem_create(**values, deadline=today - timedelta(days=1), actor=reporter)
+    problem = problem_create(**values, deadline=today, actor=reporter)
 
     assert list(raised.value.message_dict) == ["deadline"]
     assert (problem.registered_on, Problem.objects.count()) == (today, 1)
@@ -317,7 +332,7 @@ def test_changing_a_problems_deadline_to_before_its_registration_is_refused(repo
 
     with pytest.raises(ValidationError, match="办结时限（2022-02-28）不能早于问题的登记日期（2022-03-01）"):
         problem_update(
-            problem=problem, deadline=date(2022, 2, 28), status=ProblemStatus.OPEN, by=reporter, **values
+            problem=problem, deadline=date(2022, 2, 28), status=ProblemStatus.OPEN, actor=reporter, **values
         )
 
     assert Problem.objects.get(pk=problem.pk).deadline == date(2022, 6, 30)
@@ -325,14 +340,14 @@ def test_changing_a_problems_deadline_to_before_its_registration_is_refused(repo
 
 def test_a_move_dated_before_the_projects_previous_move_is_refused(reserve_project, reporter):
     project_stage_change(
-        project=reserve_project, to_stage=Stage.TO_START, by=reporter, changed_on=date(2022, 3, 10)
+        project=reserve_project, to_stage=Stage.TO_START, actor=reporter, changed_on=date(2022, 3, 10)
     )
 
     with pytest.raises(ValidationError) as raised:
         project_stage_change(
             project=reserve_project,
             to_stage=Stage.UNDER_CONSTRUCTION,
-            by=reporter,
+            actor=reporter,
             actual_start=date(2022, 3, 1),
             changed_on=date(2022, 3, 9),
         )
@@ -344,7 +359,7 @@ def test_a_move_dated_before_the_projects_previous_move_is_refused(reserve_proje
     change = project_stage_change(
         project=reserve_project,
         to_stage=Stage.UNDER_CONSTRUCTION,
-        by=reporter,
+        actor=reporter,
         actual_start=date(2022, 3, 1),
         changed_on=date(2022, 3, 10),
     )
@@ -359,9 +374,9 @@ def test_a_move_or_an_exit_today_is_refused_after_a_move_dated_later(reserve_pro
     )
 
     with pytest.raises(ValidationError, match="不能早于该项目上一次阶段变更"):
-        project_stage_change(project=reserve_project, to_stage=Stage.TO_START, by=reporter)
+        project_stage_change(project=reserve_project, to_stage=Stage.TO_START, actor=reporter)
     with pytest.raises(ValidationError, match="不能早于该项目上一次阶段变更"):
-        project_exit(project=reserve_project, reason=ExitReason.CONTRACT_TERMINATED, note="终止", by=admin)
+        project_exit(project=reserve_project, reason=ExitReason.CONTRACT_TERMINATED, note="终止", actor=admin)
 
     assert Project.objects.get(pk=reserve_project.pk).stage == Stage.RESERVE
     assert StageChange.objects.count() == 1

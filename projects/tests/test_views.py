@@ -76,7 +76,7 @@ class World:
             ProjectReportFactory(project=project, year=2022, month=9)
             ProjectYearPlanFactory(project=project, year=2022)
             exit_request_create(
-                project=project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", by=self.reporter
+                project=project, reason=ExitReason.TALKS_STOPPED, note="停止洽谈", actor=self.reporter
             )
             self.projects.append(project)
 
@@ -139,7 +139,7 @@ def _object_urls(world) -> list[str]:
         "project_id": project.pk,
         "problem_id": project.problem_items.get().pk,
         "unit_id": world.unit.pk,
-        "photo_id": photo_add(project=project, data=images.jpeg(), by=world.reporter).pk,
+        "photo_id": photo_add(project=project, data=images.jpeg(), actor=world.reporter).pk,
     }
     urls = []
     for pattern in urlpatterns:
@@ -379,7 +379,7 @@ def test_a_decision_returns_to_its_page_but_never_off_site(client, world):
         reverse("projects:exit_reject", args=[project.pk]), {"note": "继续洽谈", "next": detail}
     )
     assert response.url == detail
-    exit_request_create(project=project, reason=ExitReason.LAND_IDLE, note="闲置", by=world.reporter)
+    exit_request_create(project=project, reason=ExitReason.LAND_IDLE, note="闲置", actor=world.reporter)
     response = client.post(
         reverse("projects:exit_reject", args=[project.pk]), {"note": "继续", "next": "https://evil.example/"}
     )

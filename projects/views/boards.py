@@ -26,13 +26,9 @@ from ..filtersets import BOARD_FILTERS, ProjectFilterSet
 from ..listing import PER_PAGE, open_year, reference_date
 from ..models import Project, ProjectYearPlan
 from ..rules import ReserveRatio
-from ..selectors import (
-    board_projects,
-    jurisdiction_reserve_ratio,
-    library_totals,
-    overdue_milestones,
-    unit_reserve_ratios,
-)
+from ..selectors.boards import board_projects, library_totals
+from ..selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
+from ..selectors.warnings import overdue_milestones
 from ..tables import ProjectBoardTable, warning_badges
 
 UNIT_BOARD_MILESTONES = 20  # the most overdue; the full list is one click away

@@ -18,16 +18,10 @@ from ..access import readable_projects
 from ..filtersets import BOARD_FILTERS, ProjectFilterSet
 from ..listing import PER_PAGE
 from ..models import Project
-from ..selectors import (
-    intake_by_month,
-    jurisdiction_reserve_ratio,
-    library_year,
-    missing_registration_projects,
-    monthly_intake,
-    registration_checklist,
-    unit_reserve_ratios,
-    year_intake,
-)
+from ..selectors.boards import library_year
+from ..selectors.intake import intake_by_month, monthly_intake, registration_checklist, year_intake
+from ..selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
+from ..selectors.warnings import missing_registration_projects
 from ..tables import MissingRegistrationTable, RegistrationEvidenceTable
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")

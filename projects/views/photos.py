@@ -96,7 +96,7 @@ def photo_upload(request: HttpRequest, project_id: int) -> HttpResponse:
         save=lambda data: photo_add(
             project=project,
             data=upload_read(data["photo"]),
-            by=request.user,
+            actor=request.user,
             caption=data["caption"],
             evidence_kind=data["evidence_kind"],
         ),
@@ -119,7 +119,7 @@ def photo_edit(request: HttpRequest, photo_id: int) -> HttpResponse:
         title="照片说明与入库佐证",
         intro="批复文件、施工合同可拍照上传作为佐证；作为现场照片佐证的照片须带有拍摄时间和位置。",
         save=lambda data: photo_evidence_set(
-            photo=photo, evidence_kind=data["evidence_kind"], caption=data["caption"], by=request.user
+            photo=photo, evidence_kind=data["evidence_kind"], caption=data["caption"], actor=request.user
         ),
         success="照片信息已保存。",
     )

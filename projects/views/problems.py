@@ -18,7 +18,7 @@ from ..filtersets import ProblemFilterSet
 from ..forms import ProblemCloseForm, ProblemForm
 from ..listing import PER_PAGE, reference_date
 from ..models import Problem, Project
-from ..selectors import problem_list
+from ..selectors.warnings import problem_list
 from ..services.problems import problem_close, problem_create, problem_update
 from ..tables import ProblemTable
 from .base import form_page, posted
@@ -71,7 +71,7 @@ def problem_new(request: HttpRequest, project_id: int) -> HttpResponse:
             description=data["description"],
             owner_unit=data["owner_unit"],
             deadline=data["deadline"],
-            by=request.user,
+            actor=request.user,
         ),
         success="问题已登记。",
     )
@@ -96,7 +96,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
         form=form,
         project=problem.project,
         title="修改问题",
-        save=lambda data: problem_update(problem=problem, by=request.user, **data),
+        save=lambda data: problem_update(problem=problem, actor=request.user, **data),
         success="问题已更新。",
     )
 
@@ -111,6 +111,6 @@ def problem_close_view(request: HttpRequest, problem_id: int) -> HttpResponse:
         project=problem.project,
         title=f"销号：{problem.get_category_display()}问题",
         intro=f"该问题登记于{problem.registered_on:%Y-%m-%d}，销号日期不能早于登记日期。",
-        save=lambda data: problem_close(problem=problem, by=request.user, **data),
+        save=lambda data: problem_close(problem=problem, actor=request.user, **data),
         success="问题已销号。",
     )

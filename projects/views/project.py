@@ -39,14 +39,9 @@ from ..forms import (
 from ..listing import reference_date
 from ..models import PROCEDURES, ExitRequest, Project, ProjectReport, ProjectYearPlan
 from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
-from ..selectors import (
-    library_year,
-    overdue_milestones,
-    photos_by_month,
-    problem_list,
-    project_detail,
-    project_photos,
-)
+from ..selectors.boards import library_year
+from ..selectors.photos import photos_by_month, project_photos
+from ..selectors.warnings import overdue_milestones, problem_list, project_detail
 from ..services.lifecycle import (
     exit_request_approve,
     exit_request_create,
@@ -176,7 +171,7 @@ def move(request: HttpRequest, project_id: int) -> HttpResponse:
         save=lambda data: project_stage_change(
             project=project,
             to_stage=to_stage,
-            by=request.user,
+            actor=request.user,
             reason=data["reason"],
             actual_start=data.get("actual_start"),
             actual_completion=data.get("actual_completion"),
@@ -194,8 +189,10 @@ def exit_request(request: HttpRequest, project_id: int) -> HttpResponse:
 
     def save(data: dict) -> object:
         if data.get("approve_now"):
-            return project_exit(project=project, reason=data["reason"], note=data["note"], by=request.user)
-        return exit_request_create(project=project, reason=data["reason"], note=data["note"], by=request.user)
+            return project_exit(project=project, reason=data["reason"], note=data["note"], actor=request.user)
+        return exit_request_create(
+            project=project, reason=data["reason"], note=data["note"], actor=request.user
+        )
 
     return form_page(
         request,
@@ -231,7 +228,7 @@ def _exit_decision(
     form = ExitDecisionForm(request.POST)
     form.is_valid()
     try:
-        decide(exit_request=pending, by=request.user, note=form.cleaned_data.get("note", ""))
+        decide(exit_request=pending, actor=request.user, note=form.cleaned_data.get("note", ""))
     except ValidationError as refusal:
         messages.error(request, "；".join(refusal.messages))
     else:
@@ -272,7 +269,7 @@ def procedures(request: HttpRequest, project_id: int) -> HttpResponse:
         form=form,
         title="前期手续",
         intro="立项、用地、规划、施工许可四项手续全部办结，储备库项目方可转入开工库。",
-        save=lambda data: project_procedures_update(project=project, dates=data, by=request.user),
+        save=lambda data: project_procedures_update(project=project, dates=data, actor=request.user),
         success="前期手续已保存。",
     )
 
@@ -294,7 +291,7 @@ def stewardship(request: HttpRequest, project_id: int) -> HttpResponse:
             project=project,
             steward=data["steward"],
             leader_in_charge=data["leader_in_charge"],
-            by=request.user,
+            actor=request.user,
         ),
         success="项目管家与分包领导已保存。",
     )
@@ -311,7 +308,7 @@ def milestones(request: HttpRequest, project_id: int) -> HttpResponse:
         form=form,
         title="建设节点",
         intro="紧盯签约、开工、竣工、达效等关键节点；开工、竣工的日期同时作为项目的开工、竣工日期。",
-        save=lambda data: project_milestones_update(project=project, dates=form.dates(), by=request.user),
+        save=lambda data: project_milestones_update(project=project, dates=form.dates(), actor=request.user),
         success="建设节点已保存。",
         template="projects/milestones_form.html",
     )
@@ -327,7 +324,7 @@ def register(request: HttpRequest, project_id: int) -> HttpResponse:
         form=form,
         title="入库纳统",
         save=lambda data: project_register(
-            project=project, registered_on=data["registered_on"], by=request.user
+            project=project, registered_on=data["registered_on"], actor=request.user
         ),
         success="已登记入库纳统。",
     )
@@ -348,7 +345,7 @@ def year_plan(request: HttpRequest, project_id: int) -> HttpResponse:
         form=form,
         title=f"{year}年度计划投资",
         save=lambda data: year_plan_fill(
-            plan=plan, planned_investment=data["planned_investment"], by=request.user
+            plan=plan, planned_investment=data["planned_investment"], actor=request.user
         ),
         success=f"{year}年度计划投资已保存。",
     )

@@ -17,7 +17,8 @@ from ..filtersets import YearPlanFilterSet
 from ..forms import RolloverForm
 from ..listing import open_year
 from ..models import YearRollover
-from ..selectors import library_year, pending_year_plans, rollover_plan
+from ..selectors.boards import library_year
+from ..selectors.rollover import pending_year_plans, rollover_plan
 from ..services.rollover import year_rollover
 from ..tables import YearPlanTable
 from .base import posted
@@ -30,7 +31,7 @@ def rollover(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and plan.refusal is None and form.is_valid():
         try:
             done = year_rollover(
-                year=plan.year, return_to_reserve=form.cleaned_data["return_to_reserve"], by=request.user
+                year=plan.year, return_to_reserve=form.cleaned_data["return_to_reserve"], actor=request.user
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)

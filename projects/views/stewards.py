@@ -10,7 +10,7 @@ from common.lists import ListPage
 from ..access import readable_projects
 from ..filtersets import BOARD_FILTERS, MilestoneFilterSet, ProjectFilterSet
 from ..listing import PER_PAGE, reference_date
-from ..selectors import dispatch_projects, overdue_milestones, steward_projects
+from ..selectors.warnings import dispatch_projects, overdue_milestones, steward_projects
 from ..tables import OverdueMilestoneTable, StewardProjectTable
 
 

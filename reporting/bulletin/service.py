@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from openpyxl import Workbook
 
+from accounts.models import User
 from common import clock
 from common.periods import Period
 from common.spreadsheets import workbook_response_bytes
@@ -103,7 +104,7 @@ def published_bulletin(*, period: Period) -> Bulletin | None:
     return Bulletin.objects.filter(year=period.year, month=period.month, status=RunStatus.PUBLISHED).first()
 
 
-def bulletin_publish(*, period: Period, actor=None) -> bool:
+def bulletin_publish(*, period: Period, actor: User | None = None) -> bool:
     """Store the period's workbook and document once. False when the bulletin was already published.
 
     The files are built before the claim so the lock is held only for the writes; the conditional

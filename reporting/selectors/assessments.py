@@ -9,6 +9,8 @@ from itertools import groupby
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
+from accounts.models import User
+
 from ..choices import AssessmentKind, AwardKind, RunStatus
 from ..models import Assessment, AssessmentRow, Award
 from .rankings import can_see_drafts
@@ -88,8 +90,8 @@ class YearAssessments:
     awards_published: bool
 
 
-def visible_year_assessments(*, year: int, user) -> YearAssessments:
-    """The year's assessments (without their rows), latest first, and its awards, as the user may
+def visible_year_assessments(*, year: int, actor: User) -> YearAssessments:
+    """The year's assessments (without their rows), latest first, and its awards, as ``actor`` may
     see them.
 
     Unit roles see published assessments only, as they see published rankings only: the 综合奖 of a
@@ -105,7 +107,7 @@ def visible_year_assessments(*, year: int, user) -> YearAssessments:
     annual = [assessment for assessment in assessments if assessment.kind == AssessmentKind.ANNUAL]
     published_groups = {assessment.group_id for assessment in annual if assessment.is_published}
     every_group_published = bool(annual) and len(published_groups) == len(annual)
-    if not can_see_drafts(user):
+    if not can_see_drafts(actor):
         awards = [
             award
             for award in awards
@@ -118,11 +120,11 @@ def visible_year_assessments(*, year: int, user) -> YearAssessments:
     )
 
 
-def visible_assessment_rows(*, year: int, user) -> QuerySet[AssessmentRow]:
-    """Every row of the year's assessments the user may see (drafts only for the lead office's
+def visible_assessment_rows(*, year: int, actor: User) -> QuerySet[AssessmentRow]:
+    """Every row of the year's assessments ``actor`` may see (drafts only for the lead office's
     readers), as the assessments come about, latest first, each by rank."""
     rows = AssessmentRow.objects.filter(assessment__year=year)
-    if not can_see_drafts(user):
+    if not can_see_drafts(actor):
         rows = rows.filter(assessment__status=RunStatus.PUBLISHED)
     return rows.select_related("assessment", "assessment__group", "unit").order_by(
         chronology("assessment__").desc(),

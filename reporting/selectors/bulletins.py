@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from common.periods import Period
 from projects.choices import LIBRARY_STAGES, Level
 from projects.models import Project, ProjectReport, ProjectYearPlan
-from projects.selectors import latest_photo
+from projects.selectors.photos import latest_photo
 
 from ..choices import EscalationStatus, RunStatus
 from ..models import Bulletin, Escalation, RankingRow, RankingRun, Submission

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.permissions import readable_units
 from common import clock
 from common.figures import format_number
@@ -32,17 +33,10 @@ from projects.access import readable_problems, readable_projects
 from projects.choices import Stage
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from projects.rules import ReserveRatio
-from projects.selectors import (
-    LibraryTotal,
-    UnitIntake,
-    board_projects,
-    jurisdiction_reserve_ratio,
-    library_totals,
-    library_year,
-    monthly_intake,
-    problem_list,
-    unit_reserve_ratios,
-)
+from projects.selectors.boards import LibraryTotal, board_projects, library_totals, library_year
+from projects.selectors.intake import UnitIntake, monthly_intake
+from projects.selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
+from projects.selectors.warnings import problem_list
 from targets.models import PlanYear, Target, Unit
 
 from ..choices import EscalationStatus, Metric, RunStatus
@@ -111,12 +105,12 @@ class GroupRanking:
         }
 
 
-def group_rankings(*, period: Period, user, yellow_gap: Decimal) -> list[GroupRanking]:
+def group_rankings(*, period: Period, actor: User, yellow_gap: Decimal) -> list[GroupRanking]:
     """Each active scheme's run for the period, every row with its 红黄绿 and its escalation."""
-    runs = period_runs(period=period, user=user)
+    runs = period_runs(period=period, actor=actor)
     escalations = {
         (escalation.scheme_id, escalation.unit_id): escalation
-        for escalation in visible_escalations(user).filter(year=period.year, month=period.month)
+        for escalation in visible_escalations(actor=actor).filter(year=period.year, month=period.month)
     }
     groups = []
     for run in runs:
@@ -206,20 +200,20 @@ def ranked_periods() -> list[Period]:
     ]
 
 
-def cockpit(*, period: Period, user) -> Cockpit:
+def cockpit(*, period: Period, actor: User) -> Cockpit:
     plan_year = PlanYear.objects.filter(year=period.year).first()
     yellow_gap = plan_year.warning_yellow_gap if plan_year else Decimal(0)
     trend = jurisdiction_series(year=period.year, through=period.month)
     on = period_as_of(period)
     open_year = library_year()
-    board = board_projects(projects=readable_projects(user), year=open_year, open_year=open_year, on=on)
+    board = board_projects(projects=readable_projects(actor), year=open_year, open_year=open_year, on=on)
     libraries = library_totals(board)
     overdue = (
-        problem_list(problems=readable_problems(user), on=on)
+        problem_list(problems=readable_problems(actor), on=on)
         .filter(is_overdue=True)
         .order_by("deadline", "pk")
     )
-    intake = monthly_intake(year=period.year, month=period.month, units=readable_units(user))
+    intake = monthly_intake(year=period.year, month=period.month, units=readable_units(actor))
     return Cockpit(
         period=period,
         periods=ranked_periods(),
@@ -227,12 +221,12 @@ def cockpit(*, period: Period, user) -> Cockpit:
         headline=next((point for point in trend if point.period == period), None),
         trend=trend,
         trend_chart=_trend_chart(trend),
-        groups=group_rankings(period=period, user=user, yellow_gap=yellow_gap),
+        groups=group_rankings(period=period, actor=actor, yellow_gap=yellow_gap),
         libraries=libraries,
         library_chart=_library_chart(libraries),
         reserve_ratio=jurisdiction_reserve_ratio(),
         intake=[row for row in intake if row.has_target],
-        open_escalations=list(visible_escalations(user).exclude(status=EscalationStatus.CLOSED)),
+        open_escalations=list(visible_escalations(actor=actor).exclude(status=EscalationStatus.CLOSED)),
         overdue_problems=list(overdue[:OVERDUE_PROBLEMS_SHOWN]),
         overdue_problem_count=overdue.count(),
         on=on,
@@ -309,22 +303,22 @@ class UnitPage:
     reserve_ratio: ReserveRatio
 
 
-def unit_period(*, year: int, user) -> Period | None:
-    """The latest period of ``year`` the user may see a ranking of."""
+def unit_period(*, year: int, actor: User) -> Period | None:
+    """The latest period of ``year`` whose ranking ``actor`` may see."""
     runs = RankingRun.objects.filter(year=year)
-    if not can_see_drafts(user):
+    if not can_see_drafts(actor):
         runs = runs.filter(status=RunStatus.PUBLISHED)
     run = runs.order_by("-month").first()
     return run.period if run else None
 
 
-def unit_page(*, unit: Unit, year: int, through: int, user) -> UnitPage:
+def unit_page(*, unit: Unit, year: int, through: int, actor: User) -> UnitPage:
     """A unit's year up to ``through``: targets, monthly YTD against time progress, ranks, submissions,
     escalations and its projects furthest behind."""
     rows = RankingRow.objects.filter(
         unit=unit, run__year=year, run__month__lte=through, run__scheme__is_active=True
     )
-    if not can_see_drafts(user):
+    if not can_see_drafts(actor):
         rows = rows.filter(run__status=RunStatus.PUBLISHED)
     group_size = (
         RankingRow.objects.filter(run=OuterRef("run")).order_by().values("run").annotate(n=Count("pk"))
@@ -343,7 +337,7 @@ def unit_page(*, unit: Unit, year: int, through: int, user) -> UnitPage:
     ]
     schemes = list(dict.fromkeys(row.run.scheme.name for row in rows))
     period = months[-1].period if months else None
-    projects = readable_projects(user)
+    projects = readable_projects(actor)
     open_year = library_year()
     unit_projects = projects.filter(Q(reporting_unit=unit) | Q(responsible_unit=unit))
     return UnitPage(
@@ -388,7 +382,7 @@ def unit_page(*, unit: Unit, year: int, through: int, user) -> UnitPage:
         },
         schemes=schemes,
         submissions=list(Submission.objects.filter(unit=unit, year=year).order_by("month")),
-        escalations=list(visible_escalations(user).filter(unit=unit, year=year, month__lte=through)),
+        escalations=list(visible_escalations(actor=actor).filter(unit=unit, year=year, month__lte=through)),
         worst=list(worst_projects(unit=unit, period=period, projects=projects)[:WORST_PROJECTS])
         if period
         else [],

@@ -15,6 +15,8 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
+    FilteredRelation,
     Max,
     OuterRef,
     Prefetch,
@@ -166,9 +168,10 @@ def month_grid_rows(
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=ProjectReport.objects.filter(year=year, month=month).select_related(
-                    "unusual_confirmed_by"
-                ),
+                # One report per project and month: no ordering to join for.
+                queryset=ProjectReport.objects.filter(year=year, month=month)
+                .select_related("unusual_confirmed_by")
+                .order_by(),
                 to_attr="month_reports",
             )
         )
@@ -197,15 +200,19 @@ class MonthTotals:
 
 
 def month_totals(*, unit: Unit | int, year: int, month: int) -> MonthTotals:
-    """The grid's 合计 row without reading its lines: two aggregates."""
-    listed = month_projects(unit=unit, year=year, month=month)
-    sums = ProjectReport.objects.filter(project__in=listed, year=year, month__lte=month).aggregate(
-        this_month=Coalesce(Sum("amount", filter=Q(month=month)), Value(ZERO)),
-        year_to_date=Coalesce(Sum("amount"), Value(ZERO)),
-        reported=Count("pk", filter=Q(month=month)),
+    """The grid's 合计 row without reading its lines: one aggregate over the unit's lines and their
+    reports of the year up to the month."""
+    this_month = Q(reports__year=year, reports__month=month)
+    sums = month_projects(unit=unit, year=year, month=month).aggregate(
+        this_month=Coalesce(Sum("reports__amount", filter=this_month), Value(ZERO)),
+        year_to_date=Coalesce(
+            Sum("reports__amount", filter=Q(reports__year=year, reports__month__lte=month)), Value(ZERO)
+        ),
+        reported=Count("reports", filter=this_month),
+        lines=Count("pk", distinct=True),
     )
     return MonthTotals(
-        amount=sums["this_month"], ytd=sums["year_to_date"], missing=listed.count() - sums["reported"]
+        amount=sums["this_month"], ytd=sums["year_to_date"], missing=sums["lines"] - sums["reported"]
     )
 
 
@@ -213,24 +220,31 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
     """The grid's lines in one query of plain values: ``month_grid_rows``' projects with their year
     plan, the months before this one and this month's report, without building a model instance
     per project (the page writes some eighty lines; the checks of a save read ``month_grid_rows``)."""
-    report = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    before = (
+        ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month__lt=month)
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")
     values = (
         month_projects(unit=unit, year=year, month=month)
         .annotate(
-            ytd_before=Coalesce(
-                Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
-            ),
+            # This month's report joined once (a project has at most one per month), not read by a
+            # subquery per column.
+            report=FilteredRelation("reports", condition=Q(reports__year=year, reports__month=month)),
+            ytd_before=Coalesce(Subquery(before), Value(ZERO)),
             annual_plan=Subquery(plan[:1]),
-            report_amount=Subquery(report.values("amount")[:1]),
-            report_progress=Subquery(report.values("progress")[:1]),
-            report_problems=Subquery(report.values("problems")[:1]),
-            report_version=Subquery(report.values("version")[:1]),
-            confirmed_at=Subquery(report.values("unusual_confirmed_at")[:1]),
-            confirmed_reason=Subquery(report.values("unusual_reason")[:1]),
-            confirmed_first=Subquery(report.values("unusual_confirmed_by__first_name")[:1]),
-            confirmed_last=Subquery(report.values("unusual_confirmed_by__last_name")[:1]),
-            confirmed_username=Subquery(report.values("unusual_confirmed_by__username")[:1]),
+            report_amount=F("report__amount"),
+            report_progress=F("report__progress"),
+            report_problems=F("report__problems"),
+            report_version=F("report__version"),
+            confirmed_at=F("report__unusual_confirmed_at"),
+            confirmed_reason=F("report__unusual_reason"),
+            confirmed_first=F("report__unusual_confirmed_by__first_name"),
+            confirmed_last=F("report__unusual_confirmed_by__last_name"),
+            confirmed_username=F("report__unusual_confirmed_by__username"),
         )
         .order_by("name", "pk")
         .values_list(
@@ -252,8 +266,7 @@ def month_lines(*, unit: Unit | int, year: int, month: int) -> list[MonthLine]:
             "confirmed_username",
         )
     )
-    # An amount read through a subquery is not rounded to its column's scale by every backend
-    # (SQLite's floats): the input shows it as the model field would.
+    # The amount as the model field gives it, whatever the backend returns (SQLite's floats).
     return [
         MonthLine(
             pid,

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import F, Prefetch, QuerySet
 
+from accounts.models import User
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, readable_units
 from common.periods import Period
 
@@ -84,10 +85,10 @@ def can_see_drafts(user) -> bool:
     return has_any_role(user, ALL_UNITS_READERS)
 
 
-def period_runs(*, period: Period, user) -> list[RankingRun]:
+def period_runs(*, period: Period, actor: User) -> list[RankingRun]:
     """Every active scheme's run for the period with its rows; drafts only for the lead office's readers."""
     runs = RankingRun.objects.filter(year=period.year, month=period.month, scheme__is_active=True)
-    if not can_see_drafts(user):
+    if not can_see_drafts(actor):
         runs = runs.filter(status=RunStatus.PUBLISHED)
     rows = RankingRow.objects.select_related("unit").order_by(
         F("rank").asc(nulls_last=True), "unit__sort_order"
@@ -108,11 +109,11 @@ def latest_period() -> Period | None:
     return run.period if run else None
 
 
-def visible_escalations(user, *, include_withdrawn: bool = False) -> QuerySet[Escalation]:
-    """The escalations of the user's units; proposals only for the lead office's readers, and
+def visible_escalations(*, actor: User, include_withdrawn: bool = False) -> QuerySet[Escalation]:
+    """The escalations of ``actor``'s units; proposals only for the lead office's readers, and
     withdrawn proposals only where asked for (an escalation's own page keeps its address valid)."""
-    escalations = Escalation.objects.filter(unit__in=readable_units(user)).select_related("unit", "scheme")
-    if not can_see_drafts(user):
+    escalations = Escalation.objects.filter(unit__in=readable_units(actor)).select_related("unit", "scheme")
+    if not can_see_drafts(actor):
         escalations = escalations.exclude(status__in=[EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN])
     elif not include_withdrawn:
         escalations = escalations.exclude(status=EscalationStatus.WITHDRAWN)

@@ -17,6 +17,7 @@ from operator import or_
 
 from django.db.models import Q
 
+from accounts.models import User
 from accounts.permissions import has_any_role
 from accounts.roles import Role
 from common import clock
@@ -157,19 +158,19 @@ def figures_missing(*, period: Period) -> list[Unit]:
     )
 
 
-def home_todo(user) -> HomeTodo:
+def home_todo(*, actor: User) -> HomeTodo:
     todo = HomeTodo()
-    if user.unit_id is not None and has_any_role(user, (Role.REPORTER, Role.UNIT_HEAD)):
-        todo.unit_return = unit_return(unit=user.unit)
+    if actor.unit_id is not None and has_any_role(actor, (Role.REPORTER, Role.UNIT_HEAD)):
+        todo.unit_return = unit_return(unit=actor.unit)
         todo.escalations = list(
-            Escalation.objects.filter(unit=user.unit_id, status__in=OPEN_ESCALATION).select_related(
+            Escalation.objects.filter(unit=actor.unit_id, status__in=OPEN_ESCALATION).select_related(
                 "unit", "scheme"
             )
         )
-    if user.unit_id is not None and has_any_role(user, (Role.UNIT_HEAD,)):
-        todo.awaiting_approval = awaiting_approval(unit=user.unit)
+    if actor.unit_id is not None and has_any_role(actor, (Role.UNIT_HEAD,)):
+        todo.awaiting_approval = awaiting_approval(unit=actor.unit)
     period = open_period(clock.today())
-    if has_any_role(user, (Role.REVIEWER,)):
+    if has_any_role(actor, (Role.REVIEWER,)):
         todo.to_verify = list(
             Submission.objects.filter(status=SubmissionStatus.APPROVED)
             .select_related("unit")
@@ -178,7 +179,7 @@ def home_todo(user) -> HomeTodo:
         if period is not None:
             todo.figures_period = period
             todo.figures_missing = figures_missing(period=period)
-    if has_any_role(user, (Role.ADMIN,)):
+    if has_any_role(actor, (Role.ADMIN,)):
         if period is not None and not period_is_published(period):
             todo.readiness = period_readiness(period=period, schemes=list(active_schemes()))
             todo.draft_runs = list(

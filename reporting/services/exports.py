@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from common.lists import PLACING, job_request
 from common.spreadsheets import OutColumn, StreamedWorkbook, stream_table, streamed_sheet
 from common.tasks import TaskQueueUnavailable, task_enqueue
@@ -67,19 +68,19 @@ LEDGER_COLUMNS = (
 )
 
 
-def export_create(*, kind: ExportKind, params: dict[str, str], user) -> Export:
-    export = Export(kind=kind, params=params, requested_by=user)
+def export_create(*, kind: ExportKind, params: dict[str, str], actor: User) -> Export:
+    export = Export(kind=kind, params=params, requested_by=actor)
     export.full_clean()
     export.save()
     return export
 
 
-def ledger_filterset(*, user, params) -> ProjectFilterSet:
-    """The projects' one FilterSet, offering ``LEDGER_FILTERS``, over the projects ``user`` may read."""
+def ledger_filterset(*, actor: User, params) -> ProjectFilterSet:
+    """The projects' one FilterSet, offering ``LEDGER_FILTERS``, over the projects ``actor`` may read."""
     return ProjectFilterSet(
         params,
-        queryset=readable_projects(user),
-        request=job_request(user=user, params=params),
+        queryset=readable_projects(actor),
+        request=job_request(actor=actor, params=params),
         offered=LEDGER_FILTERS,
     )
 
@@ -95,9 +96,9 @@ def list_params(query) -> dict[str, str]:
     return {name: value for name, value in query.items() if name not in PLACING and value}
 
 
-def ledger_reports(*, user, params: dict[str, str]) -> QuerySet[ProjectReport]:
-    """Every monthly report of the projects the project list would show ``user`` with ``params``."""
-    filterset = ledger_filterset(user=user, params=params)
+def ledger_reports(*, actor: User, params: dict[str, str]) -> QuerySet[ProjectReport]:
+    """Every monthly report of the projects the project list would show ``actor`` with ``params``."""
+    filterset = ledger_filterset(actor=actor, params=params)
     return (
         ProjectReport.objects.filter(project__in=filterset.qs.values("pk"))
         .select_related("project", "project__reporting_unit", "project__responsible_unit")
@@ -156,11 +157,11 @@ def export_enqueue(*, export: Export, task) -> bool:
     return True
 
 
-def export_rerun(*, export: Export, user) -> Export:
+def export_rerun(*, export: Export, actor: User) -> Export:
     """A new export of the same content for a failed one (its file never came)."""
     if export.status != ExportStatus.FAILED:
         raise ValidationError("只有失败的导出可以重新生成。")
-    return export_create(kind=export.kind, params=export.params, user=user)
+    return export_create(kind=export.kind, params=export.params, actor=actor)
 
 
 def exports_expire_stale(*, now=None, export_id: int | None = None) -> int:
@@ -183,7 +184,7 @@ def _project_list_run(export: Export, rows: QuerySet[Export]) -> bool:
     try:
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "list.xlsx"
-            count = PROJECT_LIST.export_write(path, user=export.requested_by, params=export.params)
+            count = PROJECT_LIST.export_write(path, actor=export.requested_by, params=export.params)
             with path.open("rb") as handle:
                 export.file.save(f"list-{export.pk}.xlsx", File(handle), save=False)
     except Exception as error:  # the page must say it failed, whatever the cause
@@ -214,7 +215,7 @@ def export_run(*, export_id: int) -> bool:
     if export.kind == ExportKind.PROJECT_LIST:
         return _project_list_run(export, rows)
     try:
-        reports = ledger_reports(user=export.requested_by, params=export.params)
+        reports = ledger_reports(actor=export.requested_by, params=export.params)
         total = reports.count()
         rows.update(total_rows=total)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import changes_record
 from common.periods import Period
@@ -35,7 +36,7 @@ class FiguresSaved:
 
 @transaction.atomic
 def official_figures_save(
-    *, period: Period, figures: Sequence[FigureInput], actor, reason: str
+    *, period: Period, figures: Sequence[FigureInput], actor: User | None, reason: str
 ) -> FiguresSaved:
     """Create or change the units' figures for the period, all or none, each change in the history.
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts.models import User
 from targets.models import Unit
 
 from ..choices import SubmissionStatus
@@ -20,7 +21,7 @@ def forecast_save(
     unit: Unit,
     year: int,
     month: int,
-    actor,
+    actor: User,
     expected_investment: Decimal,
     expected_intake_count: int,
     expected_intake_amount: Decimal,

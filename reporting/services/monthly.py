@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import changes_record
 from common.figures import format_wan
@@ -172,7 +173,7 @@ def _amount_changes(change: ReportChange) -> bool:
 
 
 def project_reports_write(
-    *, year: int, month: int, changes: Sequence[ReportChange], actor, reason: str
+    *, year: int, month: int, changes: Sequence[ReportChange], actor: User | None, reason: str
 ) -> list[ProjectReport]:
     """Write project reports with their history, inside the caller's transaction.
 
@@ -274,7 +275,9 @@ def project_reports_write(
     return [*updated, *created]
 
 
-def _confirmation_set(report: ProjectReport, change: ReportChange, *, actor, when: datetime) -> ProjectReport:
+def _confirmation_set(
+    report: ProjectReport, change: ReportChange, *, actor: User | None, when: datetime
+) -> ProjectReport:
     """The new amount's confirmation: the user's, when they confirmed it, else none."""
     confirmed = bool(change.unusual_confirmed)
     report.unusual_confirmed_by = actor if confirmed else None
@@ -284,7 +287,7 @@ def _confirmation_set(report: ProjectReport, change: ReportChange, *, actor, whe
 
 
 def report_history_copy(
-    *, report_ids: Sequence[int], history_type: str, actor, reason: str, when: datetime
+    *, report_ids: Sequence[int], history_type: str, actor: User | None, reason: str, when: datetime
 ) -> None:
     """Record the reports as they now stand in their history, as simple_history's bulk helpers do
     (``bulk_create_with_history``: one historical row per report, with who, when, why and the kind
@@ -345,7 +348,7 @@ def month_entries_save(
     month: int,
     entries: Sequence[EntryInput],
     submission_version: int | None,
-    actor,
+    actor: User,
     confirmed: Mapping[int, Decimal] | None = None,
     submit: bool = False,
     now: datetime | None = None,

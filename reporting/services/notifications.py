@@ -109,18 +109,18 @@ def email_text(message: Message) -> str:
     return text
 
 
-def email_preferences(user: User) -> dict[str, bool]:
-    """Kind → whether the user also wants it by e-mail (yes unless turned off)."""
-    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+def email_preferences(*, actor: User) -> dict[str, bool]:
+    """Kind → whether ``actor`` also wants it by e-mail (yes unless turned off)."""
+    chosen = dict(NotificationPreference.objects.filter(user=actor).values_list("kind", "email"))
     return {kind: chosen.get(kind, True) for kind in NotificationKind.values}
 
 
 @transaction.atomic
-def email_preferences_save(*, user: User, email_kinds: Iterable[str]) -> None:
+def email_preferences_save(*, actor: User, email_kinds: Iterable[str]) -> None:
     wanted = set(email_kinds)
     for kind in NotificationKind.values:
         NotificationPreference.objects.update_or_create(
-            user=user, kind=kind, defaults={"email": kind in wanted}
+            user=actor, kind=kind, defaults={"email": kind in wanted}
         )
 
 
@@ -134,8 +134,8 @@ def notification_open(*, notification: Notification) -> str:
     return reverse("reporting:notifications")
 
 
-def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+def notifications_mark_read(*, actor: User) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def users_with_role(role: Role):

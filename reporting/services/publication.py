@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audited
 from common.periods import Period
@@ -55,7 +56,7 @@ def period_publish_refusal(*, period: Period) -> str | None:
 
 @transaction.atomic
 @audited(AuditAction.PUBLISH, obj_kwarg="period")
-def period_publish(*, period: Period, actor=None) -> PeriodRanking:
+def period_publish(*, period: Period, actor: User | None = None) -> PeriodRanking:
     """Publish the period: every scheme that has figures is drafted if need be and frozen, the
     returns are locked and the bulletin stored; a scheme without figures stays out (rule 11).
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from common import clock
 from common.periods import Period
 from targets.models import PlanYear
@@ -323,7 +324,7 @@ def escalations_withdraw(*, scheme: RankingScheme, period: Period) -> None:
 
 
 @transaction.atomic
-def ranking_publish(*, run: RankingRun, actor=None) -> bool:
+def ranking_publish(*, run: RankingRun, actor: User | None = None) -> bool:
     """Freeze the run and turn its proposed escalations into 待约谈, or, for a step that needs no
     meeting (通报批评, 表态发言), into 已销号: the 通报 itself is the step. False when already published.
 

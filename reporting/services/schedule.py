@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from common.periods import FIRST_PERIOD_MONTH, Period
 from projects.models import Project
-from projects.selectors import dispatch_projects
+from projects.selectors.warnings import dispatch_projects
 from targets.models import PlanYear, Unit
 
 from ..choices import NotificationKind, RunStatus, SubmissionStatus

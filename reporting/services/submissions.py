@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import can_approve_unit, has_any_role
 from accounts.roles import Role
 from audit.models import AuditAction
@@ -109,7 +110,7 @@ def _move(
     *,
     from_statuses: tuple[SubmissionStatus, ...],
     to: SubmissionStatus,
-    actor,
+    actor: User,
     reason: str = "",
     **fields,
 ) -> Submission:
@@ -140,7 +141,7 @@ def missing_project_names(*, submission: Submission) -> list[str]:
 
 
 @transaction.atomic
-def submission_submit(*, submission: Submission, actor, now: datetime | None = None) -> Submission:
+def submission_submit(*, submission: Submission, actor: User, now: datetime | None = None) -> Submission:
     """报送: every project of the month must have its figure (0 when nothing was invested)."""
     missing = missing_project_names(submission=submission)
     if missing:
@@ -164,7 +165,7 @@ def submission_submit(*, submission: Submission, actor, now: datetime | None = N
     )
 
 
-def submission_approve(*, submission: Submission, actor) -> Submission:
+def submission_approve(*, submission: Submission, actor: User) -> Submission:
     """单位负责人审批: only the unit's own head."""
     if not can_approve_unit(actor, submission.unit_id):
         raise PermissionDenied("只有本单位负责人可以审批本单位的报送。")
@@ -173,7 +174,7 @@ def submission_approve(*, submission: Submission, actor) -> Submission:
     )
 
 
-def submission_verify(*, submission: Submission, actor) -> Submission:
+def submission_verify(*, submission: Submission, actor: User) -> Submission:
     """统计审核: the statistics reviewer verifies a return its unit head has approved."""
     if not has_any_role(actor, (Role.REVIEWER,)):
         raise PermissionDenied("只有统计审核人员可以审核报送。")
@@ -182,7 +183,7 @@ def submission_verify(*, submission: Submission, actor) -> Submission:
     )
 
 
-def submission_return(*, submission: Submission, actor, reason: str) -> Submission:
+def submission_return(*, submission: Submission, actor: User, reason: str) -> Submission:
     """退回: the unit head sends back a submitted return, the reviewer an approved or verified one."""
     reason = reason.strip()
     if not reason:
@@ -199,7 +200,7 @@ def submission_return(*, submission: Submission, actor, reason: str) -> Submissi
     )
 
 
-def submission_lock(*, submission: Submission, actor) -> Submission:
+def submission_lock(*, submission: Submission, actor: User) -> Submission:
     """Lock one verified return again after an unlock: its period's bulletin is already out."""
     if not has_any_role(actor, (Role.ADMIN,)):
         raise PermissionDenied("只有管理员可以锁定报送。")
@@ -213,7 +214,7 @@ def submission_lock(*, submission: Submission, actor) -> Submission:
 
 
 @audited(AuditAction.UNLOCK, obj_kwarg="submission")
-def submission_unlock(*, submission: Submission, actor, reason: str) -> Submission:
+def submission_unlock(*, submission: Submission, actor: User, reason: str) -> Submission:
     """解锁: only an admin, only with a reason; the return goes back to draft and the reason is kept."""
     if not has_any_role(actor, (Role.ADMIN,)):
         raise PermissionDenied("只有管理员可以解锁已锁定的报送。")
@@ -230,7 +231,7 @@ def submission_unlock(*, submission: Submission, actor, reason: str) -> Submissi
 
 
 @transaction.atomic
-def submissions_lock_period(*, year: int, month: int, actor) -> int:
+def submissions_lock_period(*, year: int, month: int, actor: User | None) -> int:
     """Publishing period 1–``month`` locks every return of months 1..month of the year.
 
     A unit that never submitted is locked too (its return is created locked): publication closes

@@ -22,9 +22,9 @@ def test_the_key_project_annex_names_each_key_projects_latest_photo():
     steward = UserFactory(role=Role.UNIT_HEAD)
     project = ProjectFactory(level=Level.MUNICIPAL, steward=steward)
     ProjectFactory(level=Level.DISTRICT)
-    photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 28, 10)), by=steward)
+    photo_add(project=project, data=images.jpeg(taken=datetime(2022, 9, 28, 10)), actor=steward)
     october = photo_add(
-        project=project, data=images.jpeg(taken=datetime(2022, 10, 2, 10), colour="red"), by=steward
+        project=project, data=images.jpeg(taken=datetime(2022, 10, 2, 10), colour="red"), actor=steward
     )
     lines = {line.code: line for line in key_project_lines(key_projects(period=Period(2022, 10)))}
     assert lines[project.code].latest_photo == f"2022-10-02（照片{october.pk}号）"

@@ -246,7 +246,7 @@ def test_the_ranking_page_and_the_cockpit_say_a_stale_draft_is_stale(client, wor
     table_2023(world)
     period_rank(period=FEB_2023)
     client.force_login(UserFactory(role=Role.LEADER))
-    assert [run.is_stale for run in period_runs(period=FEB_2023, user=UserFactory(role=Role.LEADER))] == [
+    assert [run.is_stale for run in period_runs(period=FEB_2023, actor=UserFactory(role=Role.LEADER))] == [
         False
     ]
     for url in (reverse("reporting:rankings"), reverse("reporting:cockpit")):

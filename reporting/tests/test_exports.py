@@ -46,7 +46,7 @@ class ExportJobTests(DemoTestCase):
         cls.reporter = User.objects.get(username="minghu_reporter")
 
     def export_for(self, user: User, **params: str) -> Export:
-        return export_create(kind=ExportKind.PROJECT_LEDGER, params=params, user=user)
+        return export_create(kind=ExportKind.PROJECT_LEDGER, params=params, actor=user)
 
     def test_the_job_streams_every_report_and_the_rows_match_the_database(self):
         export = self.export_for(self.admin)
@@ -99,7 +99,7 @@ class ExportJobTests(DemoTestCase):
         assert codes and len(codes) < ProjectReport.objects.values("project").distinct().count()
 
     def test_it_applies_the_project_lists_filters(self):
-        rows = list(ledger_reports(user=self.admin, params={"level": "provincial", "q": "项目"}))
+        rows = list(ledger_reports(actor=self.admin, params={"level": "provincial", "q": "项目"}))
         assert rows and all(report.project.level == "provincial" for report in rows)
         assert all("项目" in report.project.name for report in rows)
 
@@ -107,7 +107,7 @@ class ExportJobTests(DemoTestCase):
         seen: list[int] = []
         with tempfile.TemporaryDirectory() as directory:
             count = ledger_write(
-                reports=ledger_reports(user=self.admin, params={}),
+                reports=ledger_reports(actor=self.admin, params={}),
                 path=Path(directory) / "ledger.xlsx",
                 on_progress=seen.append,
             )
@@ -136,7 +136,7 @@ class ExportPageTests(DemoTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.reporter = User.objects.get(username="minghu_reporter")
-        cls.waiting = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, user=cls.reporter)
+        cls.waiting = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=cls.reporter)
 
     def login(self, username: str) -> None:
         self.client.force_login(User.objects.get(username=username))
@@ -216,4 +216,4 @@ class ExportPageTests(DemoTestCase):
             # Polling does not save the session (it does not extend it).
             with self.assertNumQueries(5):
                 self.client.get(status)
-            export_create(kind=ExportKind.PROJECT_LEDGER, params={}, user=self.reporter)
+            export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=self.reporter)

@@ -99,7 +99,7 @@ class HandOverNoticeTests(DemoTestCase):
 
     def test_a_user_who_turned_off_a_kind_s_e_mail_still_gets_the_notice_in_the_app(self):
         email_preferences_save(
-            user=self.user("chaohe_reporter"),
+            actor=self.user("chaohe_reporter"),
             email_kinds=[kind for kind in NotificationKind.values if kind != NotificationKind.RETURNED],
         )
         with self.captureOnCommitCallbacks(execute=True):
@@ -230,7 +230,7 @@ class EscalationNoticeTests(DemoTestCase):
     def test_the_lead_office_may_turn_off_the_e_mail_of_rectification_measures(self):
         User.objects.filter(username="admin").update(email="admin@example.gov.cn")
         email_preferences_save(
-            user=self.user("admin"),
+            actor=self.user("admin"),
             email_kinds=[
                 kind for kind in NotificationKind.values if kind != NotificationKind.MEASURES_SUBMITTED
             ],

@@ -186,10 +186,10 @@ class MyExportsTests(DemoTestCase):
     def test_the_status_filter_lists_only_my_exports_in_that_state(self):
         reporter = User.objects.get(username="minghu_reporter")
         other = User.objects.get(username="chaohe_reporter")
-        failed = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, user=reporter)
+        failed = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=reporter)
         Export.objects.filter(pk=failed.pk).update(status=ExportStatus.FAILED)
-        export_create(kind=ExportKind.PROJECT_LIST, params={}, user=reporter)
-        theirs = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, user=other)
+        export_create(kind=ExportKind.PROJECT_LIST, params={}, actor=reporter)
+        theirs = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=other)
         Export.objects.filter(pk=theirs.pk).update(status=ExportStatus.FAILED)
         self.client.force_login(reporter)
         response = self.client.get(reverse("reporting:exports"), {"status": ExportStatus.FAILED})

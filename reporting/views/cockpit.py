@@ -32,14 +32,14 @@ def _unit_period(request: HttpRequest) -> tuple[int, int]:
         return period.year, period.month
     latest = latest_period()
     year = year_param(request, default=latest.year if latest else clock.today().year)
-    period = unit_period(year=year, user=request.user)
+    period = unit_period(year=year, actor=request.user)
     return year, period.month if period else 12
 
 
 @roles_required(Role.LEADER, Role.ADMIN, Role.REVIEWER)
 def cockpit_view(request: HttpRequest) -> HttpResponse:
     period = _period(request)
-    context = {"cockpit": cockpit(period=period, user=request.user)} if period else {}
+    context = {"cockpit": cockpit(period=period, actor=request.user)} if period else {}
     return render(request, "reporting/cockpit.html", context)
 
 
@@ -48,5 +48,5 @@ def unit_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     check_unit_read(request.user, unit_id)
     unit = get_object_or_404(Unit, pk=unit_id)
     year, through = _unit_period(request)
-    page = unit_page(unit=unit, year=year, through=through, user=request.user)
+    page = unit_page(unit=unit, year=year, through=through, actor=request.user)
     return render(request, "reporting/unit.html", {"page": page})

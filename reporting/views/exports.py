@@ -55,7 +55,7 @@ class MyExports(ListPage):
     def extra_context(self, request, filterset, table) -> dict:
         # The ledger's filter, pre-filled from the project list's query string (or as posted).
         params = request.POST if request.method == "POST" else request.GET
-        return {"ledger_filterset": ledger_filterset(user=request.user, params=params)}
+        return {"ledger_filterset": ledger_filterset(actor=request.user, params=params)}
 
 
 MY_EXPORTS = MyExports()
@@ -65,10 +65,10 @@ MY_EXPORTS = MyExports()
 def export_list(request: HttpRequest) -> HttpResponse:
     """The ledger's filter and my exports; posting the filter asks for the ledger."""
     if request.method == "POST":
-        filterset = ledger_filterset(user=request.user, params=request.POST)
+        filterset = ledger_filterset(actor=request.user, params=request.POST)
         if filterset.is_valid():
             export = export_create(
-                kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), user=request.user
+                kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), actor=request.user
             )
             return _enqueue(request, export)
     return MY_EXPORTS.page(request)
@@ -78,7 +78,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @unit_member_view
 def project_list_export_job(request: HttpRequest) -> HttpResponse:
     """项目清单 as the page shows it (its query string), written by the background job."""
-    export = export_create(kind=ExportKind.PROJECT_LIST, params=list_params(request.GET), user=request.user)
+    export = export_create(kind=ExportKind.PROJECT_LIST, params=list_params(request.GET), actor=request.user)
     return _enqueue(request, export)
 
 
@@ -100,7 +100,7 @@ def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
 @unit_member_view
 def export_rerun_view(request: HttpRequest, export_id: int) -> HttpResponse:
     try:
-        export = export_rerun(export=_own_export(request, export_id), user=request.user)
+        export = export_rerun(export=_own_export(request, export_id), actor=request.user)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect("reporting:export_detail", export_id=export_id)

@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/home.html",
         {
-            "todo": home_todo(user),
+            "todo": home_todo(actor=user),
             "overview": plan_overview(),
             "can_see_cockpit": has_any_role(user, ALL_UNITS_READERS),
         },

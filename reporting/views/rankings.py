@@ -70,7 +70,7 @@ def _period_from(request: HttpRequest) -> Period | None:
 @unit_member_view
 def ranking_list(request: HttpRequest) -> HttpResponse:
     period = _period_from(request)
-    runs = period_runs(period=period, user=request.user) if period else []
+    runs = period_runs(period=period, actor=request.user) if period else []
     can_manage = request.user.has_role(Role.ADMIN) or request.user.superuser_bypass
     published = period is not None and period_is_published(period)
     readiness = (
@@ -155,7 +155,7 @@ class EscalationList(ListPage):
     title = "约谈及整改"
 
     def queryset(self, request):
-        return visible_escalations(request.user)
+        return visible_escalations(actor=request.user)
 
 
 ESCALATION_LIST = EscalationList()
@@ -175,7 +175,7 @@ def escalation_export(request: HttpRequest) -> HttpResponse:
 @unit_member_view
 def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = get_object_or_404(
-        visible_escalations(request.user, include_withdrawn=True), pk=escalation_id
+        visible_escalations(actor=request.user, include_withdrawn=True), pk=escalation_id
     )
     check_unit_read(request.user, escalation.unit)
     is_admin = request.user.has_role(Role.ADMIN) or request.user.superuser_bypass
@@ -212,7 +212,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
                 return redirect("reporting:escalation_detail", escalation_id=escalation.pk)
     if escalation.status == EscalationStatus.PROPOSED and not can_see_drafts(request.user):
         raise Http404
-    history = visible_escalations(request.user).filter(unit=escalation.unit, scheme=escalation.scheme)
+    history = visible_escalations(actor=request.user).filter(unit=escalation.unit, scheme=escalation.scheme)
     return render(
         request,
         "reporting/escalation_detail.html",
@@ -239,7 +239,7 @@ def assessment_year(request) -> int:
 def year_assessments(request) -> YearAssessments:
     """The year's assessments and awards the user may see, read once."""
     if not hasattr(request, "year_assessments"):
-        request.year_assessments = visible_year_assessments(year=assessment_year(request), user=request.user)
+        request.year_assessments = visible_year_assessments(year=assessment_year(request), actor=request.user)
     return request.year_assessments
 
 
@@ -252,7 +252,7 @@ class AssessmentList(ListPage):
     per_page = MAX_PER_PAGE
 
     def queryset(self, request):
-        return visible_assessment_rows(year=assessment_year(request), user=request.user)
+        return visible_assessment_rows(year=assessment_year(request), actor=request.user)
 
     def filterset(self, request):
         return self.filterset_class(
@@ -339,12 +339,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).select_related("unit")[:100]
     if request.method == "POST":
         if request.POST.get("action") == "preferences":
-            email_preferences_save(user=request.user, email_kinds=request.POST.getlist("email_kind"))
+            email_preferences_save(actor=request.user, email_kinds=request.POST.getlist("email_kind"))
             messages.success(request, "邮件设置已保存。")
         else:
-            notifications_mark_read(user=request.user)
+            notifications_mark_read(actor=request.user)
         return redirect("reporting:notifications")
-    chosen = email_preferences(request.user)
+    chosen = email_preferences(actor=request.user)
     preferences = [(kind, label, chosen[kind]) for kind, label in NotificationKind.choices]
     return render(
         request, "reporting/notifications.html", {"notifications": notifications, "preferences": preferences}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,20 +20,23 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record, changes_record
-from common.figures import format_amount, format_wan
+from common.figures import format_wan
 
 from ..models import AllocationTable, PlanYear, Target, Unit
 from ..rules import balanced_table_refusal
 from ..selectors import AllocationBalance, TableLine, allocation_balance, plan_year_table_lines
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 REASON_MAX_LENGTH = 100  # simple-history's change reason column
 MSG_REASON_REQUIRED = "该分解表已有数据，修改前请填写变更原因"
 
 
-def history_stamp(instance, *, reason: str, user, when) -> None:
+def history_stamp(instance, *, reason: str, actor: User | None, when) -> None:
     """What simple-history records with the next save or delete of ``instance``."""
     instance._change_reason = reason[:REASON_MAX_LENGTH]
-    instance._history_user = user
+    instance._history_user = actor
     instance._history_date = when
 
 
@@ -50,7 +54,7 @@ def allocation_table_save(
     table: AllocationTable,
     values: Mapping[int, Decimal],
     reason: str,
-    user=None,
+    actor: User | None = None,
     expected_version: int | None = None,
 ) -> AllocationSaved:
     """Set the targets of ``table`` to ``values`` (unit id → 万元); units not named keep theirs.
@@ -103,7 +107,7 @@ def allocation_table_save(
         now = timezone.now()
         for target in changed:
             target.full_clean()
-            history_stamp(target, reason=reason or "录入分解表", user=user, when=now)
+            history_stamp(target, reason=reason or "录入分解表", actor=actor, when=now)
             target.save()
         names = dict(
             Unit.objects.filter(pk__in=[c["unit_id"] for c in audited_changes]).values_list("pk", "name")
@@ -113,7 +117,7 @@ def allocation_table_save(
         changes_record(
             action=AuditAction.TARGET_CHANGE,
             obj=table,
-            actor=user,
+            actor=actor,
             changes=audited_changes,
             detail={"reason": reason},
         )
@@ -139,7 +143,7 @@ class PlanTotalChanged:
 
 
 def plan_year_total_change(
-    *, plan_year: PlanYear, fai_target: Decimal, reason: str, user=None
+    *, plan_year: PlanYear, fai_target: Decimal, reason: str, actor: User | None = None
 ) -> PlanTotalChanged:
     """Change a year's FAI total: rule 12's separate, audited admin action.
 
@@ -153,16 +157,17 @@ def plan_year_total_change(
         plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
         old_total = plan_year.fai_target
         if fai_target == old_total:
-            unchanged = f"与{plan_year.year}年度当前的投资目标 {format_amount(old_total)} 万元相同，未作修改"
+            current = format_wan(old_total, 2, decimals_if_any=True)
+            unchanged = f"与{plan_year.year}年度当前的投资目标 {current} 万元相同，未作修改"
             raise ValidationError({"fai_target": unchanged})
         plan_year.fai_target = fai_target
         plan_year.full_clean()
-        history_stamp(plan_year, reason=reason, user=user, when=timezone.now())
+        history_stamp(plan_year, reason=reason, actor=actor, when=timezone.now())
         plan_year.save()
         audit_record(
             action=AuditAction.PLAN_CHANGE,
             obj=plan_year,
-            user=user,
+            actor=actor,
             detail={"field": "fai_target", "old": str(old_total), "new": str(fai_target), "reason": reason},
         )
     return PlanTotalChanged(

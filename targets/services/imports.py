@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -26,6 +26,9 @@ from ..models import AllocationTable, Indicator, MonthlyIntakeTarget, PlanYear, 
 from ..rules import balanced_table_refusal
 from ..workbooks import ALLOCATION_COLUMNS, UNIT_LINE_RE, IntakeGoal, intake_goal_parse
 from .allocations import MSG_REASON_REQUIRED, history_stamp
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 UNIT_CODE_PREFIX = "DW"
 _ATTACHMENT_RE = re.compile(r"附\s*[件表]\s*[0-9一二三四五六七八九十]*\s*[:：]?")
@@ -124,7 +127,7 @@ def targets_import(
     reason: str = "",
     create_units: bool = False,
     unit_kind: str | None = None,
-    user=None,
+    actor: User | None = None,
 ) -> TargetImport:
     """Import allocation tables in seed 000's layout, one table per sheet; all or nothing.
 
@@ -145,7 +148,7 @@ def targets_import(
     if errors:
         raise TargetImportError(errors, unknown_units=unknown_units)
     reason = reason.strip()
-    history = {"reason": reason or f"导入《{source_name}》", "user": user, "when": timezone.now()}
+    history = {"reason": reason or f"导入《{source_name}》", "actor": actor, "when": timezone.now()}
     with transaction.atomic():
         # Locked, so the plan total cannot change between the check below and the writes.
         plan_year = PlanYear.objects.select_for_update().filter(year=year).first()

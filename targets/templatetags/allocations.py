@@ -1,7 +1,7 @@
 from django import template
 
 from accounts.permissions import ALL_UNITS_READERS, has_any_role
-from common.figures import EMPTY, format_amount
+from common.figures import format_wan
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def reads_allocations(user) -> bool:
 def wan_exact(value) -> str:
     """万元 with separators and the cents only when there are any (1,450,000 / 1,234.50), so a grid
     being edited never hides a difference by rounding it away."""
-    return EMPTY if value is None else format_amount(value)
+    return format_wan(value, 2, decimals_if_any=True)

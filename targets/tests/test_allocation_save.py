@@ -97,7 +97,7 @@ def test_a_change_keeps_the_old_version_with_who_when_and_why(table):
         table=table,
         values={first.unit_id: Decimal(150), second.unit_id: Decimal(50), untouched.unit_id: Decimal(100)},
         reason="经管委会研究调整",
-        user=user,
+        actor=user,
     )
 
     records = Target.history.filter(history_type="~")
@@ -116,13 +116,13 @@ def test_the_history_lists_each_version_newest_first_with_old_and_new_values(tab
         table=table,
         values={first.unit_id: Decimal(150), second.unit_id: Decimal(150)},
         reason="一调",
-        user=user,
+        actor=user,
     )
     allocation_table_save(
         table=table,
         values={first.unit_id: Decimal(120), second.unit_id: Decimal(180)},
         reason="二调",
-        user=user,
+        actor=user,
     )
 
     history = allocation_table_history(table)

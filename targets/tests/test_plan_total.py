@@ -28,7 +28,7 @@ def plan():
 def test_a_new_total_is_saved_with_its_reason_audited_and_the_unbalanced_tables_named(plan):
     admin = UserFactory(last_name="经发局", first_name="李四")
 
-    changed = plan_year_total_change(plan_year=plan, fai_target=Decimal(360), reason="年中调增", user=admin)
+    changed = plan_year_total_change(plan_year=plan, fai_target=Decimal(360), reason="年中调增", actor=admin)
 
     assert changed.old_total == Decimal(300)
     assert PlanYear.objects.get(pk=plan.pk).fai_target == Decimal(360)

@@ -272,7 +272,7 @@ class HostileFileTests(DemoTestCase):
             outcome = projects_import(source=str(path), year=2022, actor=self.admin, file_name=name)
         else:
             try:
-                targets_import(source=str(path), source_name=name, year=2031, user=self.admin)
+                targets_import(source=str(path), source_name=name, year=2031, actor=self.admin)
             except (SpreadsheetError, TargetImportError) as error:
                 return False, str(error)
             return True, ""

@@ -60,7 +60,7 @@ class BrokerOutageTests(DemoTestCase):
 class StaleExportTests(DemoTestCase):
     def setUp(self):
         self.reporter = User.objects.get(username="minghu_reporter")
-        self.export = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, user=self.reporter)
+        self.export = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=self.reporter)
         # Its worker claimed it and died.
         Export.objects.filter(pk=self.export.pk).update(
             status=ExportStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=31)
@@ -110,7 +110,7 @@ def _session_clock(at):
 class PollingSessionTests(DemoTestCase):
     def test_polling_an_export_does_not_keep_the_idle_session_alive(self):
         reporter = User.objects.get(username="minghu_reporter")
-        export = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, user=reporter)
+        export = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=reporter)
         self.client.post(reverse("login"), {"username": "minghu_reporter", "password": DEMO_PASSWORD})
         assert self.client.get(reverse("home")).status_code == 200
         status_url = reverse("reporting:export_status", args=[export.pk])

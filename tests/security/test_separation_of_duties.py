@@ -46,7 +46,7 @@ class SeparationOfDutiesTests(WalkerDemo):
         routes = self.routes()
         for role in SECURITY_ROLES:
             user = make_user(role)
-            self.tokens[user.pk] = api_token_create(user=user, by=None).secret
+            self.tokens[user.pk] = api_token_create(user=user, actor=None).secret
             self.log_in(user)  # a session for the pages, a token for the API
             for route, url, _owned in routes:
                 if route.view.access_policy in ("public", "authenticated"):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"没有用户名为「{username}」的用户。")
         try:
-            issued = api_token_create(user=user, by=None, name=name, expires_days=expires_days)
+            issued = api_token_create(user=user, actor=None, name=name, expires_days=expires_days)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
         self.stdout.write(issued.secret)

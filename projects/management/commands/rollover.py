@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.selectors import rollover_plan
+from projects.selectors.rollover import rollover_plan
 from projects.services.rollover import year_rollover
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             done = year_rollover(
                 year=year,
                 return_to_reserve=[project.pk for project in plan.unstarted] if return_unstarted else [],
-                by=None,
+                actor=None,
             )
         except ValidationError as refusal:
             raise CommandError("；".join(refusal.messages)) from None
