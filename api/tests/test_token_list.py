@@ -31,12 +31,12 @@ def listed(client: Client, **query) -> list[str]:
 def test_the_state_filter_tells_live_expired_and_revoked_tokens_apart():
     security = UserFactory(role=Role.SECURITY_ADMIN)
     holder = UserFactory(role=Role.REPORTER, unit=UnitFactory(), username="tianbao")
-    live = api_token_create(user=holder, by=None).token
+    live = api_token_create(user=holder, actor=None).token
     expired = api_token_create(
-        user=holder, by=None, expires_days=1, now=timezone.now() - timedelta(days=2)
+        user=holder, actor=None, expires_days=1, now=timezone.now() - timedelta(days=2)
     ).token
-    revoked = api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), by=None).token
-    api_token_revoke(token=revoked, by=security)
+    revoked = api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), actor=None).token
+    api_token_revoke(token=revoked, actor=security)
     client = page_for(security)
     assert listed(client, state="valid") == [live.prefix]
     assert listed(client, state="expired") == [expired.prefix]
@@ -50,13 +50,13 @@ def test_the_state_filter_tells_live_expired_and_revoked_tokens_apart():
 def test_the_page_reads_the_same_number_of_queries_however_many_tokens(django_assert_num_queries):
     security = UserFactory(role=Role.SECURITY_ADMIN)
     client = page_for(security)
-    api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), by=None)
+    api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), actor=None)
     client.get(reverse("api:tokens"))
     # session, user, roles, the tokens' count (the paginator), the clock, the unread notices, the
     # tokens with their use; the session's save (3)
     with django_assert_num_queries(10):
         client.get(reverse("api:tokens"))
     for _ in range(4):
-        api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), by=None)
+        api_token_create(user=UserFactory(role=Role.REPORTER, unit=UnitFactory()), actor=None)
     with django_assert_num_queries(10):
         client.get(reverse("api:tokens"))
