@@ -5,8 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
+from common.lists import ListPage
 
+from .filtersets import AccountFilterSet
 from .forms import LoginForm, OtpForm, RolesForm
 from .lockout import account_unlock, locked_accounts, second_factor_failure_handle
 from .models import User
@@ -34,7 +34,9 @@ from .second_factor import (
     totp_device_pending,
     totp_key_text,
 )
+from .selectors import accounts_with_roles
 from .services import role_assignment_check, user_roles_set
+from .tables import AccountTable
 
 
 def landing_url(user) -> str:
@@ -182,15 +184,26 @@ def unlock(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:security")
 
 
+class AccountList(ListPage):
+    """角色分配: the 安全管理员's list of accounts and their roles (the only place roles are assigned)."""
+
+    template_name = "accounts/roles.html"
+    filterset_class = AccountFilterSet
+    table_class = AccountTable
+
+    def queryset(self, request):
+        return accounts_with_roles()
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"user": request.user}
+
+
+ACCOUNT_LIST = AccountList()
+
+
 @duty_required(Role.SECURITY_ADMIN)
 def roles(request: HttpRequest) -> HttpResponse:
-    """The 安全管理员's list of accounts and their roles (the only place roles are assigned)."""
-    text = request.GET.get("q", "").strip()
-    users = User.objects.order_by("username").prefetch_related("groups").select_related("unit")
-    if text:
-        users = users.filter(Q(username__icontains=text) | Q(last_name__icontains=text))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/roles.html", {"page": page, "q": text})
+    return ACCOUNT_LIST.page(request)
 
 
 @duty_required(Role.SECURITY_ADMIN)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView
@@ -14,11 +13,14 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.permissions import duty_required
 from accounts.roles import Role
+from common.lists import ListPage
 
 from .authentication import BearerTokenAuthentication
+from .filtersets import ApiTokenFilterSet
 from .models import ApiToken
 from .selectors import api_tokens_with_use
 from .services import api_token_revoke
+from .tables import ApiTokenTable
 
 
 class SchemaView(SpectacularAPIView):
@@ -30,10 +32,23 @@ schema_view = SchemaView.as_view()
 schema_view.access_policy = "authenticated"
 
 
+class TokenList(ListPage):
+    """接口令牌: who holds one, until when, when it was last used; revoking is one click."""
+
+    template_name = "api/tokens.html"
+    filterset_class = ApiTokenFilterSet
+    table_class = ApiTokenTable
+
+    def queryset(self, request):
+        return api_tokens_with_use()
+
+
+TOKEN_LIST = TokenList()
+
+
 @duty_required(Role.SECURITY_ADMIN)
 def token_list(request: HttpRequest) -> HttpResponse:
-    """接口令牌: who holds one, until when, when it was last used; revoking is one click."""
-    return render(request, "api/tokens.html", {"tokens": api_tokens_with_use(), "now": timezone.now()})
+    return TOKEN_LIST.page(request)
 
 
 @require_POST

@@ -142,27 +142,6 @@ def audited(action: AuditAction, *, obj_kwarg: str | None = None) -> Callable:
     return decorator
 
 
-def audit_events_search(
-    *, text: str = "", action: str = "", result: str = "", since=None, until=None
-) -> models.QuerySet[AuditEvent]:
-    events = AuditEvent.objects.all()
-    if text:
-        events = events.filter(
-            models.Q(username__icontains=text)
-            | models.Q(object_repr__icontains=text)
-            | models.Q(source_ip__icontains=text)
-        )
-    if action:
-        events = events.filter(action=action)
-    if result:
-        events = events.filter(result=result)
-    if since:
-        events = events.filter(time__date__gte=since)
-    if until:
-        events = events.filter(time__date__lte=until)
-    return events
-
-
 AUDIT_CSV_COLUMNS = ["时间", "用户名", "来源地址", "操作", "对象类型", "对象标识", "对象", "结果", "详情"]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import django_filters
 
 from common.lists import StyledFilterSet
+from targets.models import Unit
 
-from .choices import EscalationStatus
-from .models import Escalation
+from .choices import EscalationStatus, SubmissionStatus
+from .models import Assessment, AssessmentRow, Escalation, Export, ExportKind, ExportStatus
 from .selectors.rankings import can_see_drafts
 
 
@@ -27,3 +30,58 @@ class EscalationFilterSet(StyledFilterSet):
             hidden = (EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN)
             status = self.form.fields["status"]
             status.choices = [(value, label) for value, label in status.choices if value not in hidden]
+
+
+NOT_STARTED = "none"
+
+
+class SubmissionBoardFilterSet(StyledFilterSet):
+    """报送情况: the units of ``submission_board`` by the state of their return for the month."""
+
+    status = django_filters.ChoiceFilter(
+        label="报送状态",
+        choices=[(NOT_STARTED, "未报送"), *SubmissionStatus.choices],
+        empty_label="全部状态",
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Unit
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        if value == NOT_STARTED:
+            return queryset.filter(submission_status__isnull=True)
+        return queryset.filter(submission_status=value)
+
+
+class AssessmentRowFilterSet(StyledFilterSet):
+    """考评: the rows of the year's assessments; one assessment at a time if asked. The assessments
+    offered are those the user may see (``assessments``), never a draft for a unit's users."""
+
+    assessment = django_filters.ChoiceFilter(label="考评", empty_label="全部考评", method="filter_assessment")
+
+    class Meta:
+        model = AssessmentRow
+        fields: list[str] = []
+
+    def __init__(self, *args, assessments: Sequence[Assessment] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["assessment"].choices = [
+            ("", "全部考评"),
+            *((str(assessment.pk), f"{assessment.title}：{assessment.group}") for assessment in assessments),
+        ]
+
+    def filter_assessment(self, queryset, name, value):
+        return queryset.filter(assessment_id=value)
+
+
+class ExportFilterSet(StyledFilterSet):
+    """我的导出: the user's background exports by what they hold and how far they are."""
+
+    kind = django_filters.ChoiceFilter(label="导出内容", choices=ExportKind.choices, empty_label="全部内容")
+    status = django_filters.ChoiceFilter(label="状态", choices=ExportStatus.choices, empty_label="全部状态")
+
+    class Meta:
+        model = Export
+        fields: list[str] = []

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from common.lists import BaseTable, DayColumn
+from common.figures import format_wan
+from common.lists import RIGHT, BaseTable, DayColumn, WanColumn
+from targets.models import Unit
 
-from .models import Escalation
+from .choices import SubmissionStatus
+from .models import AssessmentRow, Escalation, Export, ExportStatus, Submission
+from .selectors.periods import ReportingMonth
+
+SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
 
 
 class EscalationTable(BaseTable):
@@ -53,3 +61,190 @@ class EscalationTable(BaseTable):
             "meeting_date",
         )
         empty_text = "暂无约谈记录。"
+
+
+def month_submission(unit: Unit) -> Submission | None:
+    """The unit's return for the board's month (``submission_board`` prefetches none or one)."""
+    return unit.month_submissions[0] if unit.month_submissions else None
+
+
+def is_draft(unit: Unit) -> bool:
+    return unit.submission_status in (None, SubmissionStatus.DRAFT)
+
+
+class SubmissionBoardTable(BaseTable):
+    """报送情况: one line per unit for the month (``submission_board``), late returns marked, with
+    the next move for the reviewer or the admin. The month, whether it is overdue and who looks are
+    the table's: its cell templates read them as ``table.month`` and so on."""
+
+    unit = tables.Column(verbose_name="单位", accessor="name", orderable=False)
+    projects = tables.Column(verbose_name="应填项目", attrs=RIGHT, orderable=False)
+    reported = tables.Column(verbose_name="已填项目", attrs=RIGHT, orderable=False)
+    status = tables.TemplateColumn(
+        verbose_name="状态",
+        accessor="submission_status",
+        template_name="reporting/_board_status_cell.html",
+        orderable=False,
+    )
+    submitted_at = tables.Column(
+        verbose_name="报送时间", accessor="pk", orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
+    actions = tables.TemplateColumn(
+        verbose_name="操作",
+        accessor="pk",
+        template_name="reporting/_board_actions_cell.html",
+        orderable=False,
+        attrs=SCREEN_ONLY,
+        exclude_from_export=True,
+    )
+
+    def __init__(
+        self, *args, month: ReportingMonth, overdue: bool, is_reviewer: bool, is_admin: bool, **kwargs
+    ):
+        self.month = month
+        self.overdue = overdue
+        self.is_reviewer = is_reviewer
+        self.is_admin = is_admin
+        self.board_url = f"{reverse('reporting:submissions')}?month={month.param}"
+        super().__init__(*args, **kwargs)
+
+    def render_unit(self, record: Unit) -> str:
+        url = reverse("reporting:month", args=[record.pk, self.month.year, self.month.month])
+        return format_html('<a href="{}">{}</a>', url, record.name)
+
+    def value_unit(self, record: Unit) -> str:
+        return record.name
+
+    def value_status(self, record: Unit) -> str:
+        submission = month_submission(record)
+        if submission is None and not record.projects:
+            words = ["本月无填报项目"]
+        elif submission is None:
+            words = ["未报送"]
+        elif submission.status == SubmissionStatus.DRAFT and submission.submitted_at:
+            words = ["已退回"]
+        else:
+            words = [submission.get_status_display()]
+        if submission is not None and submission.is_late:
+            words.append("逾期报送")
+        if self.overdue and is_draft(record) and record.projects:
+            words.append("逾期未报")
+        return "，".join(words)
+
+    def render_submitted_at(self, record: Unit) -> str:
+        submission = month_submission(record)
+        if submission is None or submission.submitted_at is None:
+            return "—"
+        sent = f"{timezone.localtime(submission.submitted_at):%Y-%m-%d %H:%M}"
+        if is_draft(record):
+            return format_html('<span class="text-muted">退回前报送于 {}</span>', sent)
+        return sent
+
+    def value_submitted_at(self, record: Unit) -> str:
+        submission = month_submission(record)
+        if submission is None or submission.submitted_at is None:
+            return ""
+        sent = f"{timezone.localtime(submission.submitted_at):%Y-%m-%d %H:%M}"
+        return f"退回前报送于 {sent}" if is_draft(record) else sent
+
+    class Meta(BaseTable.Meta):
+        model = Unit
+        fields = ()
+        sequence = ("unit", "projects", "reported", "status", "submitted_at", "actions")
+        empty_text = "没有可查看的单位。"
+
+
+class ScoreColumn(WanColumn):
+    """A score with two decimals and separators, as the 考评 has always shown it."""
+
+    def render(self, value) -> str:
+        return format_wan(value, 2)
+
+
+class AssessmentRowTable(BaseTable):
+    """考评: each unit's line of each assessment, the assessment and its state first; the bottom
+    unit's line is red."""
+
+    assessment = tables.Column(verbose_name="考评", accessor="assessment__pk", orderable=False)
+    status = tables.Column(verbose_name="状态", accessor="assessment__status", orderable=False)
+    rank = tables.Column(verbose_name="名次", orderable=False)
+    unit = tables.Column(verbose_name="单位", accessor="unit__name", orderable=False)
+    rank_points = ScoreColumn("排名得分", orderable=False)
+    observation_score = ScoreColumn("观摩得分", orderable=False)
+    review_score = ScoreColumn("其他加减分", orderable=False)
+    score = ScoreColumn("总分", orderable=False)
+    reward = WanColumn("奖励(万元)", orderable=False)
+    reward_note = tables.Column(verbose_name="说明", orderable=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_attrs = {"class": lambda record: "table-danger" if record.is_bottom else ""}
+
+    def render_assessment(self, record: AssessmentRow) -> str:
+        return f"{record.assessment.title}：{record.assessment.group}"
+
+    def value_assessment(self, record: AssessmentRow) -> str:
+        return self.render_assessment(record)
+
+    def render_status(self, record: AssessmentRow) -> str:
+        published = record.assessment.is_published
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            "bg-success" if published else "bg-warning text-dark",
+            record.assessment.get_status_display(),
+        )
+
+    def value_status(self, record: AssessmentRow) -> str:
+        return record.assessment.get_status_display()
+
+    def render_reward(self, value) -> str:
+        return format_wan(value) if value else ""
+
+    def value_reward(self, value):
+        return value or None
+
+    class Meta(BaseTable.Meta):
+        model = AssessmentRow
+        fields = ()
+        sequence = (
+            "assessment",
+            "status",
+            "rank",
+            "unit",
+            "rank_points",
+            "observation_score",
+            "review_score",
+            "score",
+            "reward",
+            "reward_note",
+        )
+
+
+class ExportTable(BaseTable):
+    """我的导出: newest first; a finished file is downloaded from its line, any other is followed."""
+
+    created_at = tables.DateTimeColumn(verbose_name="申请时间", format="Y年n月j日 H:i", orderable=False)
+    kind = tables.Column(verbose_name="内容", orderable=False)
+    status = tables.Column(verbose_name="状态", orderable=False)
+    total_rows = tables.Column(verbose_name="行数", attrs=RIGHT, orderable=False)
+    actions = tables.Column(
+        verbose_name="", accessor="pk", orderable=False, attrs=SCREEN_ONLY, exclude_from_export=True
+    )
+
+    def render_status(self, record: Export) -> str:
+        if record.status == ExportStatus.RUNNING:
+            return f"{record.get_status_display()}（{record.progress}%）"
+        return record.get_status_display()
+
+    def render_actions(self, record: Export) -> str:
+        if record.status == ExportStatus.DONE:
+            return format_html(
+                '<a href="{}">下载</a>', reverse("reporting:export_download", args=[record.pk])
+            )
+        return format_html('<a href="{}">查看进度</a>', reverse("reporting:export_detail", args=[record.pk]))
+
+    class Meta(BaseTable.Meta):
+        model = Export
+        fields = ()
+        sequence = ("created_at", "kind", "status", "total_rows", "actions")
+        empty_text = "暂无导出记录。"

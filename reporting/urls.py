@@ -14,6 +14,7 @@ urlpatterns += [
     path("escalations/export/", rankings.escalation_export, name="escalation_export"),
     path("escalations/<int:escalation_id>/", rankings.escalation_detail, name="escalation_detail"),
     path("assessments/", rankings.assessment_list, name="assessments"),
+    path("assessments/export/", rankings.assessment_export, name="assessment_export"),
     path("assessments/publish/", rankings.assessment_publish_view, name="assessment_publish"),
     path("notifications/", rankings.notification_list, name="notifications"),
     path(
@@ -28,6 +29,7 @@ MONTH = "units/<int:unit_id>/<int:year>/<int:month>/"
 urlpatterns += [
     path("my-unit/", monthly.my_unit, name="my_unit"),
     path("submissions/", monthly.submissions, name="submissions"),
+    path("submissions/export/", monthly.submissions_export, name="submissions_export"),
     path(MONTH, monthly.month_grid, name="month"),
     path(MONTH + "rows/", monthly.month_rows_save, name="month_rows"),
     path(MONTH + "approve/", monthly.approve, name="approve"),

@@ -82,12 +82,6 @@ class TableLine:
     balance: AllocationBalance
 
 
-@dataclass(frozen=True)
-class PlanYearTables:
-    plan_year: PlanYear
-    lines: list[TableLine]
-
-
 def plan_year_table_lines(plan_year_id: int) -> list[TableLine]:
     """One plan year's tables with their balance, in one query."""
     return [
@@ -96,22 +90,19 @@ def plan_year_table_lines(plan_year_id: int) -> list[TableLine]:
     ]
 
 
-def allocation_tables_by_year() -> list[PlanYearTables]:
-    """Every plan year, newest first, with its tables and their balance, in two queries."""
-    tables = (
+def allocation_tables_listed() -> QuerySet[AllocationTable]:
+    """Every allocation table with its sums (``allocation_balance`` judges it without a query),
+    the newest plan year first."""
+    return (
         AllocationTable.objects.select_related("plan_year", "indicator", "ranking_group")
         .annotate(row_sum=Sum("targets__value"), row_count=Count("targets"))
-        .order_by("sort_order", "name")
+        .order_by("-plan_year__year", "sort_order", "name")
     )
-    return [
-        PlanYearTables(
-            plan_year=plan_year,
-            lines=[
-                TableLine(table=table, balance=allocation_balance(table)) for table in plan_year.tables.all()
-            ],
-        )
-        for plan_year in PlanYear.objects.prefetch_related(Prefetch("tables", queryset=tables))
-    ]
+
+
+def plan_years_with_table_counts() -> QuerySet[PlanYear]:
+    """Every plan year, newest first, with how many allocation tables it has (``table_count``)."""
+    return PlanYear.objects.annotate(table_count=Count("tables")).order_by("-year")
 
 
 def allocation_tables_for_edit() -> QuerySet[AllocationTable]:

@@ -12,20 +12,25 @@ from audit.models import AuditAction
 from audit.services import audited
 from common import clock
 from common.figures import format_wan
+from common.lists import ListPage
+from common.params import MAX_PER_PAGE
 from common.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, workbook_response_bytes
 
+from .filtersets import AllocationTableFilterSet
 from .forms import AllocationGridForm, PlanTotalForm, TargetImportForm, plain_amount
 from .models import AllocationTable, PlanYear
 from .selectors import (
     allocation_balance,
     allocation_grid_rows,
     allocation_table_history,
-    allocation_tables_by_year,
     allocation_tables_for_edit,
+    allocation_tables_listed,
     plan_year_table_lines,
+    plan_years_with_table_counts,
 )
 from .services.allocations import allocation_table_save, balance_summary, plan_year_total_change
 from .services.imports import TargetImportError, targets_import
+from .tables import AllocationTableTable
 from .workbooks import allocation_template_workbook, allocation_workbook, unit_header_for
 
 
@@ -37,13 +42,47 @@ def _xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     )
 
 
+def plan_years(request) -> list:
+    """The plan years with their table counts, read once however many parts of the page ask."""
+    if not hasattr(request, "plan_years"):
+        request.plan_years = list(plan_years_with_table_counts())
+    return request.plan_years
+
+
+def can_edit_tables(user) -> bool:
+    return has_any_role(user, (Role.ADMIN,))
+
+
+class AllocationTableList(ListPage):
+    """年度固定资产投资任务分解表: every allocation table and its balance, the plan years above
+    them with their own actions. Each table and each year exports as its workbook."""
+
+    template_name = "targets/table_list.html"
+    filterset_class = AllocationTableFilterSet
+    table_class = AllocationTableTable
+    per_page = MAX_PER_PAGE
+
+    def queryset(self, request):
+        return allocation_tables_listed()
+
+    def filterset(self, request):
+        return self.filterset_class(
+            request.GET, queryset=self.queryset(request), request=request, plan_years=plan_years(request)
+        )
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"can_edit": can_edit_tables(request.user)}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        return {"plan_years": plan_years(request), "can_edit": can_edit_tables(request.user)}
+
+
+ALLOCATION_TABLE_LIST = AllocationTableList()
+
+
 @roles_required(*ALL_UNITS_READERS)
 def table_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "targets/table_list.html",
-        {"plan_years": allocation_tables_by_year(), "can_edit": has_any_role(request.user, (Role.ADMIN,))},
-    )
+    return ALLOCATION_TABLE_LIST.page(request)
 
 
 @roles_required(Role.ADMIN)

@@ -11,17 +11,23 @@ from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, W
 
 from accounts.models import User
 
-from ..choices import AssessmentKind, AwardKind
+from ..choices import AssessmentKind, AwardKind, RunStatus
 from ..models import Assessment, AssessmentRow, Award
 from .rankings import can_see_drafts
 
-# Q1, Q2, the half-year, Q3, Q4, the year: the order in which a year's assessments come about.
-CHRONOLOGY = Case(
-    When(kind=AssessmentKind.QUARTER, then=F("number") * 10),
-    When(kind=AssessmentKind.HALF_YEAR, then=Value(25)),
-    default=Value(100),
-    output_field=IntegerField(),
-)
+
+def chronology(prefix: str = "") -> Case:
+    """Q1, Q2, the half-year, Q3, Q4, the year: the order in which a year's assessments come about
+    (``prefix`` names the assessment from a related model, e.g. ``assessment__``)."""
+    return Case(
+        When(**{f"{prefix}kind": AssessmentKind.QUARTER}, then=F(f"{prefix}number") * 10),
+        When(**{f"{prefix}kind": AssessmentKind.HALF_YEAR}, then=Value(25)),
+        default=Value(100),
+        output_field=IntegerField(),
+    )
+
+
+CHRONOLOGY = chronology()
 
 
 @dataclass(frozen=True)
@@ -85,16 +91,17 @@ class YearAssessments:
 
 
 def visible_year_assessments(*, year: int, actor: User) -> YearAssessments:
-    """The year's assessments, latest first, and its awards, as ``actor`` may see them.
+    """The year's assessments (without their rows), latest first, and its awards, as ``actor`` may
+    see them.
 
     Unit roles see published assessments only, as they see published rankings only: the 综合奖 of a
-    group once its 年总评 is published, the 单项奖 once every group's is. Three queries whatever the
-    year holds.
+    group once its 年总评 is published, the 单项奖 once every group's is. Two queries whatever the
+    year holds; the rows are ``visible_assessment_rows``.
     """
     assessments = list(
-        _with_rows(Assessment.objects.filter(year=year)).order_by(
-            CHRONOLOGY.desc(), "group__sort_order", "group__name"
-        )
+        Assessment.objects.filter(year=year)
+        .select_related("group")
+        .order_by(CHRONOLOGY.desc(), "group__sort_order", "group__name")
     )
     awards = year_awards(year=year)
     annual = [assessment for assessment in assessments if assessment.kind == AssessmentKind.ANNUAL]
@@ -110,6 +117,22 @@ def visible_year_assessments(*, year: int, actor: User) -> YearAssessments:
         assessments = [assessment for assessment in assessments if assessment.is_published]
     return YearAssessments(
         assessments=assessments, award_tables=award_tables(awards), awards_published=every_group_published
+    )
+
+
+def visible_assessment_rows(*, year: int, actor: User) -> QuerySet[AssessmentRow]:
+    """Every row of the year's assessments ``actor`` may see (drafts only for the lead office's
+    readers), as the assessments come about, latest first, each by rank."""
+    rows = AssessmentRow.objects.filter(assessment__year=year)
+    if not can_see_drafts(actor):
+        rows = rows.filter(assessment__status=RunStatus.PUBLISHED)
+    return rows.select_related("assessment", "assessment__group", "unit").order_by(
+        chronology("assessment__").desc(),
+        "assessment__group__sort_order",
+        "assessment__group__name",
+        "assessment_id",
+        F("rank").asc(nulls_last=True),
+        "unit__sort_order",
     )
 
 

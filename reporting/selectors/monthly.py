@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -24,6 +25,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -32,7 +34,6 @@ from projects.choices import Stage
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from targets.models import ZERO, Unit
 
-from ..choices import SubmissionStatus
 from ..models import Submission, SubmissionEvent
 
 CENT = Decimal("0.01")
@@ -366,40 +367,37 @@ def unit_submission(*, unit: Unit | int, year: int, month: int) -> Submission | 
     )
 
 
-@dataclass(frozen=True)
-class BoardRow:
-    """One unit's line on the 报送情况 board."""
-
-    unit: Unit
-    submission: Submission | None
-    projects: int
-    reported: int
-
-    @property
-    def is_draft(self) -> bool:
-        return self.submission is None or self.submission.status == SubmissionStatus.DRAFT
-
-
-def submission_board(*, units: QuerySet[Unit], year: int, month: int) -> list[BoardRow]:
-    """Every active unit's return for the month with its projects reported so far: three queries."""
+def submission_board(*, units: QuerySet[Unit], year: int, month: int) -> QuerySet[Unit]:
+    """Every active unit of ``units`` with its return for the month: the projects it reports
+    (``projects``) and has reported so far (``reported``), the return's ``submission_status`` (None
+    before anything is entered) and the return itself (``month_submissions``: none or one). Units
+    with something to report come first; those with no project and no return this month follow.
+    Two queries however many units."""
     reported = ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
-    counts = {
-        row["reporting_unit"]: row
-        for row in month_projects(year=year, month=month)
+    unit_projects = (
+        month_projects(year=year, month=month)
+        .filter(reporting_unit=OuterRef("pk"))
         .annotate(has_report=Exists(reported))
-        .values("reporting_unit")
-        .annotate(projects=Count("pk"), reported=Count("pk", filter=Q(has_report=True)))
         .order_by()
-    }
-    submissions = {s.unit_id: s for s in Submission.objects.filter(unit__in=units, year=year, month=month)}
-    rows = [
-        BoardRow(
-            unit=unit,
-            submission=submissions.get(unit.pk),
-            projects=counts.get(unit.pk, {}).get("projects", 0),
-            reported=counts.get(unit.pk, {}).get("reported", 0),
+        .values("reporting_unit")
+    )
+    projects = unit_projects.annotate(count=Count("pk")).values("count")
+    reported_projects = unit_projects.annotate(count=Count("pk", filter=Q(has_report=True))).values("count")
+    month_returns = Submission.objects.filter(year=year, month=month)
+    return (
+        units.filter(is_active=True)
+        .annotate(
+            projects=Coalesce(Subquery(projects), 0),
+            reported=Coalesce(Subquery(reported_projects), 0),
+            submission_status=Subquery(month_returns.filter(unit=OuterRef("pk")).values("status")[:1]),
         )
-        for unit in units.filter(is_active=True)
-    ]
-    # Units with something to report come first; those with no project this month follow.
-    return sorted(rows, key=lambda row: row.submission is None and not row.projects)
+        .annotate(
+            idle=Case(
+                When(submission_status__isnull=True, projects=0, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .prefetch_related(Prefetch("submissions", queryset=month_returns, to_attr="month_submissions"))
+        .order_by("idle", "sort_order", "name")
+    )

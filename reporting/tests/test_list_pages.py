@@ -6,8 +6,18 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
-from reporting.choices import EscalationStatus
-from reporting.models import Escalation
+from reporting.choices import EscalationStatus, SubmissionStatus
+from reporting.models import (
+    Assessment,
+    AssessmentRow,
+    Escalation,
+    Export,
+    ExportKind,
+    ExportStatus,
+    Submission,
+)
+from reporting.services.exports import export_create
+from targets.models import Unit
 from tests.base import DemoTestCase
 
 HEADER = ["统计期", "单位", "排名方案", "级别", "处理方式", "连续末位", "状态", "约谈日期"]
@@ -59,3 +69,137 @@ class EscalationListTests(DemoTestCase):
             )
         }
         assert units <= {reporter.unit.name}
+
+
+BOARD_HEADER = ["单位", "应填项目", "已填项目", "状态", "报送时间"]
+OCTOBER = {"month": "2022-10"}
+
+
+def sheet_rows(response) -> list[tuple]:
+    """The rows of an exported list: its title, a blank line, the header, then the records."""
+    return list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
+
+
+class SubmissionBoardTests(DemoTestCase):
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def test_the_status_filter_keeps_the_month_and_selects_the_units_in_that_state(self):
+        self.login("reviewer")
+        verified = list(
+            Submission.objects.filter(year=2022, month=10, status=SubmissionStatus.VERIFIED)
+            .order_by("unit__sort_order")
+            .values_list("unit__name", flat=True)
+        )
+        assert verified
+        response = self.client.get(reverse("reporting:submissions"), {**OCTOBER, "status": "verified"})
+        assert [row.record.name for row in response.context["table"].rows] == verified
+        assert "2022年10月报送情况" in response.content.decode()
+
+    def test_units_with_nothing_entered_are_found_as_not_reported(self):
+        self.login("admin")
+        sent = Submission.objects.filter(year=2022, month=10).values("unit")
+        silent = set(Unit.objects.filter(is_active=True).exclude(pk__in=sent).values_list("name", flat=True))
+        response = self.client.get(reverse("reporting:submissions"), {**OCTOBER, "status": "none"})
+        assert {row.record.name for row in response.context["table"].rows} == silent
+
+    def test_the_export_has_the_tables_columns_and_the_rows_the_page_shows(self):
+        self.login("reviewer")
+        query = {**OCTOBER, "status": "submitted"}
+        table = self.client.get(reverse("reporting:submissions"), query).context["table"]
+        assert [str(column.header) for column in table.columns] == [*BOARD_HEADER, "操作"]
+        rows = sheet_rows(self.client.get(reverse("reporting:submissions_export"), query))
+        assert rows[0][0] == "2022年10月报送情况"
+        assert list(rows[2]) == BOARD_HEADER
+        submitted = Submission.objects.filter(year=2022, month=10, status=SubmissionStatus.SUBMITTED)
+        assert [row[0] for row in rows[3:]] == [row.record.name for row in table.rows]
+        assert {row[0] for row in rows[3:]} == {submission.unit.name for submission in submitted}
+        assert all(row[3].startswith("已报送") for row in rows[3:])
+
+    def test_a_reporter_sees_and_exports_only_the_own_unit(self):
+        reporter = User.objects.get(username="minghu_reporter")
+        self.client.force_login(reporter)
+        response = self.client.get(reverse("reporting:submissions"), OCTOBER)
+        assert [row.record.name for row in response.context["table"].rows] == [reporter.unit.name]
+        assert "潮河办事处" not in response.content.decode()
+        rows = sheet_rows(self.client.get(reverse("reporting:submissions_export"), OCTOBER))
+        assert [row[0] for row in rows[3:]] == [reporter.unit.name]
+
+
+ASSESSMENT_HEADER = [
+    "考评",
+    "状态",
+    "名次",
+    "单位",
+    "排名得分",
+    "观摩得分",
+    "其他加减分",
+    "总分",
+    "奖励(万元)",
+    "说明",
+]
+
+
+class AssessmentListTests(DemoTestCase):
+    """The demo drafted the first three quarters and the half-year of 2022 for both groups."""
+
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def test_the_assessment_filter_lists_the_rows_of_that_assessment_by_rank(self):
+        self.login("leader")
+        chosen = Assessment.objects.get(year=2022, kind="quarter", number=1, group__name="办事处")
+        response = self.client.get(reverse("reporting:assessments"), {"year": 2022, "assessment": chosen.pk})
+        listed = [row.record for row in response.context["table"].rows]
+        assert {row.assessment_id for row in listed} == {chosen.pk}
+        assert len(listed) == chosen.rows.count() > 1
+        ranks = [row.rank for row in listed if row.rank is not None]
+        assert ranks == sorted(ranks)
+
+    def test_the_export_has_the_tables_columns_and_every_row_of_the_year(self):
+        self.login("leader")
+        table = self.client.get(reverse("reporting:assessments"), {"year": 2022}).context["table"]
+        assert [str(column.header) for column in table.columns] == ASSESSMENT_HEADER
+        rows = sheet_rows(self.client.get(reverse("reporting:assessment_export"), {"year": 2022}))
+        assert rows[0][0] == "2022年考评结果"
+        assert list(rows[2]) == ASSESSMENT_HEADER
+        assert len(rows) - 3 == AssessmentRow.objects.filter(assessment__year=2022).count()
+        assert {row[1] for row in rows[3:]} == {"草稿"}
+
+    def test_a_reporter_neither_sees_nor_exports_a_draft(self):
+        self.login("minghu_reporter")
+        response = self.client.get(reverse("reporting:assessments"), {"year": 2022})
+        assert response.context["table"].paginator.count == 0
+        drafts = Assessment.objects.filter(year=2022)
+        choice = str(drafts.first().pk)
+        assert choice not in [
+            value for value, _label in response.context["filterset"].form["assessment"].field.choices
+        ]
+        rows = sheet_rows(self.client.get(reverse("reporting:assessment_export"), {"year": 2022}))
+        assert rows[3:] == []
+        # Asking for a draft by its id shows nothing either.
+        response = self.client.get(reverse("reporting:assessments"), {"year": 2022, "assessment": choice})
+        assert response.context["table"].paginator.count == 0
+
+
+class MyExportsTests(DemoTestCase):
+    def test_the_status_filter_lists_only_my_exports_in_that_state(self):
+        reporter = User.objects.get(username="minghu_reporter")
+        other = User.objects.get(username="chaohe_reporter")
+        failed = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=reporter)
+        Export.objects.filter(pk=failed.pk).update(status=ExportStatus.FAILED)
+        export_create(kind=ExportKind.PROJECT_LIST, params={}, actor=reporter)
+        theirs = export_create(kind=ExportKind.PROJECT_LEDGER, params={}, actor=other)
+        Export.objects.filter(pk=theirs.pk).update(status=ExportStatus.FAILED)
+        self.client.force_login(reporter)
+        response = self.client.get(reverse("reporting:exports"), {"status": ExportStatus.FAILED})
+        assert [row.record.pk for row in response.context["table"].rows] == [failed.pk]
+        response = self.client.get(reverse("reporting:exports"), {"kind": ExportKind.PROJECT_LIST})
+        assert [row.record.kind for row in response.context["table"].rows] == [ExportKind.PROJECT_LIST]
+        assert [str(column.header) for column in response.context["table"].columns] == [
+            "申请时间",
+            "内容",
+            "状态",
+            "行数",
+            "",
+        ]

@@ -20,8 +20,10 @@ from accounts.permissions import has_any_role, unit_member_view
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
+from common.lists import ListPage
 from common.spreadsheets import XLSX_CONTENT_TYPE
 
+from ..filtersets import ExportFilterSet
 from ..models import Export, ExportKind, ExportStatus
 from ..services.exports import (
     export_create,
@@ -32,23 +34,44 @@ from ..services.exports import (
     ledger_filterset,
     list_params,
 )
+from ..tables import ExportTable
 from ..tasks import run_export
 
 RECENT_EXPORTS = 20
 
 
+class MyExports(ListPage):
+    """我的导出: the user's own background exports, newest first, each with its progress or its
+    file. The files are the list's content; the list itself has no export."""
+
+    template_name = "reporting/exports.html"
+    filterset_class = ExportFilterSet
+    table_class = ExportTable
+    per_page = RECENT_EXPORTS
+
+    def queryset(self, request):
+        return Export.objects.filter(requested_by=request.user)
+
+    def extra_context(self, request, filterset, table) -> dict:
+        # The ledger's filter, pre-filled from the project list's query string (or as posted).
+        params = request.POST if request.method == "POST" else request.GET
+        return {"ledger_filterset": ledger_filterset(actor=request.user, params=params)}
+
+
+MY_EXPORTS = MyExports()
+
+
 @unit_member_view
 def export_list(request: HttpRequest) -> HttpResponse:
-    """The ledger's filter (the project list's, pre-filled from its query string) and my recent exports."""
-    data = request.POST if request.method == "POST" else request.GET
-    filterset = ledger_filterset(actor=request.user, params=data)
-    if request.method == "POST" and filterset.is_valid():
-        export = export_create(
-            kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), actor=request.user
-        )
-        return _enqueue(request, export)
-    exports = Export.objects.filter(requested_by=request.user)[:RECENT_EXPORTS]
-    return render(request, "reporting/exports.html", {"filterset": filterset, "exports": exports})
+    """The ledger's filter and my exports; posting the filter asks for the ledger."""
+    if request.method == "POST":
+        filterset = ledger_filterset(actor=request.user, params=request.POST)
+        if filterset.is_valid():
+            export = export_create(
+                kind=ExportKind.PROJECT_LEDGER, params=ledger_filter_params(filterset), actor=request.user
+            )
+            return _enqueue(request, export)
+    return MY_EXPORTS.page(request)
 
 
 @require_POST

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
@@ -23,11 +22,15 @@ from accounts.permissions import (
     unit_member_view,
 )
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common import clock
 from common.figures import format_wan
+from common.lists import ListPage, query_without_placing
 from targets.models import Unit
 
 from ..choices import SubmissionStatus
+from ..filtersets import SubmissionBoardFilterSet
 from ..forms import MonthEntriesForm, MonthRowsForm, ReasonForm, parse_month
 from ..grid_rows import month_grid_rows_html
 from ..models import Submission
@@ -51,6 +54,7 @@ from ..services.submissions import (
     submission_unlock,
     submission_verify,
 )
+from ..tables import SubmissionBoardTable
 
 
 def chosen_month(request: HttpRequest, *, unit: Unit | None = None) -> ReportingMonth:
@@ -393,21 +397,54 @@ def unlock(request: HttpRequest, unit_id: int, year: int, month: int) -> HttpRes
     return _with_reason(request, unit, year, month, action=submission_unlock, done="已解锁", title="解锁报送")
 
 
-@unit_member_view
-def submissions(request: HttpRequest) -> HttpResponse:
-    """报送情况: every readable unit's return for a month, late ones marked, with the next move."""
-    month = chosen_month(request)
-    rows = submission_board(units=readable_units(request.user), year=month.year, month=month.month)
-    today = clock.today()
-    return render(
-        request,
-        "reporting/submissions.html",
-        {
+def board_month(request) -> ReportingMonth:
+    """``chosen_month``, read once however many parts of the board (queryset, table, context) ask."""
+    if not hasattr(request, "board_month"):
+        request.board_month = chosen_month(request)
+    return request.board_month
+
+
+class SubmissionBoard(ListPage):
+    """报送情况: every readable unit's return for a month (``?month=YYYY-MM``, else the month being
+    reported now), late ones marked, with the next move; exported as seen."""
+
+    template_name = "reporting/submissions.html"
+    filterset_class = SubmissionBoardFilterSet
+    table_class = SubmissionBoardTable
+
+    def queryset(self, request):
+        month = board_month(request)
+        return submission_board(units=readable_units(request.user), year=month.year, month=month.month)
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        month = board_month(request)
+        return {
             "month": month,
-            "rows": rows,
-            "overdue": today > month.deadline,
+            "overdue": clock.today() > month.deadline,
             "is_reviewer": has_any_role(request.user, (Role.REVIEWER,)),
             "is_admin": has_any_role(request.user, (Role.ADMIN,)),
-            "board_url": f"{reverse('reporting:submissions')}?month={month.param}",
-        },
-    )
+        }
+
+    def extra_context(self, request, filterset, table) -> dict:
+        month = board_month(request)
+        # The file is of the month the page shows, also once the month being reported has moved on.
+        query = query_without_placing(request.GET)
+        query["month"] = month.param
+        return {"month": month, "keep": [("month", month.param)], "export_query": query.urlencode()}
+
+    def export_title(self, request) -> str:
+        return f"{board_month(request).label}报送情况"
+
+
+SUBMISSION_BOARD = SubmissionBoard()
+
+
+@unit_member_view
+def submissions(request: HttpRequest) -> HttpResponse:
+    return SUBMISSION_BOARD.page(request)
+
+
+@unit_member_view
+@audited(AuditAction.EXPORT)
+def submissions_export(request: HttpRequest) -> HttpResponse:
+    return SUBMISSION_BOARD.export(request)

@@ -20,17 +20,21 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
-from common.lists import ListPage
-from common.params import year_param
+from common.lists import ListPage, query_without_placing
+from common.params import MAX_PER_PAGE, year_param
 from common.periods import Period
 from common.tasks import TaskQueueUnavailable, task_enqueue
 
 from ..choices import EscalationStatus, NotificationKind
-from ..filtersets import EscalationFilterSet
+from ..filtersets import AssessmentRowFilterSet, EscalationFilterSet
 from ..forms_rankings import CloseForm, MeasuresForm, MeetingForm, PeriodForm
 from ..freeze import period_is_published
 from ..models import Assessment, Notification
-from ..selectors.assessments import visible_year_assessments
+from ..selectors.assessments import (
+    YearAssessments,
+    visible_assessment_rows,
+    visible_year_assessments,
+)
 from ..selectors.rankings import (
     active_schemes,
     can_see_drafts,
@@ -52,7 +56,7 @@ from ..services.rankings import (
     RankingError,
     period_rank,
 )
-from ..tables import EscalationTable
+from ..tables import AssessmentRowTable, EscalationTable
 from ..tasks import publish_period
 
 
@@ -222,24 +226,85 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
     )
 
 
-@unit_member_view
-def assessment_list(request: HttpRequest) -> HttpResponse:
-    year = year_param(request, default=clock.today().year)
-    if not request.GET.get("year") and (period := latest_period()):
-        year = period.year
-    shown = visible_year_assessments(year=year, actor=request.user)
-    return render(
-        request,
-        "reporting/assessments.html",
-        {
+def assessment_year(request) -> int:
+    """The year the 考评 page shows (``?year=``, else the latest statistical period's), read once."""
+    if not hasattr(request, "assessment_year"):
+        year = year_param(request, default=clock.today().year)
+        if not request.GET.get("year") and (period := latest_period()):
+            year = period.year
+        request.assessment_year = year
+    return request.assessment_year
+
+
+def year_assessments(request) -> YearAssessments:
+    """The year's assessments and awards the user may see, read once."""
+    if not hasattr(request, "year_assessments"):
+        request.year_assessments = visible_year_assessments(year=assessment_year(request), actor=request.user)
+    return request.year_assessments
+
+
+class AssessmentList(ListPage):
+    """考评: every row of the year's assessments the user may see, the year's awards above them."""
+
+    template_name = "reporting/assessments.html"
+    filterset_class = AssessmentRowFilterSet
+    table_class = AssessmentRowTable
+    per_page = MAX_PER_PAGE
+
+    def queryset(self, request):
+        return visible_assessment_rows(year=assessment_year(request), actor=request.user)
+
+    def filterset(self, request):
+        return self.filterset_class(
+            request.GET,
+            queryset=self.queryset(request),
+            request=request,
+            assessments=year_assessments(request).assessments,
+        )
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        year = assessment_year(request)
+        if can_see_drafts(request.user):
+            empty = (
+                f"{year}年尚无考评结果。季度考评在季末统计期（1-3月、1-6月、1-9月、1-12月）的排名发布时生成，"
+                "年度总评和奖项在1-12月排名发布时生成。"
+            )
+        else:
+            empty = f"{year}年尚无已发布的考评结果。"
+        return {"empty_text": empty}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        year = assessment_year(request)
+        shown = year_assessments(request)
+        can_publish = request.user.has_role(Role.ADMIN) or request.user.is_superuser
+        # The file is of the year the page shows, also once a later period is published.
+        query = query_without_placing(request.GET)
+        query["year"] = str(year)
+        return {
             "year": year,
-            "assessments": shown.assessments,
             "award_tables": shown.award_tables,
             "awards_published": shown.awards_published,
-            "shows_drafts": can_see_drafts(request.user),
-            "can_publish": request.user.has_role(Role.ADMIN) or request.user.is_superuser,
-        },
-    )
+            "unpublished": [a for a in shown.assessments if not a.is_published] if can_publish else [],
+            "keep": [("year", year)],
+            "export_query": query.urlencode(),
+        }
+
+    def export_title(self, request) -> str:
+        return f"{assessment_year(request)}年考评结果"
+
+
+ASSESSMENT_LIST = AssessmentList()
+
+
+@unit_member_view
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    return ASSESSMENT_LIST.page(request)
+
+
+@unit_member_view
+@audited(AuditAction.EXPORT)
+def assessment_export(request: HttpRequest) -> HttpResponse:
+    return ASSESSMENT_LIST.export(request)
 
 
 @require_POST

@@ -129,18 +129,53 @@ class TableListTests:
         assert "-50,000（不平衡）" in html
         assert "text-danger" in html
 
+    def test_the_year_filter_lists_the_tables_of_that_plan_year_only(self):
+        plan = PlanYearFactory(year=2023)
+        later = AllocationTableFactory(plan_year=plan)
+        self.login("leader")
+        url = reverse("targets:table_list")
+        everything = self.client.get(url).context["table"]
+        assert next(row.record.pk for row in everything.rows) == later.pk, "the newest year comes first"
+        assert everything.paginator.count == AllocationTable.objects.count()
+        response = self.client.get(url, {"year": 2022})
+        listed = {row.record.pk for row in response.context["table"].rows}
+        assert listed == {self.bureaus.pk, self.subdistricts.pk}
+        html = response.content.decode()
+        assert "2023年度 · 投资目标" in html, "every plan year keeps its line and its actions"
+        assert [str(column.header) for column in response.context["table"].columns] == [
+            "年度",
+            "分解表",
+            "指标",
+            "对应排名组",
+            "单位数",
+            "各行合计(万元)",
+            "计划总量(万元)",
+            "差额(万元)",
+            "",
+        ]
+
+    def test_a_table_without_rows_sums_to_zero_and_says_how_far_it_is_from_the_plan(self):
+        empty = AllocationTableFactory(plan_year=self.bureaus.plan_year, indicator=self.bureaus.indicator)
+        self.login("admin")
+        table = self.client.get(reverse("targets:table_list"), {"year": 2022}).context["table"]
+        row = next(row for row in table.rows if row.record.pk == empty.pk)
+        assert row.get_cell("row_sum") == "0"
+        assert row.get_cell("row_count") == 0
+        # The plan's 投资目标 is 5,370,000 万元 (seed 000): an empty table is that far short of it.
+        assert row.get_cell("difference") == "-5,370,000（不平衡）"
+
     def test_the_list_runs_the_same_number_of_queries_however_many_tables(self):
         self.login("leader")
         url = reverse("targets:table_list")
         self.client.get(url)
-        # session, user, roles, the clock, plan years, their tables, the unread notices; then the
-        # session's save (3)
-        with self.assertNumQueries(10):
+        # session, user, roles, the clock, plan years, the tables' count (the table's paginator),
+        # the tables, the unread notices; then the session's save (3)
+        with self.assertNumQueries(11):
             self.client.get(url)
         plan = PlanYearFactory(year=2023)
         for _ in range(3):
             TargetFactory.create_batch(2, table=AllocationTableFactory(plan_year=plan))
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(url)
 
 
