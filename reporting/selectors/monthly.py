@@ -138,6 +138,20 @@ def _listed_in_month(year: int, month: int) -> Q:
     return under_way | Q(Exists(reported))
 
 
+_REPORT_COLUMNS = (
+    "id",
+    "amount",
+    "progress",
+    "problems",
+    "version",
+    "updated_at",
+    "updated_by_id",
+    "unusual_confirmed_by_id",
+    "unusual_confirmed_at",
+    "unusual_reason",
+)
+
+
 def month_grid_rows(
     *,
     unit: Unit | int,
@@ -146,7 +160,8 @@ def month_grid_rows(
     missing_first: bool = False,
     projects: Sequence[int] | None = None,
 ) -> list[GridRow]:
-    """Two queries whatever the number of projects: the annotated projects and this month's reports.
+    """One query whatever the number of projects: the projects annotated with their months and
+    this month's report, joined once (a project has at most one per month).
 
     ``projects`` (ids) narrows the lines to those of them the unit reports in the month.
     """
@@ -155,39 +170,39 @@ def month_grid_rows(
     listed = month_projects(unit=unit, year=year, month=month)
     if projects is not None:
         listed = listed.filter(pk__in=projects)
-    projects = (
-        listed.annotate(
-            ytd_before=Coalesce(
-                Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
-            ),
-            other_months_total=Coalesce(Sum("reports__amount", filter=other_months), Value(ZERO)),
-            usual_month=Avg("reports__amount", filter=other_months),
-            annual_plan=Subquery(plan[:1]),
-            has_report=Exists(ProjectReport.objects.filter(project=OuterRef("pk"), year=year, month=month)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "reports",
-                # One report per project and month: no ordering to join for.
-                queryset=ProjectReport.objects.filter(year=year, month=month)
-                .select_related("unusual_confirmed_by")
-                .order_by(),
-                to_attr="month_reports",
-            )
-        )
-        .order_by(*(["has_report"] if missing_first else []), "name", "pk")
+    annotated = listed.annotate(
+        this_month=FilteredRelation("reports", condition=Q(reports__year=year, reports__month=month)),
+        ytd_before=Coalesce(
+            Sum("reports__amount", filter=Q(reports__year=year, reports__month__lt=month)), Value(ZERO)
+        ),
+        other_months_total=Coalesce(Sum("reports__amount", filter=other_months), Value(ZERO)),
+        usual_month=Avg("reports__amount", filter=other_months),
+        annual_plan=Subquery(plan[:1]),
+        **{f"report_{column}": F(f"this_month__{column}") for column in _REPORT_COLUMNS},
     )
+    order = ["name", "pk"]
+    if missing_first:
+        annotated = annotated.annotate(has_report=Q(this_month__id__isnull=False))
+        order.insert(0, "has_report")
     return [
         GridRow(
             project=project,
-            report=project.month_reports[0] if project.month_reports else None,
+            report=_month_report(project, year=year, month=month),
             ytd_before=project.ytd_before,
             other_months_total=project.other_months_total,
             usual_month=project.usual_month,
             annual_plan=project.annual_plan,
         )
-        for project in projects
+        for project in annotated.order_by(*order)
     ]
+
+
+def _month_report(project: Project, *, year: int, month: int) -> ProjectReport | None:
+    """This month's report as the row's annotations carry it (None when the project has none)."""
+    if project.report_id is None:
+        return None
+    values = {column: getattr(project, f"report_{column}") for column in _REPORT_COLUMNS}
+    return ProjectReport(project=project, year=year, month=month, **values)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -198,12 +195,11 @@ def project_reports_write(
         for change in changes
         if _amount_changes(change)
     ]
-    for start in range(0, len(updates), _CLAIM_BATCH):
-        batch = updates[start : start + _CLAIM_BATCH]
-        claim = reduce(or_, (Q(pk=c.report.pk, version=c.expected_version) for c in batch))
-        if ProjectReport.objects.filter(claim).update(version=F("version") + 1) != len(batch):
-            raise StaleEditError()
     now = timezone.now()
+    for start in range(0, len(updates), _claim_batch()):
+        batch = updates[start : start + _claim_batch()]
+        if _reports_claim_and_write(batch, actor=actor, when=now) != len(batch):
+            raise StaleEditError()
     updated, confirmations = [], []
     for change in updates:
         report = change.report
@@ -215,11 +211,6 @@ def project_reports_write(
         report.updated_at = now
         updated.append(report)
     if updated:
-        ProjectReport.objects.bulk_update(
-            updated,
-            fields=["amount", "progress", "problems", "version", "updated_by", "updated_at"],
-            batch_size=_UPDATE_BATCH,
-        )
         # Confirmations given or voided are few (a user ticks each): written apart, so the common
         # write of many amounts carries no extra columns.
         if confirmations:
@@ -273,6 +264,49 @@ def project_reports_write(
         detail={"what": "本月完成投资（万元）", "reason": reason},
     )
     return [*updated, *created]
+
+
+_WRITTEN = ("amount", "progress", "problems")
+
+
+def _claim_batch() -> int:
+    """Reports per claiming write: each takes two parameters per written column and two for its
+    claim, and the statement stays inside SQLite's limit on parameters."""
+    limit = connection.features.max_query_params or 10_000
+    return max(1, min(_CLAIM_BATCH, (limit - 2) // (2 * len(_WRITTEN) + 2)))
+
+
+def _reports_claim_and_write(changes: Sequence[ReportChange], *, actor: User | None, when: datetime) -> int:
+    """Claim and write a batch of existing reports in one ``UPDATE``: each row is written only if it
+    still has the version the change was based on, and its version goes up by one. Returns the
+    number of rows written; fewer than the batch means someone saved in between.
+
+    One hand-written statement where ``filter(claim).update()`` and ``bulk_update`` took two, whose
+    building cost more CPU than the database spent on them (a save of a few lines at month-end)."""
+    table, meta = connection.ops.quote_name, ProjectReport._meta
+    pk = table(meta.pk.column)
+    assignments, params = [], []
+    for name in _WRITTEN:
+        field = meta.get_field(name)
+        cases = " ".join(f"WHEN {pk} = %s THEN %s" for _ in changes)
+        assignments.append(f"{table(field.column)} = CAST(CASE {cases} END AS {field.db_type(connection)})")
+        for change in changes:
+            value = getattr(change, name)
+            params += [change.report.pk, field.get_db_prep_save(value, connection)]
+    version = table(meta.get_field("version").column)
+    updated_at = meta.get_field("updated_at")
+    assignments += [
+        f"{version} = {version} + 1",
+        f"{table(meta.get_field('updated_by').column)} = %s",
+        f"{table(updated_at.column)} = %s",
+    ]
+    params += [getattr(actor, "pk", None), updated_at.get_db_prep_save(when, connection)]
+    claims = " OR ".join(f"({pk} = %s AND {version} = %s)" for _ in changes)
+    for change in changes:
+        params += [change.report.pk, change.expected_version]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table(meta.db_table)} SET {', '.join(assignments)} WHERE {claims}", params)
+        return cursor.rowcount
 
 
 def _confirmation_set(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -62,12 +62,31 @@ def submission_claim_for_edit(
                 return Submission.objects.create(unit=unit, year=year, month=month)
         except IntegrityError:
             _raise_not_editable(unit=unit, year=year, month=month)
-    claimed = Submission.objects.filter(
-        unit=unit, year=year, month=month, version=expected_version, status=SubmissionStatus.DRAFT
-    ).update(version=F("version") + 1, updated_at=timezone.now())
-    if not claimed:
+    claimed = _draft_claim(unit=unit, year=year, month=month, expected_version=expected_version)
+    if claimed is None:
         _raise_not_editable(unit=unit, year=year, month=month)
-    return Submission.objects.get(unit=unit, year=year, month=month)
+    return claimed
+
+
+def _draft_claim(*, unit: Unit, year: int, month: int, expected_version: int) -> Submission | None:
+    """The draft with its version bumped, read back by the same ``UPDATE … RETURNING`` (a save at
+    month-end makes one statement of what ``update()`` and ``get()`` made two); None when the
+    month is no longer a draft at that version."""
+    table, meta = connection.ops.quote_name, Submission._meta
+    column = {
+        name: table(meta.get_field(name).column)
+        for name in ("unit", "year", "month", "version", "status", "updated_at")
+    }
+    returned = ", ".join(table(field.column) for field in meta.concrete_fields)
+    updated_at = meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    claimed = Submission.objects.raw(
+        f"UPDATE {table(meta.db_table)} SET {column['version']} = {column['version']} + 1, "
+        f"{column['updated_at']} = %s WHERE {column['unit']} = %s AND {column['year']} = %s "
+        f"AND {column['month']} = %s AND {column['version']} = %s AND {column['status']} = %s "
+        f"RETURNING {returned}",
+        [updated_at, unit.pk, year, month, expected_version, SubmissionStatus.DRAFT.value],
+    )
+    return next(iter(claimed), None)
 
 
 def _raise_not_editable(*, unit: Unit, year: int, month: int) -> None:
