@@ -113,6 +113,19 @@ def _finish(runner) -> None:
     runner.quit()
 
 
+def typing_left() -> float:
+    """How long a reporter still types before their first save in the window: the window opens in
+    the middle of the deadline hour, each reporter somewhere in their 10–20 s between two saves,
+    not all of them about to press 保存 at once. Drawn from the steady state of that loop (the time
+    left of a think time running when the window opens): uniform up to 10 s, then thinning out to
+    20 s, so saves arrive from the first second at the rate they keep for the whole window."""
+    shortest, longest = THINK_SECONDS
+    while True:
+        left = random.uniform(0, longest)
+        if left <= shortest or random.uniform(shortest, longest) >= left:
+            return left
+
+
 class Reporter(HttpUser):
     wait_time = between(*THINK_SECONDS)
 
@@ -131,7 +144,7 @@ class Reporter(HttpUser):
         if self.fields is None:
             raise StopUser()
         _all_in.wait()
-        gevent.sleep(random.uniform(0, 5))  # people do not all press 保存 in the same second
+        gevent.sleep(typing_left())
 
     def _received(self) -> None:
         """The cookies are Secure (production) and the browser's HTTPS ends at the proxy, which is
