@@ -214,6 +214,23 @@ def test_a_page_rendered_before_another_save_of_an_unchanged_line_still_has_to_r
         save(unit, unit.entries(p1="200"), version=version)
 
 
+def test_a_line_someone_else_saved_stops_the_whole_save_even_on_the_current_return():
+    unit = MonthlyUnit()
+    version = save(unit, unit.entries()).submission.version
+    seen = unit.entries(p0="600", p1="700")  # the page: both lines at version 1
+    # Someone saves the first line over the return's current version, then the page's return
+    # version is brought up to date, as a 409's answer does: only the first line is stale.
+    version = save(unit, unit.entries(p0="650"), version=version, actor=unit.head).submission.version
+
+    with pytest.raises(StaleEditError):
+        save(unit, seen, version=version)
+
+    first, second = (ProjectReport.objects.get(project=p, month=10) for p in unit.projects[:2])
+    assert (first.amount, first.version) == (Decimal("650"), 2)
+    assert (second.amount, second.version) == (Decimal("500"), 1), "nothing of the refused save is kept"
+    assert (first.history.count(), second.history.count()) == (2, 1)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_saves_of_the_same_month_never_both_succeed(monkeypatch):
     """Two connections save the same unit's month from the same page.
