@@ -122,6 +122,7 @@ def stream_table(
     total_row: Mapping[str, object] | None = None,
     note: str | None = None,
     fit_rows: int | None = None,
+    fit_on: Iterable[Mapping[str, object]] | None = None,
 ) -> int:
     """Write ``write_table``'s layout into a streamed sheet; return the number of data rows.
 
@@ -129,18 +130,22 @@ def stream_table(
     column widths are fixed before the first row. A column with ``OutColumn.width`` keeps it; the
     others fit the header, the 合计 row and the first ``fit_rows`` rows (held back until then, so a
     table that short comes out exactly as ``write_table`` lays it out), or, when ``fit_rows`` is
-    None, what the column's kind usually holds.
+    None, what the column's kind usually holds. Rows that can be read twice hold nothing back:
+    ``fit_on`` gives the same rows again, and the widths fit its first ``fit_rows``.
     """
     rows = iter(rows)
-    held = list(islice(rows, fit_rows or 0))
+    held = list(islice(rows, fit_rows or 0)) if fit_on is None else []
     if fit_rows is not None:
         widths = [display_width(column.label) for column in columns]
-        for values in [total_row, *held] if total_row is not None else held:
+        measured = held if fit_on is None else islice(fit_on, fit_rows)
+        for values in chain([total_row], measured) if total_row is not None else measured:
             for index, column in enumerate(columns):
                 value = values.get(column.key)
                 # Text is never wider than two units a character: most cells need no measuring.
                 if type(value) is not str or 2 * len(value) > widths[index]:
                     widths[index] = max(widths[index], shown_width(column, value))
+        if callable(getattr(fit_on, "close", None)):
+            fit_on.close()  # a generator left part-read ends its reading before the rows are read
     else:
         widths = [max(display_width(column.label), TYPICAL_WIDTH[column.kind]) for column in columns]
     fitted = fit_widths(columns, widths, title)

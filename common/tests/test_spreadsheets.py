@@ -699,6 +699,38 @@ def test_streamed_widths_fit_only_the_rows_held_back_for_fitting() -> None:
     assert ws["A4"].value == "自然资源和规划分局"
 
 
+def test_rows_read_twice_are_fitted_on_their_first_reading_and_none_is_held_back() -> None:
+    columns = [OutColumn("单位", "unit")]
+    rows = [{"unit": "建设局"}, {"unit": "自然资源和规划分局"}, {"unit": "政务服务局"}]
+    taken = []
+
+    def reading():
+        for row in rows:
+            taken.append(row["unit"])
+            yield row
+
+    wb = StreamedWorkbook()
+    first = reading()
+    count = stream_table(
+        streamed_sheet(wb, "表"),
+        title="表",
+        columns=columns,
+        rows=reading(),
+        unit_line=None,
+        fit_rows=2,
+        fit_on=first,
+    )
+
+    ws = load_workbook(io.BytesIO(workbook_response_bytes(wb))).active
+
+    assert count == 3
+    assert ws.column_dimensions["A"].width == display_width("自然资源和规划分局") + 2
+    assert [ws[f"A{row}"].value for row in (3, 4, 5)] == [row["unit"] for row in rows]
+    # The fitting reads two rows and lets its reading go; the writing reads every row once.
+    assert taken == ["建设局", "自然资源和规划分局", "建设局", "自然资源和规划分局", "政务服务局"]
+    assert first.gi_frame is None
+
+
 def test_a_formula_guard_in_a_streamed_column_leaves_the_other_cells_of_the_column_alone() -> None:
     columns = [OutColumn("形象进度", "progress")]
     rows = [{"progress": "正常"}, {"progress": "=1+1"}, {"progress": "完工"}]

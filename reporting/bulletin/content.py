@@ -7,7 +7,9 @@ time progress is taken between the rounded figures, so a reader can check each l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -61,7 +63,7 @@ class GroupTable:
     metric_label: str
     ladder: str
     kinds: frozenset[str]
-    lines: tuple[Line, ...]
+    lines: GroupLines
     total: Line
     first: tuple[Placing, ...]
     last: tuple[Placing, ...]
@@ -269,35 +271,86 @@ class BulletinContent:
 ROW_CHUNK = 500  # a ranking is read in chunks: its rows are not held beside their lines
 
 
+ROW_SPOOL_CHUNK = 100  # rows kept on disk in chunks this long, and read back a chunk at a time
+
+
+class GroupLines:
+    """A ranking table's unit lines, kept on disk rather than in memory: a province ranks 2,000
+    units, and the workbook and the document go through them one by one, the workbook twice (once to
+    fit its columns). ``group_table`` reads the run's rows once and keeps them as they came, in a
+    temporary file, so every reading gives the same lines in the same order; each line is made as
+    it is read. The file is removed when the lines are collected."""
+
+    def __init__(self, *, time_progress: Decimal, composite: bool) -> None:
+        self._time_progress = time_progress
+        self._composite = composite
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115
+        self._chunk: list[tuple] = []
+        self._count = 0
+        self._end: int | None = None
+
+    def append(self, row: tuple) -> None:
+        """One of the run's rows, a tuple of ``BULLETIN_ROW_FIELDS``, in the order ``rank`` prints."""
+        self._chunk.append(row)
+        self._count += 1
+        if len(self._chunk) == ROW_SPOOL_CHUNK:
+            self._write_chunk()
+
+    def seal(self) -> GroupLines:
+        """No more rows: from now on the lines can be read, as often as needed."""
+        self._write_chunk()
+        self._end = self._file.tell()
+        return self
+
+    def _write_chunk(self) -> None:
+        if self._chunk:
+            pickle.dump(self._chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._chunk = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Line]:
+        if self._end is None:
+            raise RuntimeError("GroupLines read before it was sealed")
+        serial, offset = 0, 0
+        while offset < self._end:
+            # Each reading keeps its own place: two readings may take turns.
+            self._file.seek(offset)
+            rows = pickle.load(self._file)  # the file this object wrote
+            offset = self._file.tell()
+            for name, _kind, target, ytd, baseline, value, rank, note, is_bottom, _status, _returned in rows:
+                serial += 1
+                yield _line(
+                    serial=serial,
+                    unit=name,
+                    target=target,
+                    ytd=ytd,
+                    baseline=baseline,
+                    time_progress=self._time_progress,
+                    score=value if self._composite else None,
+                    rank=rank,
+                    note=note,
+                    is_bottom=is_bottom,
+                )
+
+
 def group_table(run: RankingRun, period: Period) -> GroupTable:
     scheme = run.scheme
     time_progress = shown_pct(period.time_progress_pct)
-    composite = scheme.metric == Metric.COMPOSITE
-    lines, first, last, kinds = [], [], [], set()
-    targets, ytds, baselines = [], [], []
+    lines = GroupLines(time_progress=time_progress, composite=scheme.metric == Metric.COMPOSITE)
+    first, last, kinds = [], [], set()
+    targets, ytds, baselines = _Sum(), _Sum(), _Sum()
     without_figure, ranked_unreturned = [], []
-    for serial, row in enumerate(bulletin_rows(run).iterator(chunk_size=ROW_CHUNK), start=1):
-        name, kind, target, ytd, baseline, value, rank, note, is_bottom, status, returned = row
-        lines.append(
-            _line(
-                serial=serial,
-                unit=name,
-                target=target,
-                ytd=ytd,
-                baseline=baseline,
-                time_progress=time_progress,
-                score=value if composite else None,
-                rank=rank,
-                note=note,
-                is_bottom=is_bottom,
-            )
-        )
+    for row in bulletin_rows(run).iterator(chunk_size=ROW_CHUNK):
+        lines.append(row)
+        name, kind, target, ytd, baseline, value, rank, _note, is_bottom, status, returned = row
         kinds.add(kind)
-        targets.append(target)
+        targets.add(target)
         if ytd is not None:
-            ytds.append(ytd)
+            ytds.add(ytd)
             # Growth compares like with like: only the baselines of units that reported this period.
-            baselines.append(baseline)
+            baselines.add(baseline)
         if rank == 1 and status == EntryStatus.REPORTED:
             first.append(Placing(name, value, status))
         if is_bottom:
@@ -309,9 +362,9 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
     total = _line(
         serial=None,
         unit="合计",
-        target=_sum(targets),
-        ytd=_sum(ytds),
-        baseline=_sum(baselines),
+        target=targets.total,
+        ytd=ytds.total,
+        baseline=baselines.total,
         time_progress=time_progress,
         score=None,
         rank=None,
@@ -324,7 +377,7 @@ def group_table(run: RankingRun, period: Period) -> GroupTable:
         metric_label=scheme.get_metric_display(),
         ladder=scheme.ladder.name if scheme.ladder else "",
         kinds=frozenset(kinds),
-        lines=tuple(lines),
+        lines=lines.seal(),
         total=total,
         first=tuple(first),
         last=tuple(last),
@@ -365,9 +418,23 @@ def _line(
     )
 
 
-def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
-    present = [value for value in values if value is not None]
-    return sum(present, Decimal(0)) if present else None
+class _Sum:
+    """A column's 合计 as the rows go by: the sum of the figures present, None when there is none.
+    Added from Decimal(0) in the rows' order, as ``sum`` adds, so the total is the same Decimal."""
+
+    __slots__ = ("present", "value")
+
+    def __init__(self) -> None:
+        self.value, self.present = Decimal(0), False
+
+    def add(self, value: Decimal | None) -> None:
+        if value is not None:
+            self.value += value
+            self.present = True
+
+    @property
+    def total(self) -> Decimal | None:
+        return self.value if self.present else None
 
 
 def escalation_lines(escalations: Sequence[Escalation]) -> tuple[EscalationLine, ...]:

@@ -3,8 +3,9 @@
 Every sheet is laid out by ``common.spreadsheets.stream_table`` in a streamed workbook, so it carries
 the title, the unit line, the borders, the number formats and the A4-landscape print set-up of every
 report the product writes, while a province's thousands of units and key projects go straight to disk.
-A ranking sheet's rows are all held back for fitting, so its columns fit the widest value as in any
-report; the key projects, read from the database as they are written, fit the first thousand.
+A ranking sheet's columns fit its first thousand units, read once for fitting and again for writing,
+so no sheet's lines are held; the key projects, read from the database as they are written, fit the
+first thousand, held back until then.
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ def _write_group(sheet: StreamedSheet, content: BulletinContent, group: GroupTab
         columns=group_columns(group),
         rows=(line_values(line) for line in group.lines),
         fit_rows=min(len(group.lines), GROUP_FIT_ROWS),
+        # The lines can be read twice: fitted on a first reading rather than held back.
+        fit_on=(line_values(line) for line in group.lines),
         unit_line=UNIT_LINE,
         total_row=line_values(group.total),
         note=note,

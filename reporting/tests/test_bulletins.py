@@ -296,6 +296,21 @@ class BulletinFileTests(DemoTestCase):
         assert len(lines) == key_projects(period=MAY).count() > 100
         assert list(content.key_projects) == lines, "each reading gives the same lines"
 
+    def test_the_ranking_lines_are_kept_out_of_memory_and_each_reading_gives_the_same_lines(self):
+        content = bulletin_content(period=MAY)
+        group = content.groups[0]
+        assert not isinstance(group.lines, tuple | list)
+        with self.assertNumQueries(0):
+            lines = list(group.lines)
+            assert list(group.lines) == lines, "each reading gives the same lines"
+        assert (
+            len(group.lines)
+            == len(lines)
+            == RankingRow.objects.filter(run__year=2022, run__month=5, run__scheme__name=group.scheme).count()
+        )
+        assert [line.serial for line in lines] == list(range(1, len(lines) + 1))
+        assert sum(line.target for line in lines if line.target is not None) == group.total.target
+
     def test_text_from_users_is_written_as_text_never_as_a_formula(self):
         project = Project.objects.filter(level__in=KEY_LEVELS, reports__month=5).first()
         Project.objects.filter(pk=project.pk).update(name='=HYPERLINK("http://evil.example","点我")')
