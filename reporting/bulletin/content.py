@@ -268,7 +268,7 @@ class BulletinContent:
         )
 
 
-ROW_CHUNK = 500  # a ranking is read in chunks: its rows are not held beside their lines
+ROW_CHUNK = 500  # a ranking is read from the database in chunks of this many rows
 
 
 ROW_SPOOL_CHUNK = 100  # rows kept on disk in chunks this long, and read back a chunk at a time
