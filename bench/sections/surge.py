@@ -18,7 +18,8 @@ page the redirect brings back; ours is the changed lines as JSON. Then, for each
    ``gunicorn.conf.py`` and the production settings (DEBUG off, OTP on — a 填报员 needs none) on a
    free loopback port, as if behind the TLS proxy (``SECURE_PROXY_SSL_HEADER``);
 3. runs ``bench/locustfile.py`` headless against it: each reporter logs in once, then reads the
-   grid, types for 10–20 s and saves, for the measured window;
+   grid, types for 10–20 s and saves, for the measured window (which opens mid-hour: each
+   reporter's first save comes after what is left of a think time, ``typing_left``);
 4. stops locust and gunicorn with their whole process groups, whatever happened.
 
 Lines: CPU per grid and per save against today's (goal: half of today's or less; the save
