@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import django_filters
 
 from common.lists import StyledFilterSet
+from common.periods import Period
 from targets.models import Unit
 
 from .choices import EscalationStatus, SubmissionStatus
-from .models import Assessment, AssessmentRow, Escalation, Export, ExportKind, ExportStatus
+from .models import Assessment, AssessmentRow, Bulletin, Escalation, Export, ExportKind, ExportStatus
 from .selectors.rankings import can_see_drafts
 
 
@@ -85,3 +86,19 @@ class ExportFilterSet(StyledFilterSet):
     class Meta:
         model = Export
         fields: list[str] = []
+
+
+class BulletinFilterSet(StyledFilterSet):
+    """月度通报: the published bulletins of one year. The years offered are those with a published
+    bulletin (``periods``, read once a page)."""
+
+    year = django_filters.ChoiceFilter(label="年度", empty_label="全部年度")
+
+    class Meta:
+        model = Bulletin
+        fields: list[str] = []
+
+    def __init__(self, *args, periods: Iterable[Period] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        years = sorted({period.year for period in periods}, reverse=True)
+        self.form.fields["year"].choices = [(str(year), f"{year}年") for year in years]

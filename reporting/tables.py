@@ -12,7 +12,7 @@ from common.lists import RIGHT, BaseTable, DayColumn, WanColumn
 from targets.models import Unit
 
 from .choices import SubmissionStatus
-from .models import AssessmentRow, Escalation, Export, ExportStatus, Submission
+from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission
 from .selectors.periods import ReportingMonth
 
 SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
@@ -248,3 +248,34 @@ class ExportTable(BaseTable):
         fields = ()
         sequence = ("created_at", "kind", "status", "total_rows", "actions")
         empty_text = "暂无导出记录。"
+
+
+class BulletinTable(BaseTable):
+    """月度通报: the published bulletins, newest period first, each with its stored files to download
+    (the PDF only where LibreOffice is installed: ``pdf_available``, read by the cell's template)."""
+
+    period = tables.Column(verbose_name="统计期", accessor="period", orderable=False)
+    published_at = tables.DateTimeColumn(verbose_name="发布时间", format="Y年n月j日 H:i", orderable=False)
+    published_by = tables.Column(verbose_name="发布人", orderable=False)
+    downloads = tables.TemplateColumn(
+        verbose_name="下载",
+        accessor="pk",
+        template_name="reporting/_bulletin_downloads_cell.html",
+        orderable=False,
+        # The buttons wrap on a phone, as the drafts' do.
+        attrs={"td": {"class": "d-print-none"}, "th": {"class": "d-print-none"}},
+        exclude_from_export=True,
+    )
+
+    def __init__(self, *args, pdf_available: bool = False, **kwargs):
+        self.pdf_available = pdf_available
+        super().__init__(*args, **kwargs)
+
+    def render_period(self, value) -> str:
+        return value.label
+
+    class Meta(BaseTable.Meta):
+        model = Bulletin
+        fields = ()
+        sequence = ("period", "published_at", "published_by", "downloads")
+        empty_text = "尚无已发布的通报。"

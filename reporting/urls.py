@@ -55,6 +55,7 @@ urlpatterns += [
 # Bulletins and background exports (issue 6).
 urlpatterns += [
     path("bulletins/", bulletins.bulletin_list, name="bulletins"),
+    path("bulletins/export/", bulletins.bulletin_export, name="bulletin_export"),
     path(
         "bulletins/<int:year>/<int:month>/workbook/",
         bulletins.bulletin_workbook_download,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
@@ -116,16 +117,25 @@ def key_projects(*, period: Period) -> QuerySet[Project]:
 
 
 def published_bulletins() -> QuerySet[Bulletin]:
+    """Every published bulletin, newest period first, with who published it."""
     return Bulletin.objects.filter(status=RunStatus.PUBLISHED).select_related("published_by")
 
 
-def draft_periods() -> list[Period]:
-    """Periods ranked but whose bulletin is not published yet, newest first."""
-    published = set(published_bulletins().values_list("year", "month"))
+def published_periods() -> list[Period]:
+    """The periods whose bulletin is published, newest first: one read, which the 通报 page shares
+    between the years its filter offers and the drafts it leaves out."""
+    return [Period(year, month) for year, month in published_bulletins().values_list("year", "month")]
+
+
+def draft_periods(*, published: Iterable[Period] | None = None) -> list[Period]:
+    """Periods ranked but whose bulletin is not published yet, newest first. ``published`` spares the
+    read of the published periods where the caller has them already (``published_periods``)."""
+    done = set(published_periods() if published is None else published)
     ranked = (
         RankingRun.objects.filter(scheme__is_active=True)
         .values_list("year", "month")
         .distinct()
         .order_by("-year", "-month")
     )
-    return [Period(year, month) for year, month in ranked if (year, month) not in published]
+    periods = (Period(year, month) for year, month in ranked)
+    return [period for period in periods if period not in done]

@@ -1,15 +1,18 @@
 """The reporting lists declared as list pages: the page filters, and its export holds what it shows."""
 
+from datetime import datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
-from reporting.choices import EscalationStatus, SubmissionStatus
+from reporting.choices import EscalationStatus, RunStatus, SubmissionStatus
 from reporting.models import (
     Assessment,
     AssessmentRow,
+    Bulletin,
     Escalation,
     Export,
     ExportKind,
@@ -203,3 +206,92 @@ class MyExportsTests(DemoTestCase):
             "行数",
             "",
         ]
+
+
+BULLETIN_HEADER = ["统计期", "发布时间", "发布人"]
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+class BulletinListTests(DemoTestCase):
+    """月度通报: the demo publishes periods of 2022 and leaves 2022-10 a draft; a bulletin of 2021 is
+    added so that a year's filter has something to leave out."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.reviewer = User.objects.get(username="reviewer")
+        cls.older = Bulletin.objects.create(
+            year=2021,
+            month=12,
+            status=RunStatus.PUBLISHED,
+            published_at=datetime(2022, 1, 10, 9, 5, tzinfo=BEIJING),
+            published_by=cls.reviewer,
+        )
+
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def published_2022(self) -> list[tuple[int, int]]:
+        return list(
+            Bulletin.objects.filter(year=2022, status=RunStatus.PUBLISHED)
+            .order_by("-month")
+            .values_list("year", "month")
+        )
+
+    def test_the_year_filter_lists_only_that_years_bulletins_newest_first(self):
+        self.login("leader")
+        in_2022 = self.published_2022()
+        assert in_2022
+        response = self.client.get(reverse("reporting:bulletins"), {"year": 2022})
+        assert [(row.record.year, row.record.month) for row in response.context["table"].rows] == in_2022
+        response = self.client.get(reverse("reporting:bulletins"), {"year": 2021})
+        assert [row.record.pk for row in response.context["table"].rows] == [self.older.pk]
+        html = response.content.decode()
+        assert "2021年1-12月" in html and "2022年1-5月" not in html
+        assert reverse("reporting:bulletin_workbook", args=[2021, 12]) in html
+        assert reverse("reporting:bulletin_workbook", args=[2022, 5]) not in html
+        response = self.client.get(reverse("reporting:bulletins"))
+        assert response.context["table"].paginator.count == len(in_2022) + 1
+        offered = [value for value, _label in response.context["filterset"].form["year"].field.choices]
+        assert offered == ["", "2022", "2021"]
+
+    def test_the_export_has_the_tables_columns_without_its_buttons(self):
+        self.login("leader")
+        table = self.client.get(reverse("reporting:bulletins")).context["table"]
+        assert [str(column.header) for column in table.columns] == [*BULLETIN_HEADER, "下载"]
+        rows = sheet_rows(self.client.get(reverse("reporting:bulletin_export")))
+        assert rows[0][0] == "月度通报"
+        assert list(rows[2]) == BULLETIN_HEADER
+        shown = [str(column.header) for column in table.columns if not column.column.exclude_from_export]
+        assert list(rows[2]) == shown
+        assert [row[0] for row in rows[3:]] == [f"{y}年1-{m}月" for y, m in self.published_2022()] + [
+            "2021年1-12月"
+        ]
+
+    def test_a_unit_reporter_sees_the_published_bulletins_but_no_drafts(self):
+        self.login("minghu_reporter")
+        response = self.client.get(reverse("reporting:bulletins"), {"period": "2022-10"})
+        assert response.status_code == 200
+        listed = [(row.record.year, row.record.month) for row in response.context["table"].rows]
+        assert listed == [*self.published_2022(), (2021, 12)]
+        html = response.content.decode()
+        assert "通报草稿" not in html
+        assert reverse("reporting:bulletin_workbook", args=[2022, 10]) not in html
+        assert reverse("reporting:bulletin_workbook", args=[2021, 12]) in html
+        assert not response.context["drafts"]
+
+    def test_the_export_of_a_filtered_page_holds_only_its_rows(self):
+        self.login("minghu_reporter")
+        rows = sheet_rows(self.client.get(reverse("reporting:bulletin_export"), {"year": 2021}))
+        assert rows[3:] == [("2021年1-12月", "2022年1月10日 09:05", str(self.reviewer))]
+        rows = sheet_rows(self.client.get(reverse("reporting:bulletin_export"), {"year": 2022, "page": 2}))
+        assert [row[0] for row in rows[3:]] == [f"{y}年1-{m}月" for y, m in self.published_2022()]
+
+    def test_filtering_by_year_keeps_the_draft_period_picked_and_reports_no_error(self):
+        self.login("admin")
+        response = self.client.get(reverse("reporting:bulletins"), {"year": 2021})
+        assert not response.context["form"].errors
+        assert "alert-danger" not in response.content.decode()
+        response = self.client.get(reverse("reporting:bulletins"), {"year": 2021, "period": "2022-10"})
+        assert response.context["drafts"][0].label == "2022年1-10月"
+        assert '<input type="hidden" name="period" value="2022-10">' in response.content.decode()

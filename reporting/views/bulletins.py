@@ -1,4 +1,4 @@
-"""The monthly bulletin's pages: the list of bulletins and their downloads.
+"""The monthly bulletin's pages: the list of bulletins (a ``ListPage``) and their downloads.
 
 A published bulletin is published to every unit, so anyone with a role downloads its stored files,
 unchanged. Before publication only the lead office's readers (管理员, 统计审核, 领导) see the draft,
@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
+from common.lists import ListPage, table_rows
 from common.pdf import UNAVAILABLE as PDF_UNAVAILABLE
 from common.pdf import PdfUnavailable, docx_to_pdf, pdf_available
 from common.periods import Period
@@ -30,33 +31,82 @@ from ..bulletin.service import (
     bulletin_workbook,
     published_bulletin,
 )
+from ..filtersets import BulletinFilterSet
 from ..forms_rankings import PeriodForm
 from ..models import Bulletin
-from ..selectors.bulletins import draft_periods, published_bulletins
+from ..selectors.bulletins import draft_periods, published_bulletins, published_periods
 from ..selectors.rankings import can_see_drafts
 from ..services.rankings import RankingError
+from ..tables import BulletinTable
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@unit_member_view
-def bulletin_list(request: HttpRequest) -> HttpResponse:
-    shows_drafts = can_see_drafts(request.user)
-    drafts = draft_periods() if shows_drafts else []
-    form = PeriodForm(request.GET or None)
-    if shows_drafts and form.is_bound and form.is_valid() and form.cleaned_data["period"] not in drafts:
-        drafts.insert(0, form.cleaned_data["period"])
-    return render(
-        request,
-        "reporting/bulletins.html",
-        {
-            "bulletins": published_bulletins(),
+def published(request) -> list[Period]:
+    """The periods with a published bulletin, read once however many parts of the page ask."""
+    if not hasattr(request, "published_periods"):
+        request.published_periods = published_periods()
+    return request.published_periods
+
+
+class BulletinList(ListPage):
+    """月度通报: the published bulletins, each with its stored files; for the lead office's readers
+    the periods ranked but not yet published as well, whose drafts are built on the fly (periods,
+    not rows: they are the page's, not the table's)."""
+
+    template_name = "reporting/bulletins.html"
+    filterset_class = BulletinFilterSet
+    table_class = BulletinTable
+    title = "月度通报"
+
+    def queryset(self, request):
+        return published_bulletins()
+
+    def filterset(self, request):
+        return self.filterset_class(
+            request.GET, queryset=self.queryset(request), request=request, periods=published(request)
+        )
+
+    def rows(self, request, filterset):
+        # Eleven bulletins a year: the page reads the filtered ones at once, and the pager counts
+        # them from what was read rather than with a query of its own.
+        rows = filterset.qs
+        list(rows)
+        return rows
+
+    def export_rows(self, table, records):
+        return table_rows(table, records)  # the rows read above, not read again
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"pdf_available": pdf_available()}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        shows_drafts = can_see_drafts(request.user)
+        drafts = draft_periods(published=published(request)) if shows_drafts else []
+        form = PeriodForm(request.GET if "period" in request.GET else None)
+        if shows_drafts and form.is_bound and form.is_valid() and form.cleaned_data["period"] not in drafts:
+            drafts.insert(0, form.cleaned_data["period"])
+        return {
             "drafts": drafts,
             "shows_drafts": shows_drafts,
             "form": form,
-            "pdf_available": pdf_available(),
-        },
-    )
+            "pdf_available": table.pdf_available,
+            "keep": [("period", request.GET["period"])] if "period" in request.GET else [],
+        }
+
+
+BULLETIN_LIST = BulletinList()
+
+
+@unit_member_view
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    return BULLETIN_LIST.page(request)
+
+
+@unit_member_view
+@audited(AuditAction.EXPORT)
+def bulletin_export(request: HttpRequest) -> HttpResponse:
+    return BULLETIN_LIST.export(request)
 
 
 @unit_member_view
