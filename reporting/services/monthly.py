@@ -196,8 +196,9 @@ def project_reports_write(
         if _amount_changes(change)
     ]
     now = timezone.now()
-    for start in range(0, len(updates), _claim_batch()):
-        batch = updates[start : start + _claim_batch()]
+    size = _claim_batch()
+    for start in range(0, len(updates), size):
+        batch = updates[start : start + size]
         if _reports_claim_and_write(batch, actor=actor, when=now) != len(batch):
             raise StaleEditError()
     updated, confirmations = [], []

@@ -369,8 +369,8 @@ class TestGridPage:
 # session's save (three statements)
 GRID_QUERIES = 13
 # the same reads, the return created, the projects with this month's reports read again inside the
-# transaction (one query, the report joined), one insert of all reports and one of all their history rows, the audit event of the
-# change, the session's save, and their savepoints
+# transaction (one query, the report joined), one insert of all reports and one of all their
+# history rows, the audit event of the change, the session's save, and their savepoints
 SAVE_QUERIES = 20
 
 

@@ -236,7 +236,7 @@ def test_the_script_save_runs_the_same_queries_whatever_the_number_of_projects_s
 
 
 # session, user, groups, plan year, unit, the return created, the sent projects with their reports
-# read inside the transaction (one query, the report joined), one insert of all reports and one of all their history rows, the
-# audit event of the change, the unit's totals (one aggregate), the session's save, and their
-# savepoints — and no page afterwards
+# read inside the transaction (one query, the report joined), one insert of all reports and one of
+# all their history rows, the audit event of the change, the unit's totals (one aggregate), the
+# session's save, and their savepoints — and no page afterwards
 ROWS_SAVE_QUERIES = 20
