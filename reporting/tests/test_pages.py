@@ -45,7 +45,7 @@ def units(count: int, projects: int) -> list[MonthlyUnit]:
 # unread notices.
 PAGES = {
     # name: (URL, who looks, expected queries)
-    "my_unit": (lambda u: reverse("reporting:my_unit") + "?month=2022-03", "reporter", 16),
+    "my_unit": (lambda u: reverse("reporting:my_unit") + "?month=2022-03", "reporter", 15),
     "submissions": (lambda u: reverse("reporting:submissions") + "?month=2022-03", "reviewer", 12),
     "forecasts": (lambda u: reverse("reporting:forecasts") + "?month=2022-03", "reviewer", 15),
     "figures": (lambda u: reverse("reporting:figures", args=[2022, 3]), "reviewer", 14),
