@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from axes.models import AccessAttempt
 from django.db.models import Q
 
 from common.lists import StyledFilterSet
@@ -20,3 +21,14 @@ class AccountFilterSet(StyledFilterSet):
     def filter_text(self, queryset, name, value):
         text = value.strip()
         return queryset.filter(Q(username__icontains=text) | Q(last_name__icontains=text))
+
+
+class LockedAccountFilterSet(StyledFilterSet):
+    """已锁定的账号: the locks by username and by source address (both typed, in part)."""
+
+    username = django_filters.CharFilter(label="用户名", lookup_expr="icontains")
+    ip_address = django_filters.CharFilter(label="来源地址", lookup_expr="icontains")
+
+    class Meta:
+        model = AccessAttempt
+        fields: list[str] = []

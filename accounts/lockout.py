@@ -13,7 +13,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -90,21 +90,27 @@ def account_unlock(*, request, username: str) -> int:
     return removed
 
 
-def locked_accounts() -> list[dict]:
-    """Accounts locked now (from at least one address), with when each lock ends."""
+def locked_attempts() -> QuerySet:
+    """Each (username, source address) locked now, as a row of values: ``username``,
+    ``ip_address``, ``failures`` and ``last`` (the last failure; the lock ends ``lock_end`` after)."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    rows = (
+    return (
         AccessAttempt.objects.filter(attempt_time__gt=since)
         .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("username", "ip_address")
     )
+
+
+def lock_end(last_failure):
+    """When a lock whose last failure was at ``last_failure`` ends."""
+    return last_failure + settings.AXES_COOLOFF_TIME
+
+
+def locked_accounts() -> list[dict]:
+    """Accounts locked now (from at least one address), with when each lock ends."""
     return [
-        {
-            "username": row["username"],
-            "ip_address": row["ip_address"],
-            "until": row["last"] + settings.AXES_COOLOFF_TIME,
-        }
-        for row in rows
+        {"username": row["username"], "ip_address": row["ip_address"], "until": lock_end(row["last"])}
+        for row in locked_attempts()
     ]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from common.lists import BaseTable
 
+from .lockout import lock_end
 from .models import User
 
 
@@ -39,3 +41,31 @@ class AccountTable(BaseTable):
         model = User
         fields = ()
         sequence = ("username", "name", "unit", "roles", "actions")
+
+
+class LockedAccountTable(BaseTable):
+    """已锁定的账号: each username locked from a source address, until when, and 解锁 (the cell's
+    template). Its rows are values (``locked_attempts``), not accounts."""
+
+    username = tables.Column(verbose_name="用户名", orderable=False)
+    ip_address = tables.Column(verbose_name="来源地址", orderable=False)
+    until = tables.Column(verbose_name="锁定至", accessor="last", orderable=False)
+    actions = tables.TemplateColumn(
+        verbose_name="",
+        accessor="username",
+        template_name="accounts/_unlock_cell.html",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    def render_until(self, value) -> str:
+        return f"{timezone.localtime(lock_end(value)):%Y-%m-%d %H:%M}"
+
+    def value_until(self, value) -> str:
+        return self.render_until(value)
+
+    class Meta(BaseTable.Meta):
+        fields = ()
+        sequence = ("username", "ip_address", "until", "actions")
+        attrs = {"class": "table table-sm w-auto align-middle"}
+        empty_text = "当前没有被锁定的账号。"

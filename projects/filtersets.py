@@ -13,9 +13,9 @@ from common.lists import StyledFilterSet
 from targets.models import Unit
 
 from .access import readable_projects
-from .choices import Field, Level, MilestoneKind, ProblemCategory, ProblemStatus, Stage
+from .choices import ExitReason, Field, Level, MilestoneKind, ProblemCategory, ProblemStatus, Stage
 from .codes import CodeRegion, region_prefix
-from .models import Milestone, Problem, Project, ProjectYearPlan, Tag
+from .models import ExitRequest, Milestone, Problem, Project, ProjectYearPlan, Tag
 from .rules import missing_registration
 
 ALL = "全部"
@@ -102,6 +102,21 @@ class ProblemFilterSet(StyledFilterSet):
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(Q(project__reporting_unit=value) | Q(owner_unit=value))
+
+
+class ExitRequestFilterSet(StyledFilterSet):
+    """退库审批: the pending requests by the name of the project's 属地单位 (typed, so the page reads
+    no list of units) and by 退库原因."""
+
+    unit = django_filters.CharFilter(
+        label="属地单位",
+        method=_search(("project__reporting_unit__name", "project__reporting_unit__short_name")),
+    )
+    reason = django_filters.ChoiceFilter(label="退库原因", choices=ExitReason.choices, empty_label=ALL)
+
+    class Meta:
+        model = ExitRequest
+        fields: list[str] = []
 
 
 class MilestoneFilterSet(StyledFilterSet):

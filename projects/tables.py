@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -12,7 +13,7 @@ from common.lists import RIGHT, BaseTable, DayColumn, PctColumn, WanColumn, YesN
 
 from .access import can_edit_problem, can_edit_project
 from .choices import EvidenceKind, ProblemStatus
-from .models import Milestone, Problem, Project, ProjectYearPlan
+from .models import ExitRequest, Milestone, Problem, Project, ProjectYearPlan
 from .rules import NEXT_STAGE, plan_completion_pct, registration_evidence_missing, stewardship_missing
 
 TAG_SEPARATOR = "、"
@@ -287,6 +288,65 @@ class ProblemTable(BaseTable):
             "resolution",
             "actions",
         )
+
+
+def _local_minute(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+class ExitRequestTable(BaseTable):
+    """退库审批: the pending requests, each with the admin's 批准 and 不予批准 (the cell's template)."""
+
+    project = tables.Column(
+        verbose_name="项目",
+        accessor="project__name",
+        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
+        orderable=False,
+    )
+    reporting_unit = tables.Column(
+        verbose_name="属地单位", accessor="project__reporting_unit__display_name", orderable=False
+    )
+    stage = tables.Column(verbose_name="所在库", accessor="project__stage", orderable=False)
+    reason = tables.Column(verbose_name="退库原因", orderable=False)
+    note = tables.Column(verbose_name="情况说明", orderable=False)
+    requested_by = tables.Column(verbose_name="申请人", accessor="pk", orderable=False)
+    requested_at = _file_only("申请时间")
+    actions = tables.TemplateColumn(
+        verbose_name="审批",
+        accessor="pk",
+        template_name="projects/_exit_actions_cell.html",
+        orderable=False,
+        attrs={"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}},
+        exclude_from_export=True,
+    )
+
+    def render_requested_by(self, record: ExitRequest) -> str:
+        return format_html(
+            '{}<div class="small text-muted">{}</div>',
+            record.requested_by or "—",
+            _local_minute(record.requested_at),
+        )
+
+    def value_requested_by(self, record: ExitRequest) -> str:
+        return str(record.requested_by) if record.requested_by else ""
+
+    def value_requested_at(self, record: ExitRequest) -> str:
+        return _local_minute(record.requested_at)
+
+    class Meta(BaseTable.Meta):
+        model = ExitRequest
+        fields = ()
+        sequence = (
+            "project",
+            "reporting_unit",
+            "stage",
+            "reason",
+            "note",
+            "requested_by",
+            "requested_at",
+            "actions",
+        )
+        empty_text = "没有待审批的退库申请。"
 
 
 class OverdueMilestoneTable(BaseTable):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("photos/<int:photo_id>/photo.jpg", photos.photo_display, name="photo_display"),
     path("photos/<int:photo_id>/record.jpg", photos.photo_master, name="photo_master"),
     path("exits/", project.exits, name="exits"),
+    path("exits/export/", project.exits_export, name="exits_export"),
     path("problems/", problems.problem_index, name="problems"),
     path("problems/export/", problems.problem_export, name="problem_export"),
     path("problems/<int:problem_id>/", problems.problem_edit, name="problem_edit"),

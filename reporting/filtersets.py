@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import django_filters
+from django.db.models import Exists, OuterRef
 
 from common.lists import StyledFilterSet
 from common.periods import Period
+from targets.choices import UnitKind
 from targets.models import Unit
 
 from .choices import EscalationStatus, SubmissionStatus
-from .models import Assessment, AssessmentRow, Bulletin, Escalation, Export, ExportKind, ExportStatus
+from .models import (
+    Assessment,
+    AssessmentRow,
+    Bulletin,
+    Escalation,
+    Export,
+    ExportKind,
+    ExportStatus,
+    Forecast,
+)
 from .selectors.rankings import can_see_drafts
 
 
@@ -54,6 +65,35 @@ class SubmissionBoardFilterSet(StyledFilterSet):
         if value == NOT_STARTED:
             return queryset.filter(submission_status__isnull=True)
         return queryset.filter(submission_status=value)
+
+
+FORECAST_GIVEN = "given"
+FORECAST_MISSING = "missing"
+
+
+class ForecastFilterSet(StyledFilterSet):
+    """预报与实际: the readable units by kind, and by whether they forecast the page's month
+    (``year`` and ``month``, the month the page shows)."""
+
+    kind = django_filters.ChoiceFilter(label="单位类型", choices=UnitKind.choices, empty_label="全部类型")
+    forecast = django_filters.ChoiceFilter(
+        label="预报情况",
+        choices=[(FORECAST_GIVEN, "已预报"), (FORECAST_MISSING, "未预报")],
+        empty_label="全部",
+        method="filter_forecast",
+    )
+
+    class Meta:
+        model = Unit
+        fields: list[str] = []
+
+    def __init__(self, *args, year: int, month: int, **kwargs):
+        self.year, self.month = year, month
+        super().__init__(*args, **kwargs)
+
+    def filter_forecast(self, queryset, name, value):
+        given = Exists(Forecast.objects.filter(unit=OuterRef("pk"), year=self.year, month=self.month))
+        return queryset.filter(given if value == FORECAST_GIVEN else ~given)
 
 
 class AssessmentRowFilterSet(StyledFilterSet):

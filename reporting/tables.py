@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.figures import format_wan
+from common.figures import EMPTY, format_wan
 from common.lists import RIGHT, BaseTable, DayColumn, WanColumn
 from targets.models import Unit
 
 from .choices import SubmissionStatus
 from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission
+from .selectors.forecasts import ForecastRow
 from .selectors.periods import ReportingMonth
 
 SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
@@ -151,6 +152,69 @@ class SubmissionBoardTable(BaseTable):
         model = Unit
         fields = ()
         sequence = ("unit", "projects", "reported", "status", "submitted_at", "actions")
+        empty_text = "没有可查看的单位。"
+
+
+def gap_class(record: ForecastRow) -> str:
+    gap = record.investment_gap
+    return "text-end text-nowrap text-danger" if gap is not None and gap < 0 else "text-end text-nowrap"
+
+
+class ForecastTable(BaseTable):
+    """预报与实际: one line per unit (``forecast_rows``), its forecast for the month against what its
+    projects reported; a unit that has not forecast says so. The month is the table's
+    (``table.month``): each unit links to its forecast of that month."""
+
+    unit = tables.Column(verbose_name="单位", accessor="unit__name", orderable=False)
+    expected_investment = WanColumn("完成投资预报(万元)", accessor="unit", orderable=False)
+    actual_investment = WanColumn("完成投资实际(万元)", orderable=False)
+    investment_gap = WanColumn(
+        "完成投资差额(万元)", orderable=False, attrs={"td": {"class": gap_class}, "th": {"class": "text-end"}}
+    )
+    expected_intake_count = tables.Column(
+        verbose_name="入库项目预报(个)",
+        accessor="forecast__expected_intake_count",
+        default=EMPTY,
+        attrs=RIGHT,
+        orderable=False,
+    )
+    actual_intake_count = tables.Column(verbose_name="入库项目实际(个)", attrs=RIGHT, orderable=False)
+    expected_intake_amount = WanColumn(
+        "入库总投资预报(万元)", accessor="forecast__expected_intake_amount", orderable=False
+    )
+    actual_intake_amount = WanColumn("入库总投资实际(万元)", orderable=False)
+
+    def __init__(self, *args, month: ReportingMonth, **kwargs):
+        self.month = month
+        super().__init__(*args, **kwargs)
+
+    def render_unit(self, record: ForecastRow) -> str:
+        url = reverse("reporting:forecast", args=[record.unit.pk, self.month.year, self.month.month])
+        return format_html('<a href="{}">{}</a>', url, record.unit.name)
+
+    def value_unit(self, record: ForecastRow) -> str:
+        return record.unit.name
+
+    def render_expected_investment(self, record: ForecastRow) -> str:
+        if record.forecast is None:
+            return format_html('<span class="text-muted">{}</span>', "未预报")
+        return format_wan(record.forecast.expected_investment)
+
+    def value_expected_investment(self, record: ForecastRow):
+        return None if record.forecast is None else record.forecast.expected_investment
+
+    class Meta(BaseTable.Meta):
+        fields = ()
+        sequence = (
+            "unit",
+            "expected_investment",
+            "actual_investment",
+            "investment_gap",
+            "expected_intake_count",
+            "actual_intake_count",
+            "expected_intake_amount",
+            "actual_intake_amount",
+        )
         empty_text = "没有可查看的单位。"
 
 

@@ -39,6 +39,7 @@ urlpatterns += [
     path(MONTH + "unlock/", monthly.unlock, name="unlock"),
     path(MONTH + "forecast/", forecasts.forecast_edit, name="forecast"),
     path("forecasts/", forecasts.forecasts, name="forecasts"),
+    path("forecasts/export/", forecasts.forecasts_export, name="forecasts_export"),
     path("figures/", figures.figures_latest, name="figures_latest"),
     path("figures/<int:year>/<int:month>/", figures.figures, name="figures"),
     path("figures/<int:year>/<int:month>/edit/", figures.figures_edit, name="figures_edit"),

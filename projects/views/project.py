@@ -15,8 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_any_role, roles_required, unit_member_view
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import audited
 from common import clock
 from common.figures import format_wan
+from common.lists import ListPage, table_rows
 
 from ..access import (
     can_edit_project,
@@ -26,6 +29,7 @@ from ..access import (
     check_project_read,
 )
 from ..choices import ExitRequestStatus, MilestoneKind
+from ..filtersets import ExitRequestFilterSet
 from ..forms import (
     ExitDecisionForm,
     ExitRequestForm,
@@ -40,6 +44,7 @@ from ..listing import reference_date
 from ..models import PROCEDURES, ExitRequest, Project, ProjectReport, ProjectYearPlan
 from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
 from ..selectors.boards import library_year
+from ..selectors.exits import pending_exit_requests, recent_exit_decisions
 from ..selectors.photos import photos_by_month, project_photos
 from ..selectors.warnings import overdue_milestones, problem_list, project_detail
 from ..services.lifecycle import (
@@ -54,6 +59,7 @@ from ..services.lifecycle import (
     project_stewardship_update,
 )
 from ..services.rollover import year_plan_fill
+from ..tables import ExitRequestTable
 from .base import form_page, posted
 
 
@@ -248,15 +254,44 @@ def exit_reject(request: HttpRequest, project_id: int) -> HttpResponse:
     return _exit_decision(request, project_id, exit_request_reject, "已退回“{project}”的退库申请。")
 
 
+class ExitRequestList(ListPage):
+    """退库审批: the pending 退库 requests, filtered by 属地单位 and 退库原因, each decided from its
+    line; below them the last decisions, as they stand (not filtered, not exported)."""
+
+    template_name = "projects/exits.html"
+    filterset_class = ExitRequestFilterSet
+    table_class = ExitRequestTable
+    title = "待审批退库申请"
+
+    def queryset(self, request):
+        return pending_exit_requests()
+
+    def rows(self, request, filterset):
+        # The requests still waiting are few: the page reads them at once, and the pager counts
+        # them from what was read rather than with a query of its own.
+        rows = filterset.qs
+        list(rows)
+        return rows
+
+    def export_rows(self, table, records):
+        return table_rows(table, records)  # the rows read above, not read again
+
+    def extra_context(self, request, filterset, table) -> dict:
+        return {"decided": recent_exit_decisions()}
+
+
+EXIT_REQUEST_LIST = ExitRequestList()
+
+
 @roles_required(Role.ADMIN)
 def exits(request: HttpRequest) -> HttpResponse:
-    pending = ExitRequest.objects.filter(status=ExitRequestStatus.PENDING).select_related(
-        "project", "project__reporting_unit", "requested_by"
-    )
-    decided = ExitRequest.objects.exclude(status=ExitRequestStatus.PENDING).select_related(
-        "project", "project__reporting_unit", "requested_by", "decided_by"
-    )[:20]
-    return render(request, "projects/exits.html", {"pending": pending, "decided": decided})
+    return EXIT_REQUEST_LIST.page(request)
+
+
+@roles_required(Role.ADMIN)
+@audited(AuditAction.EXPORT)
+def exits_export(request: HttpRequest) -> HttpResponse:
+    return EXIT_REQUEST_LIST.export(request)
 
 
 @unit_member_view

@@ -1,13 +1,16 @@
 """The reporting lists declared as list pages: the page filters, and its export holds what it shows."""
 
 from datetime import datetime
+from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
+from accounts.roles import Role
 from reporting.choices import EscalationStatus, RunStatus, SubmissionStatus
 from reporting.models import (
     Assessment,
@@ -17,11 +20,13 @@ from reporting.models import (
     Export,
     ExportKind,
     ExportStatus,
+    Forecast,
     Submission,
 )
 from reporting.services.exports import export_create
 from targets.models import Unit
 from tests.base import DemoTestCase
+from tests.factories import UserFactory
 
 HEADER = ["统计期", "单位", "排名方案", "级别", "处理方式", "连续末位", "状态", "约谈日期"]
 
@@ -295,3 +300,92 @@ class BulletinListTests(DemoTestCase):
         response = self.client.get(reverse("reporting:bulletins"), {"year": 2021, "period": "2022-10"})
         assert response.context["drafts"][0].label == "2022年1-10月"
         assert '<input type="hidden" name="period" value="2022-10">' in response.content.decode()
+
+
+FORECAST_HEADER = [
+    "单位",
+    "完成投资预报(万元)",
+    "完成投资实际(万元)",
+    "完成投资差额(万元)",
+    "入库项目预报(个)",
+    "入库项目实际(个)",
+    "入库总投资预报(万元)",
+    "入库总投资实际(万元)",
+]
+
+
+class ForecastListTests(DemoTestCase):
+    """预报与实际 of 2022-10: 明湖 and 潮河 forecast the month, no other unit did."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        Forecast.objects.filter(year=2022, month=10).delete()
+        for name, investment, count, amount in (
+            ("明湖办事处", "1234.5", 2, "9000"),
+            ("潮河办事处", "800", 0, "0"),
+        ):
+            Forecast.objects.create(
+                unit=Unit.objects.get(name=name),
+                year=2022,
+                month=10,
+                expected_investment=Decimal(investment),
+                expected_intake_count=count,
+                expected_intake_amount=Decimal(amount),
+            )
+
+    def login(self, username: str) -> None:
+        self.client.force_login(User.objects.get(username=username))
+
+    def test_the_forecast_filter_lists_the_units_that_forecast_or_those_that_did_not(self):
+        self.login("leader")
+        response = self.client.get(reverse("reporting:forecasts"), {**OCTOBER, "forecast": "given"})
+        listed = {row.record.unit.name for row in response.context["table"].rows}
+        assert listed == {"明湖办事处", "潮河办事处"}
+        assert "2022年10月预报与实际" in response.content.decode()
+        response = self.client.get(reverse("reporting:forecasts"), {**OCTOBER, "forecast": "missing"})
+        silent = set(
+            Unit.objects.filter(is_active=True)
+            .exclude(name__in=["明湖办事处", "潮河办事处"])
+            .values_list("name", flat=True)
+        )
+        assert silent
+        assert {row.record.unit.name for row in response.context["table"].rows} == silent
+        assert "未预报" in response.content.decode()
+
+    def test_the_kind_filter_lists_only_units_of_that_kind(self):
+        self.login("leader")
+        response = self.client.get(reverse("reporting:forecasts"), {**OCTOBER, "kind": "bureau"})
+        bureaus = set(Unit.objects.filter(is_active=True, kind="bureau").values_list("name", flat=True))
+        assert bureaus
+        assert {row.record.unit.name for row in response.context["table"].rows} == bureaus
+
+    def test_the_export_has_the_tables_columns_and_the_filtered_rows(self):
+        self.login("reviewer")
+        query = {**OCTOBER, "forecast": "given"}
+        table = self.client.get(reverse("reporting:forecasts"), query).context["table"]
+        assert [str(column.header) for column in table.columns] == FORECAST_HEADER
+        rows = sheet_rows(self.client.get(reverse("reporting:forecasts_export"), query))
+        assert rows[0][0] == "2022年10月预报与实际"
+        assert list(rows[2]) == FORECAST_HEADER
+        assert [row[0] for row in rows[3:]] == [row.record.unit.name for row in table.rows]
+        forecast_columns = {row[0]: (row[1], row[4], row[6]) for row in rows[3:]}
+        assert forecast_columns == {"明湖办事处": (1234.5, 2, 9000), "潮河办事处": (800, 0, 0)}
+        for row in rows[3:]:
+            assert row[3] == pytest.approx(row[2] - row[1])
+
+    def test_a_reporter_sees_and_exports_only_the_own_unit(self):
+        self.login("minghu_reporter")
+        response = self.client.get(reverse("reporting:forecasts"), OCTOBER)
+        assert [row.record.unit.name for row in response.context["table"].rows] == ["明湖办事处"]
+        rows = sheet_rows(self.client.get(reverse("reporting:forecasts_export"), OCTOBER))
+        assert [row[0] for row in rows[3:]] == ["明湖办事处"]
+        rows = sheet_rows(
+            self.client.get(reverse("reporting:forecasts_export"), {**OCTOBER, "forecast": "missing"})
+        )
+        assert rows[3:] == []
+
+    def test_a_security_admin_is_refused_the_page_and_its_export(self):
+        self.client.force_login(UserFactory(role=Role.SECURITY_ADMIN))
+        assert self.client.get(reverse("reporting:forecasts"), OCTOBER).status_code == 403
+        assert self.client.get(reverse("reporting:forecasts_export"), OCTOBER).status_code == 403

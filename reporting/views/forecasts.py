@@ -8,14 +8,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.permissions import can_edit_unit, readable_units, unit_for_edit, unit_for_read, unit_member_view
+from audit.models import AuditAction
+from audit.services import audited
 from common import clock
+from common.lists import ListPage, query_without_placing, table_rows
 
+from ..filtersets import ForecastFilterSet
 from ..forms import ForecastForm
 from ..models import Forecast
-from ..selectors.forecasts import forecast_rows
+from ..selectors.forecasts import ForecastRow, forecast_rows
 from ..services.forecasts import forecast_save
 from ..services.submissions import SubmissionError
-from .monthly import _month_or_404, chosen_month
+from ..tables import ForecastTable
+from .monthly import _month_or_404, board_month
 
 
 @unit_member_view
@@ -47,15 +52,66 @@ def _my_unit_url(unit, user) -> str:
     return reverse("reporting:my_unit") if user.unit_id == unit.pk else reverse("reporting:forecasts")
 
 
+class ForecastList(ListPage):
+    """预报与实际 for a month (``?month=YYYY-MM``, else the month being reported now): what each
+    readable unit expected against what its projects reported; exported as seen."""
+
+    template_name = "reporting/forecasts.html"
+    filterset_class = ForecastFilterSet
+    table_class = ForecastTable
+
+    def queryset(self, request):
+        return readable_units(request.user).filter(is_active=True)
+
+    def filterset(self, request):
+        month = board_month(request)
+        return self.filterset_class(
+            request.GET,
+            queryset=self.queryset(request),
+            request=request,
+            year=month.year,
+            month=month.month,
+        )
+
+    def rows(self, request, filterset) -> list[ForecastRow]:
+        # A row per unit, its figures summed by a few queries for all the units at once: a list,
+        # which the pager counts without a query of its own.
+        month = board_month(request)
+        return forecast_rows(units=filterset.qs, year=month.year, months=[month.month])
+
+    def export_rows(self, table, records):
+        return table_rows(table, records)  # the rows built above, not read again
+
+    def table_kwargs(self, request) -> dict[str, object]:
+        return {"month": board_month(request)}
+
+    def extra_context(self, request, filterset, table) -> dict:
+        month = board_month(request)
+        # The file is of the month the page shows, also once the month being reported has moved on.
+        query = query_without_placing(request.GET)
+        query["month"] = month.param
+        return {
+            "month": month,
+            "rows": table.data.data,
+            "today": clock.today(),
+            "keep": [("month", month.param)],
+            "export_query": query.urlencode(),
+        }
+
+    def export_title(self, request) -> str:
+        return f"{board_month(request).label}预报与实际"
+
+
+FORECAST_LIST = ForecastList()
+
+
 @unit_member_view
 def forecasts(request: HttpRequest) -> HttpResponse:
     """预报与实际 for a month: what each unit expected against what its projects reported."""
-    month = chosen_month(request)
-    rows = forecast_rows(
-        units=readable_units(request.user).filter(is_active=True), year=month.year, months=[month.month]
-    )
-    return render(
-        request,
-        "reporting/forecasts.html",
-        {"month": month, "rows": rows, "today": clock.today()},
-    )
+    return FORECAST_LIST.page(request)
+
+
+@unit_member_view
+@audited(AuditAction.EXPORT)
+def forecasts_export(request: HttpRequest) -> HttpResponse:
+    return FORECAST_LIST.export(request)
