@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 from django.test import TestCase
 
@@ -32,11 +32,14 @@ class _DemoSnapshot:
             cls.rows = [(model, objects) for model, objects in cls.rows if objects]
             cls.files = cls._stored_files()
         else:
-            for model, objects in cls.rows:
-                model._base_manager.bulk_create(objects, batch_size=500)
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in cls.rows]):
-                    cursor.execute(sql)
+            # One transaction, so that the foreign keys are checked once all tables are filled: a
+            # transactional test (the browser's live server) runs in autocommit.
+            with transaction.atomic():
+                for model, objects in cls.rows:
+                    model._base_manager.bulk_create(objects, batch_size=500)
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in cls.rows]):
+                        cursor.execute(sql)
             # A class may have its own media folder: the demo's stored files (bulletins) go there too.
             for storage, name, content in cls.files:
                 if not storage.exists(name):
