@@ -115,9 +115,15 @@ class _DemoSnapshot:
         return {model: model._base_manager.aggregate(top=Max("pk"))["top"] or 0 for model in cls._models()}
 
 
+def demo_rows_insert() -> DemoSummary:
+    """The demo jurisdiction in the database: ``demo_load`` the first time in a session, its rows
+    inserted again after that."""
+    return _DemoSnapshot.load()
+
+
 class DemoTestCase(TestCase):
     """Tests that read the demo jurisdiction: loaded for each class and rolled back after it."""
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.demo = _DemoSnapshot.load()
+        cls.demo = demo_rows_insert()

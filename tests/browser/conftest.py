@@ -21,7 +21,7 @@ from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from demo.constants import DEMO_PASSWORD
-from tests.base import _DemoSnapshot
+from tests.base import demo_rows_insert
 from tests.system_packages import apt_install, ensure_cjk_fonts
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,7 +116,7 @@ def demo(transactional_db, migrated_rows, settings):
     _restore(migrated_rows)
     settings.FORCE_PASSWORD_CHANGE = False
     settings.OTP_REQUIRED = False
-    return _DemoSnapshot.load()
+    return demo_rows_insert()
 
 
 @dataclass
