@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from unittest import mock
 
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -36,6 +37,7 @@ from accounts.roles import BUSINESS_ROLES, Role
 from api.models import ApiToken
 from api.services import api_token_create, token_hash
 from audit.models import AuditEvent
+from common.pdf import docx_to_pdf
 from projects.choices import ProblemCategory, Stage
 from projects.models import Problem, Project, ProjectReport
 from projects.services.photos import photo_add
@@ -164,6 +166,22 @@ def changes_so_far() -> int:
 # change the counter sees is the view's.
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
 class UrlPermissionTests(DemoTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        # Every user opens the published 通报's PDF: LibreOffice prints the same Word file each time,
+        # so it does so once for the class and the later requests get its PDF (the view runs in full).
+        printed: dict[bytes, bytes] = {}
+
+        def docx_to_pdf_once(data: bytes) -> bytes:
+            if data not in printed:
+                printed[data] = docx_to_pdf(data)
+            return printed[data]
+
+        patcher = mock.patch("reporting.views.bulletins.docx_to_pdf", docx_to_pdf_once)
+        patcher.start()
+        cls.addClassCleanup(patcher.stop)
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

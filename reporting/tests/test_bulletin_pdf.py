@@ -11,6 +11,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from lxml import html as lxml_html
 
@@ -76,21 +77,27 @@ class BulletinPdfTests(DemoTestCase):
 
 @pytest.mark.libreoffice
 class RealLibreOfficeTests(DemoTestCase):
-    """The demo's 1-10月 通报 as the lead office downloads it, printed by LibreOffice itself."""
+    """The demo's 1-10月 通报 as the lead office downloads it, printed by LibreOffice itself.
+
+    The PDF is downloaded once for the class (a conversion takes seconds); each test reads it."""
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         require_libreoffice()
+        cls.pdf = cls.download()
 
     def setUp(self):
         self.client.force_login(User.objects.get(username="leader"))
 
-    def download(self) -> bytes:
-        page = self.client.get(reverse("reporting:bulletins")).content.decode()
+    @staticmethod
+    def download() -> bytes:
+        client = Client()
+        client.force_login(User.objects.get(username="leader"))
+        page = client.get(reverse("reporting:bulletins")).content.decode()
         address = reverse("reporting:bulletin_pdf", args=[2022, 10])
         assert address in page, "the draft's PDF is offered where LibreOffice is installed"
-        response = self.client.get(address)
+        response = client.get(address)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
         return response.content
@@ -101,7 +108,7 @@ class RealLibreOfficeTests(DemoTestCase):
         )
         headline = cockpit.xpath("//div[contains(@class, 'cockpit-headline')]//div[@class='display-6']")
         total_yi, completion = (element.text_content().split()[0] for element in headline[:2])
-        pdf = self.download()
+        pdf = self.pdf
         text = without_spaces(pdf_text(pdf))
         assert text.startswith("郑州经济技术开发区经济发展局郑经发〔2022〕10号")
         assert "经开区固定资产投资完成情况通报（2022年1-10月）（草稿）" in text
@@ -109,13 +116,13 @@ class RealLibreOfficeTests(DemoTestCase):
         assert text.index("各单位完成情况及排名见附表。") < text.index("2022年11月9日") < text.index("附表1")
 
     def test_the_letter_is_a4_portrait_and_the_tables_a4_landscape(self):
-        sizes = page_sizes_mm(self.download())
+        sizes = page_sizes_mm(self.pdf)
         assert sizes[0] == (210, 297)
         assert sizes[-1] == (297, 210)
         assert sizes == sorted(sizes), "the portrait pages come first"
 
     def test_the_standards_fonts_fall_back_to_chinese_serif_and_sans_faces(self):
-        fonts = font_names(self.download())
+        fonts = font_names(self.pdf)
         assert any("Serif" in name or "Song" in name or "Ming" in name for name in fonts), fonts
         assert any("Sans" in name or "Hei" in name for name in fonts), fonts
         assert not any("DejaVu" in name or "Liberation" in name for name in fonts), (
@@ -124,7 +131,7 @@ class RealLibreOfficeTests(DemoTestCase):
         )
 
     def test_each_table_row_stays_on_one_line(self):
-        lines = pdf_text(self.download(), layout=True).splitlines()
+        lines = pdf_text(self.pdf, layout=True).splitlines()
         total = next(line for line in lines if line.split()[:1] == ["合计"])
         assert "5,370,000" in total.split()
         assert any("自然资源和规划分局" in line and "500,000" in line for line in lines)

@@ -7,6 +7,7 @@ import re
 
 import docx
 import pytest
+from django.test import Client
 from django.urls import reverse
 from lxml import html as lxml_html
 from openpyxl import load_workbook
@@ -36,14 +37,18 @@ class FiguresAgreeAcrossFormatsTests(DemoTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.names = {unit.name: unit.display_name for unit in Unit.objects.all()}
+        # The three are made once for the class; each test reads its own parsed copy.
+        client = Client()
+        client.force_login(User.objects.get(username="admin"))
+        page = client.get(reverse("reporting:cockpit") + f"?period={OCTOBER}")
+        assert page.status_code == 200
+        cls.page_html = page.content.decode()
+        cls.workbook_bytes = workbook_response_bytes(bulletin_workbook(period=OCTOBER))
+        cls.document_bytes = bulletin_document(period=OCTOBER)
 
     def setUp(self):
-        self.client.force_login(User.objects.get(username="admin"))
-        page = self.client.get(reverse("reporting:cockpit") + f"?period={OCTOBER}")
-        assert page.status_code == 200
-        self.page = lxml_html.fromstring(page.content.decode())
-        self.workbook = load_workbook(io.BytesIO(workbook_response_bytes(bulletin_workbook(period=OCTOBER))))
-        self.document_bytes = bulletin_document(period=OCTOBER)
+        self.page = lxml_html.fromstring(self.page_html)
+        self.workbook = load_workbook(io.BytesIO(self.workbook_bytes))
         self.document = docx.Document(io.BytesIO(self.document_bytes))
 
     def cockpit_rows(self) -> dict[str, tuple[str, str]]:

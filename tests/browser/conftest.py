@@ -21,7 +21,7 @@ from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from demo.constants import DEMO_PASSWORD
-from demo.loading import demo_load
+from tests.base import demo_rows_insert
 from tests.system_packages import apt_install, ensure_cjk_fonts
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -111,11 +111,12 @@ def _restore(rows: str) -> None:
 def demo(transactional_db, migrated_rows, settings):
     """The demo jurisdiction in the live server's database, over the migrations' rows that an earlier
     transactional test flushed; the identity checks that stand between a demo login and the pages
-    (forced password change, second factor) are tested elsewhere."""
+    (forced password change, second factor) are tested elsewhere. ``demo_load`` runs once per
+    session (its own tests are tests/test_loaddemo.py); each test gets the rows it added again."""
     _restore(migrated_rows)
     settings.FORCE_PASSWORD_CHANGE = False
     settings.OTP_REQUIRED = False
-    return demo_load()
+    return demo_rows_insert()
 
 
 @dataclass
