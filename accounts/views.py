@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AuditAction, AuditResult
 from audit.services import audit_record
-from common.lists import ListPage, table_rows
+from common.lists import ListPage, ShortListPage
 
 from .filtersets import AccountFilterSet, LockedAccountFilterSet
 from .forms import LoginForm, OtpForm, RolesForm
@@ -167,7 +167,7 @@ SHOWN_SETTINGS = [
 ]
 
 
-class LockedAccountList(ListPage):
+class LockedAccountList(ShortListPage):
     """安全管理: the accounts locked now, searched by username and source address; below them the
     effective security settings (read-only: they come from the environment, so a change is a
     deployment, not a click). Like the other lists of the 安全管理员 (角色分配, 接口令牌) it has no
@@ -180,16 +180,6 @@ class LockedAccountList(ListPage):
 
     def queryset(self, request):
         return locked_attempts()
-
-    def rows(self, request, filterset):
-        # Few accounts are locked at a time: the page reads them at once, and the pager counts
-        # them from what was read rather than with a query of its own.
-        rows = filterset.qs
-        list(rows)
-        return rows
-
-    def export_rows(self, table, records):
-        return table_rows(table, records)  # the rows read above, not read again
 
     def extra_context(self, request, filterset, table) -> dict:
         return {"settings_shown": [(label, getattr(settings, name, "—")) for name, label in SHOWN_SETTINGS]}

@@ -273,3 +273,18 @@ class ListPage:
         return FileResponse(
             handle, as_attachment=True, filename=f"{title}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
+
+
+class ShortListPage(ListPage):
+    """A list short enough to read at once (a few dozen rows: the bulletins of the years, the
+    pending 退库 requests, the locked accounts). The page reads the filtered rows in one query and
+    the pager counts what was read, without a count query of its own; the export writes those rows
+    without reading them again."""
+
+    def rows(self, request, filterset: FilterSet) -> QuerySet:
+        rows = filterset.qs
+        list(rows)  # fills the queryset's cache, which the pager's count then reads
+        return rows
+
+    def export_rows(self, table: tables.Table, records: QuerySet) -> Iterable[Mapping[str, object]]:
+        return table_rows(table, records)

@@ -19,7 +19,7 @@ from audit.models import AuditAction
 from audit.services import audited
 from common import clock
 from common.figures import format_wan
-from common.lists import ListPage, table_rows
+from common.lists import ShortListPage
 
 from ..access import (
     can_edit_project,
@@ -254,7 +254,7 @@ def exit_reject(request: HttpRequest, project_id: int) -> HttpResponse:
     return _exit_decision(request, project_id, exit_request_reject, "已退回“{project}”的退库申请。")
 
 
-class ExitRequestList(ListPage):
+class ExitRequestList(ShortListPage):
     """退库审批: the pending 退库 requests, filtered by 属地单位 and 退库原因, each decided from its
     line; below them the last decisions, as they stand (not filtered, not exported)."""
 
@@ -265,16 +265,6 @@ class ExitRequestList(ListPage):
 
     def queryset(self, request):
         return pending_exit_requests()
-
-    def rows(self, request, filterset):
-        # The requests still waiting are few: the page reads them at once, and the pager counts
-        # them from what was read rather than with a query of its own.
-        rows = filterset.qs
-        list(rows)
-        return rows
-
-    def export_rows(self, table, records):
-        return table_rows(table, records)  # the rows read above, not read again
 
     def extra_context(self, request, filterset, table) -> dict:
         return {"decided": recent_exit_decisions()}

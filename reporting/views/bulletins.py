@@ -19,7 +19,7 @@ from django.utils.http import content_disposition_header
 from accounts.permissions import unit_member_view
 from audit.models import AuditAction
 from audit.services import audited
-from common.lists import ListPage, table_rows
+from common.lists import ShortListPage
 from common.pdf import UNAVAILABLE as PDF_UNAVAILABLE
 from common.pdf import PdfUnavailable, docx_to_pdf, pdf_available
 from common.periods import Period
@@ -49,7 +49,7 @@ def published(request) -> list[Period]:
     return request.published_periods
 
 
-class BulletinList(ListPage):
+class BulletinList(ShortListPage):
     """月度通报: the published bulletins, each with its stored files; for the lead office's readers
     the periods ranked but not yet published as well, whose drafts are built on the fly (periods,
     not rows: they are the page's, not the table's)."""
@@ -66,16 +66,6 @@ class BulletinList(ListPage):
         return self.filterset_class(
             request.GET, queryset=self.queryset(request), request=request, periods=published(request)
         )
-
-    def rows(self, request, filterset):
-        # Eleven bulletins a year: the page reads the filtered ones at once, and the pager counts
-        # them from what was read rather than with a query of its own.
-        rows = filterset.qs
-        list(rows)
-        return rows
-
-    def export_rows(self, table, records):
-        return table_rows(table, records)  # the rows read above, not read again
 
     def table_kwargs(self, request) -> dict[str, object]:
         return {"pdf_available": pdf_available()}
