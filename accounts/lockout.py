@@ -106,11 +106,3 @@ def locked_attempts() -> QuerySet:
 def lock_end(last_failure):
     """When a lock whose last failure was at ``last_failure`` ends."""
     return last_failure + settings.AXES_COOLOFF_TIME
-
-
-def locked_accounts() -> list[dict]:
-    """Accounts locked now (from at least one address), with when each lock ends."""
-    return [
-        {"username": row["username"], "ip_address": row["ip_address"], "until": lock_end(row["last"])}
-        for row in locked_attempts()
-    ]

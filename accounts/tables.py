@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
-from common.lists import BaseTable
+from common.lists import BaseTable, local_minute
 
 from .lockout import lock_end
 from .models import User
@@ -59,7 +58,7 @@ class LockedAccountTable(BaseTable):
     )
 
     def render_until(self, value) -> str:
-        return f"{timezone.localtime(lock_end(value)):%Y-%m-%d %H:%M}"
+        return local_minute(lock_end(value))
 
     def value_until(self, value) -> str:
         return self.render_until(value)

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.lists import RIGHT, BaseTable
+from common.lists import RIGHT, BaseTable, local_minute
 
 from .models import ApiToken
 
@@ -40,7 +40,7 @@ class ApiTokenTable(BaseTable):
 
     def render_state(self, record: ApiToken) -> str:
         if record.revoked_at:
-            revoked = f"{timezone.localtime(record.revoked_at):%Y-%m-%d %H:%M}"
+            revoked = local_minute(record.revoked_at)
             by = record.revoked_by.username if record.revoked_by else ""
             return f"已吊销（{revoked}，{by}）"
         if record.expires_at and record.expires_at < timezone.now():

@@ -25,6 +25,7 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django_filters import FilterSet
 from django_tables2.rows import BoundRow
 
@@ -48,8 +49,15 @@ ITERATOR_CHUNK = 2000
 # Widths fit the first rows like a report's; a longer list keeps them (a streamed sheet cannot look back).
 FIT_ROWS = 1000
 RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+# A column of buttons: on the screen, never on paper (nor in the file, with ``exclude_from_export``).
+SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
 # Query parameters that place the page, never filter it: the file holds every row, in the page's order.
 PLACING = ("page", "per_page")
+
+
+def local_minute(moment: datetime | None) -> str:
+    """A moment as the lists write it, in local time to the minute (2022-07-01 09:05); "" for none."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
 class StyledFilterSet(FilterSet):
@@ -277,9 +285,10 @@ class ListPage:
 
 class ShortListPage(ListPage):
     """A list short enough to read at once (a few dozen rows: the bulletins of the years, the
-    pending 退库 requests, the locked accounts). The page reads the filtered rows in one query and
-    the pager counts what was read, without a count query of its own; the export writes those rows
-    without reading them again."""
+    pending 退库 requests, the locked accounts, a row per unit of 预报与实际). The page reads the
+    filtered rows in one query (or, overriding ``rows``, builds them as a list) and the pager counts
+    what was read, without a count query of its own; the export writes those rows without reading
+    them again."""
 
     def rows(self, request, filterset: FilterSet) -> QuerySet:
         rows = filterset.qs

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from common.figures import format_pct, format_wan
-from common.lists import RIGHT, BaseTable, DayColumn, PctColumn, WanColumn, YesNoColumn
+from common.lists import (
+    RIGHT,
+    SCREEN_ONLY,
+    BaseTable,
+    DayColumn,
+    PctColumn,
+    WanColumn,
+    YesNoColumn,
+    local_minute,
+)
 
 from .access import can_edit_problem, can_edit_project
 from .choices import EvidenceKind, ProblemStatus
@@ -290,10 +298,6 @@ class ProblemTable(BaseTable):
         )
 
 
-def _local_minute(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-
 class ExitRequestTable(BaseTable):
     """退库审批: the pending requests, each with the admin's 批准 and 不予批准 (the cell's template)."""
 
@@ -316,7 +320,7 @@ class ExitRequestTable(BaseTable):
         accessor="pk",
         template_name="projects/_exit_actions_cell.html",
         orderable=False,
-        attrs={"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}},
+        attrs=SCREEN_ONLY,
         exclude_from_export=True,
     )
 
@@ -324,14 +328,14 @@ class ExitRequestTable(BaseTable):
         return format_html(
             '{}<div class="small text-muted">{}</div>',
             record.requested_by or "—",
-            _local_minute(record.requested_at),
+            local_minute(record.requested_at),
         )
 
     def value_requested_by(self, record: ExitRequest) -> str:
         return str(record.requested_by) if record.requested_by else ""
 
     def value_requested_at(self, record: ExitRequest) -> str:
-        return _local_minute(record.requested_at)
+        return local_minute(record.requested_at)
 
     class Meta(BaseTable.Meta):
         model = ExitRequest

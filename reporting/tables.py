@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from common.figures import EMPTY, format_wan
-from common.lists import RIGHT, BaseTable, DayColumn, WanColumn
+from common.lists import RIGHT, SCREEN_ONLY, BaseTable, DayColumn, WanColumn, local_minute
 from targets.models import Unit
 
 from .choices import SubmissionStatus
 from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission
 from .selectors.forecasts import ForecastRow
 from .selectors.periods import ReportingMonth
-
-SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
 
 
 class EscalationTable(BaseTable):
@@ -136,7 +133,7 @@ class SubmissionBoardTable(BaseTable):
         submission = month_submission(record)
         if submission is None or submission.submitted_at is None:
             return "—"
-        sent = f"{timezone.localtime(submission.submitted_at):%Y-%m-%d %H:%M}"
+        sent = local_minute(submission.submitted_at)
         if is_draft(record):
             return format_html('<span class="text-muted">退回前报送于 {}</span>', sent)
         return sent
@@ -145,7 +142,7 @@ class SubmissionBoardTable(BaseTable):
         submission = month_submission(record)
         if submission is None or submission.submitted_at is None:
             return ""
-        sent = f"{timezone.localtime(submission.submitted_at):%Y-%m-%d %H:%M}"
+        sent = local_minute(submission.submitted_at)
         return f"退回前报送于 {sent}" if is_draft(record) else sent
 
     class Meta(BaseTable.Meta):

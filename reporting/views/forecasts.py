@@ -11,7 +11,7 @@ from accounts.permissions import can_edit_unit, readable_units, unit_for_edit, u
 from audit.models import AuditAction
 from audit.services import audited
 from common import clock
-from common.lists import ListPage, query_without_placing, table_rows
+from common.lists import ShortListPage, query_without_placing
 
 from ..filtersets import ForecastFilterSet
 from ..forms import ForecastForm
@@ -52,7 +52,7 @@ def _my_unit_url(unit, user) -> str:
     return reverse("reporting:my_unit") if user.unit_id == unit.pk else reverse("reporting:forecasts")
 
 
-class ForecastList(ListPage):
+class ForecastList(ShortListPage):
     """预报与实际 for a month (``?month=YYYY-MM``, else the month being reported now): what each
     readable unit expected against what its projects reported; exported as seen."""
 
@@ -78,9 +78,6 @@ class ForecastList(ListPage):
         # which the pager counts without a query of its own.
         month = board_month(request)
         return forecast_rows(units=filterset.qs, year=month.year, months=[month.month])
-
-    def export_rows(self, table, records):
-        return table_rows(table, records)  # the rows built above, not read again
 
     def table_kwargs(self, request) -> dict[str, object]:
         return {"month": board_month(request)}
