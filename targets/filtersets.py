@@ -22,7 +22,7 @@ class AllocationTableFilterSet(StyledFilterSet):
 
     def __init__(self, *args, plan_years: Sequence[PlanYear] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        # django-filter puts 全部年度 (``empty_label``) before these.
         self.form.fields["year"].choices = [
-            ("", "全部年度"),
-            *((str(plan_year.year), f"{plan_year.year}年度") for plan_year in plan_years),
+            (str(plan_year.year), f"{plan_year.year}年度") for plan_year in plan_years
         ]

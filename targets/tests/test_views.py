@@ -154,6 +154,13 @@ class TableListTests:
             "",
         ]
 
+    def test_the_year_filter_offers_every_year_once_and_all_of_them_once(self):
+        PlanYearFactory(year=2023)
+        self.login("leader")
+        form = self.client.get(reverse("targets:table_list")).context["filterset"].form
+        labels = [label for _value, label in form.fields["year"].choices]
+        assert labels == ["全部年度", "2023年度", "2022年度"]
+
     def test_a_table_without_rows_sums_to_zero_and_says_how_far_it_is_from_the_plan(self):
         empty = AllocationTableFactory(plan_year=self.bureaus.plan_year, indicator=self.bureaus.indicator)
         self.login("admin")
