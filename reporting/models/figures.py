@@ -30,6 +30,8 @@ class OfficialFigure(models.Model):
         verbose_name = "单位官方统计数"
         verbose_name_plural = "单位官方统计数"
         ordering = ["-year", "-month", "unit__sort_order"]
+        # A period's figures are read together (the ranking, the 通报, the figures page): by period.
+        indexes = [models.Index(fields=["year", "month"], name="official_figure_period")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "month"], name="official_figure_unique_period"),
             models.CheckConstraint(

@@ -200,6 +200,10 @@ class RankingRow(models.Model):
         verbose_name = "排名明细"
         verbose_name_plural = "排名明细"
         ordering = ["run", "rank", "unit__sort_order"]
+        # The ladder reads the earlier periods' bottom units only: a few rows of each run's thousands.
+        indexes = [
+            models.Index(fields=["run"], condition=models.Q(is_bottom=True), name="ranking_row_bottom"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["run", "unit"], name="ranking_row_unique_unit"),
         ]
