@@ -28,6 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise, takewhile
 from operator import attrgetter
+from typing import NamedTuple
 
 UnitKey = Hashable
 HUNDRED = Decimal(100)
@@ -85,25 +86,34 @@ class EntryStatus(LabelledChoice):
     UNDEFINED = "undefined", "—"
 
 
-@dataclass(frozen=True, slots=True)
-class RankEntry:
-    """One unit's metric for a period. ``status`` may be given as a plain string."""
+# Each status's stored text, read without going through the enum's ``value`` descriptor per row.
+STATUS_TEXT: Mapping[EntryStatus, str] = {status: status.value for status in EntryStatus}
 
+
+class _RankEntryFields(NamedTuple):
     key: UnitKey
     value: Decimal | None
-    status: EntryStatus = EntryStatus.REPORTED
-
-    def __post_init__(self) -> None:
-        if self.status.__class__ is not EntryStatus:
-            object.__setattr__(self, "status", EntryStatus(self.status))
-        if (self.value is None) == (self.status is EntryStatus.REPORTED):
-            raise ValueError(
-                f"{self.key!r}: a reported entry needs a value and only a reported entry has one"
-            )
+    status: EntryStatus
 
 
-@dataclass(frozen=True, slots=True)
-class RankedEntry:
+class RankEntry(_RankEntryFields):
+    """One unit's metric for a period. ``status`` may be given as a plain string.
+
+    A tuple, checked as it is made: a province ranks thousands at a time."""
+
+    __slots__ = ()
+
+    def __new__(cls, key: UnitKey, value: Decimal | None, status: str = EntryStatus.REPORTED) -> RankEntry:
+        if status.__class__ is not EntryStatus:
+            status = EntryStatus(status)
+        if (value is None) == (status is EntryStatus.REPORTED):
+            raise ValueError(f"{key!r}: a reported entry needs a value and only a reported entry has one")
+        return tuple.__new__(cls, (key, value, status))
+
+
+class RankedEntry(NamedTuple):
+    """A unit's place as rules 1 and 2 decide it. A tuple: a province ranks thousands at a time."""
+
     key: UnitKey
     value: Decimal | None
     status: EntryStatus
@@ -114,11 +124,15 @@ class RankedEntry:
 def metric_entry(key: UnitKey, value: Decimal | None, *, has_figure: bool) -> RankEntry:
     """A unit's place in the ranking's input: 未报送 without a figure, "—" when its metric is
     undefined (growth over a baseline of 0, no target), otherwise reported with its value."""
+    # Consistent by construction, so made without ``RankEntry``'s check: a province makes thousands.
     if not has_figure:
-        return RankEntry(key, None, EntryStatus.MISSING)
+        return _entry(RankEntry, (key, None, EntryStatus.MISSING))
     if value is None:
-        return RankEntry(key, None, EntryStatus.UNDEFINED)
-    return RankEntry(key, value)
+        return _entry(RankEntry, (key, None, EntryStatus.UNDEFINED))
+    return _entry(RankEntry, (key, value, EntryStatus.REPORTED))
+
+
+_entry = tuple.__new__
 
 
 def rank_units(entries: Iterable[RankEntry], *, higher_is_better: bool = True) -> list[RankedEntry]:
@@ -135,23 +149,32 @@ def rank_units(entries: Iterable[RankEntry], *, higher_is_better: bool = True) -
         for entry in entries:
             check_new_key(entry.key, seen)
             seen.add(entry.key)
-    reported = sorted(
-        (entry for entry in entries if entry.status is EntryStatus.REPORTED),
-        key=attrgetter("value"),
-        reverse=higher_is_better,
-    )
-    ranked: list[tuple[RankEntry, int | None]] = []
+    reported_status, missing_status = EntryStatus.REPORTED, EntryStatus.MISSING
+    reported, missing, undefined = [], [], []
+    for entry in entries:
+        status = entry.status
+        if status is reported_status:
+            reported.append(entry)
+        elif status is missing_status:
+            missing.append(entry)
+        else:
+            undefined.append(entry)
+    reported.sort(key=attrgetter("value"), reverse=higher_is_better)
+    ranks: dict[UnitKey, int | None] = {}
     previous, rank = None, None
     for position, entry in enumerate(reported, start=1):
         if position == 1 or entry.value != previous:
             rank, previous = position, entry.value
-        ranked.append((entry, rank))
+        ranks[entry.key] = rank
     missing_rank = len(reported) + 1
-    ranked += [(entry, missing_rank) for entry in entries if entry.status is EntryStatus.MISSING]
-    ranked += [(entry, None) for entry in entries if entry.status is EntryStatus.UNDEFINED]
-    bottom = bottom_units({entry.key: rank for entry, rank in ranked})
+    for entry in missing:
+        ranks[entry.key] = missing_rank
+    for entry in undefined:
+        ranks[entry.key] = None
+    bottom = bottom_units(ranks)
     return [
-        RankedEntry(entry.key, entry.value, entry.status, rank, entry.key in bottom) for entry, rank in ranked
+        RankedEntry(entry.key, entry.value, entry.status, ranks[entry.key], entry.key in bottom)
+        for entry in (*reported, *missing, *undefined)
     ]
 
 

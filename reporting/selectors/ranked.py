@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import DecimalField, F, FilteredRelation, Func, Q
 from django.db.models.functions import Round
@@ -37,8 +38,7 @@ DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
 AMOUNT_PLACES = 2
 
 
-@dataclass(frozen=True, slots=True)
-class MetricInput:
+class MetricInput(NamedTuple):
     """One unit's input to the ranking: its figure, its target and its rule-1 entry."""
 
     unit_id: int
@@ -74,9 +74,19 @@ class RankingInputs:
     earlier_runs: list[EarlierRun]  # the year's earlier published periods, by month
 
 
-def ranking_inputs(*, scheme: RankingScheme, period: Period) -> RankingInputs:
-    """The scheme's inputs for the period as they are now, in a handful of queries whatever the units."""
-    source = figure_source_for(period.year)
+def ranking_inputs(
+    *,
+    scheme: RankingScheme,
+    period: Period,
+    source: FigureSource | None = None,
+    earlier: list[EarlierRun] | None = None,
+) -> RankingInputs:
+    """The scheme's inputs for the period as they are now, in a handful of queries whatever the units.
+
+    A caller ranking several schemes at once passes what it has read for them all: ``source``, where
+    the year's figures come from, and ``earlier``, the scheme's entry of ``earlier_runs``."""
+    if source is None:
+        source = figure_source_for(period.year)
     table = year_target_table(scheme=scheme, year=period.year)
     return RankingInputs(
         scheme=scheme,
@@ -87,26 +97,29 @@ def ranking_inputs(*, scheme: RankingScheme, period: Period) -> RankingInputs:
         steps=list(LadderStep.objects.filter(ladder_id=scheme.ladder_id).order_by("level"))
         if scheme.ladder_id
         else [],
-        earlier_runs=earlier_runs(scheme=scheme, period=period),
+        earlier_runs=earlier_runs(schemes=[scheme], period=period)[scheme.pk] if earlier is None else earlier,
     )
 
 
-def earlier_runs(*, scheme: RankingScheme, period: Period) -> list[EarlierRun]:
-    """The scheme's published runs of the year before the period, each with its bottom units, in one
-    query (a run with no bottom unit still comes, with none)."""
-    bottoms: dict[tuple[int, int], set[int]] = {}
-    for pk, month, unit_id in (
+def earlier_runs(*, schemes: list[RankingScheme], period: Period) -> dict[int, list[EarlierRun]]:
+    """Scheme id → its published runs of the year before the period, by month, each with its bottom
+    units; all in one query (a run with no bottom unit still comes, with none)."""
+    bottoms: dict[tuple[int, int, int], set[int]] = {}
+    for scheme_id, pk, month, unit_id in (
         RankingRun.objects.filter(
-            scheme=scheme, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
+            scheme__in=schemes, year=period.year, month__lt=period.month, status=RunStatus.PUBLISHED
         )
         .annotate(bottom=FilteredRelation("rows", condition=Q(rows__is_bottom=True)))
         .order_by("month")
-        .values_list("pk", "month", "bottom__unit_id")
+        .values_list("scheme_id", "pk", "month", "bottom__unit_id")
     ):
-        units = bottoms.setdefault((pk, month), set())
+        units = bottoms.setdefault((scheme_id, pk, month), set())
         if unit_id is not None:
             units.add(unit_id)
-    return [EarlierRun(pk, month, frozenset(units)) for (pk, month), units in bottoms.items()]
+    runs: dict[int, list[EarlierRun]] = {scheme.pk: [] for scheme in schemes}
+    for (scheme_id, pk, month), units in bottoms.items():
+        runs[scheme_id].append(EarlierRun(pk, month, frozenset(units)))
+    return runs
 
 
 def scheme_inputs(
@@ -146,13 +159,27 @@ class Percent(Func):
         return self.as_sql(compiler, connection, hundred="100.0", **extra)
 
 
+class Rounded(Round):
+    """``Round`` into a rate, taken as the database backend gives it.
+
+    PostgreSQL's numeric arrives as a ``Decimal`` (and SQLite's float is made one by its backend's
+    converter), so the expression adds no conversion of its own: a province's thousands of rows are
+    then read without a converting pass over each of them."""
+
+    output_field = RATE
+
+    @property
+    def convert_value(self):
+        return self._convert_value_noop
+
+
 def _metric(metric: str):
     if metric == Metric.GROWTH:
-        return Round(Percent(F("ytd") - F("base"), F("base")), 1, output_field=RATE)
+        return Rounded(Percent(F("ytd") - F("base"), F("base")), 1)
     if metric == Metric.COMPLETION_RATE:
-        return Round(Percent(F("ytd"), F("goal")), 1, output_field=RATE)
+        return Rounded(Percent(F("ytd"), F("goal")), 1)
     if metric == Metric.AMOUNT:
-        return Round(F("ytd"), AMOUNT_PLACES, output_field=RATE)
+        return Rounded(F("ytd"), AMOUNT_PLACES)
     raise ValueError(f"{metric} is not ranked by the database")
 
 
@@ -175,10 +202,9 @@ def database_inputs(*, scheme: RankingScheme, period: Period, table_id: int | No
         .order_by("sort_order", "name")
         .values_list("pk", "has_figure", "ytd", "base", "goal", "metric")
     )
+    metric_entry = rules.metric_entry
     return [
-        MetricInput(
-            unit_id, rules.metric_entry(unit_id, metric, has_figure=bool(has_figure)), ytd, base, goal
-        )
+        MetricInput(unit_id, metric_entry(unit_id, metric, has_figure=bool(has_figure)), ytd, base, goal)
         for unit_id, has_figure, ytd, base, goal, metric in units
     ]
 

@@ -13,6 +13,7 @@ import hashlib
 
 from ..choices import RunStatus
 from ..models import RankingScheme
+from ..rules import STATUS_TEXT
 from .ranked import RankingInputs, ranking_inputs
 
 
@@ -25,6 +26,7 @@ def ranking_inputs_digest(inputs: RankingInputs) -> str:
     changes nothing.
     """
     scheme = inputs.scheme
+    status_text = STATUS_TEXT
     parts: list[object] = [
         str(inputs.source),
         str(scheme.metric),  # a str, or the Metric a caller set: the same input either way
@@ -33,7 +35,7 @@ def ranking_inputs_digest(inputs: RankingInputs) -> str:
         sorted(
             (
                 item.unit_id,
-                item.entry.status.value,
+                status_text[item.entry.status],
                 item.entry.value,
                 item.ytd_completed,
                 item.baseline,

@@ -29,7 +29,11 @@ class UnitFigure:
 
 
 def figure_source_for(year: int) -> FigureSource:
-    plan_year = PlanYear.objects.filter(year=year).only("uses_official_figures").first()
+    return figure_source_of(PlanYear.objects.filter(year=year).only("uses_official_figures").first())
+
+
+def figure_source_of(plan_year: PlanYear | None) -> FigureSource:
+    """Where a year's unit figures come from: the statistics bureau's, unless its plan says project sums."""
     if plan_year is None or plan_year.uses_official_figures:
         return FigureSource.OFFICIAL
     return FigureSource.PROJECT_SUM

@@ -1,15 +1,18 @@
 """Ranking runs and the escalations they propose (DESIGN.md rules 1–3 and 9).
 
-``ranking_compute`` builds a scheme's draft for a period from the figures and recomputes it as
-often as asked; ``ranking_publish`` freezes it. A published run, its rows and its escalations are
-never touched again, so re-running any job after publication changes nothing.
+``period_rank`` drafts every active scheme's ranking of a period from the figures, ``ranking_compute``
+one scheme's, as often as asked; both store the drafts through ``rankings_store``, whose rows and
+escalations ``ranking_rows`` writes. ``ranking_publish`` freezes a run. A published run, its rows
+and its escalations are never touched again, so re-running any job after publication changes
+nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,12 +24,11 @@ from targets.models import PlanYear
 from .. import rules
 from ..choices import EscalationStatus, Metric, NotificationKind, RunStatus
 from ..freeze import period_is_published, publish_once
-from ..models import Escalation, LadderStep, RankingRow, RankingRun, RankingScheme
-from ..selectors.ranked import MetricInput, RankingInputs, ranking_inputs
-from ..selectors.rankings import active_schemes, period_active_runs, previous_bottoms, scheme_without_figures
+from ..models import Escalation, RankingRow, RankingRun, RankingScheme
+from ..selectors.ranked import RankingInputs, earlier_runs, ranking_inputs
+from ..selectors.rankings import active_schemes, period_active_runs, scheme_without_figures
 from ..selectors.staleness import ranking_inputs_digest
-from ..selectors.unit_figures import year_target_table
-from .assessments import half_year_results
+from ..selectors.unit_figures import figure_source_of, year_target_table
 from .notifications import (
     Message,
     escalations_published_notify,
@@ -34,6 +36,14 @@ from .notifications import (
     notifications_send,
     units_users,
     users_with_role,
+)
+from .ranking_rows import (
+    escalations_of,
+    escalations_propose,
+    escalations_withdraw,
+    ladder_places,
+    ranking_rows,
+    ranking_rows_write,
 )
 
 
@@ -58,30 +68,6 @@ class PeriodRanking:
     skipped: list[SkippedScheme]
 
 
-def half_year_bottom_units(
-    *, scheme: RankingScheme, period: Period, steps: list[LadderStep], current_ranks: dict[int, int | None]
-) -> set[int]:
-    """Seed 003: bottom of the half-year assessment. Only June's ranking looks at it."""
-    if period.month != 6 or not any(step.on_half_year_bottom for step in steps):
-        return set()
-    return {
-        result.key
-        for result in half_year_results(scheme=scheme, year=period.year, june_ranks=current_ranks)
-        if result.bottom
-    }
-
-
-def row_note(status: str, is_bottom: bool, step: LadderStep | None, consecutive: int) -> str:
-    parts = []
-    if status == rules.EntryStatus.MISSING:
-        parts.append("未报送")
-    if is_bottom:
-        parts.append("倒数第一" if consecutive <= 1 else f"连续{consecutive}期倒数第一")
-    if step is not None:
-        parts.append(f"{step.level}级：{step.title}")
-    return "；".join(parts)
-
-
 def scheme_target_table_required(
     *, scheme: RankingScheme, period: Period, inputs: RankingInputs | None = None
 ) -> None:
@@ -98,11 +84,23 @@ def scheme_target_table_required(
         )
 
 
-def period_plan_year_required(period: Period) -> None:
-    if not PlanYear.objects.filter(year=period.year).exists():
+def period_plan_year_required(period: Period) -> PlanYear:
+    plan_year = PlanYear.objects.filter(year=period.year).only("uses_official_figures").first()
+    if plan_year is None:
         raise RankingError(
             f"{period.year}年尚未建立年度计划，无法对{period.label}排名；请先导入该年度的目标分解表。"
         )
+    return plan_year
+
+
+def runs_locked(*, schemes: list[RankingScheme], period: Period) -> dict[int, RankingRun]:
+    """Scheme id → its run of the period, locked for this transaction (schemes with none are absent)."""
+    return {
+        run.scheme_id: run
+        for run in RankingRun.objects.select_for_update().filter(
+            scheme__in=schemes, year=period.year, month=period.month
+        )
+    }
 
 
 @transaction.atomic
@@ -111,15 +109,11 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
 
     The inputs (figures, targets, metric values, the ladder, the earlier published periods) are read
     once, by ``selectors.ranked.ranking_inputs``, the figures summed by the database where it can;
-    ``rules.rank_units`` ranks them whichever way they came. The ladder then looks at the bottom
-    units only. The run remembers a digest of those inputs, so a draft whose figures, targets or
-    scheme have changed since shows as 已过期.
+    ``rules.rank_units`` ranks them whichever way they came (``rankings_store``). The run remembers
+    a digest of those inputs, so a draft whose figures, targets or scheme have changed since shows
+    as 已过期.
     """
-    run = (
-        RankingRun.objects.select_for_update()
-        .filter(scheme=scheme, year=period.year, month=period.month)
-        .first()
-    )
+    run = runs_locked(schemes=[scheme], period=period).get(scheme.pk)
     if run is not None and run.is_published:
         return run
     inputs = ranking_inputs(scheme=scheme, period=period)
@@ -127,208 +121,60 @@ def ranking_compute(*, scheme: RankingScheme, period: Period) -> RankingRun:
     if notice is not None:
         # Nobody has a figure yet: ranking now would put every unit at the bottom of the ladder.
         raise RankingError(notice)
-    scheme_target_table_required(scheme=scheme, period=period, inputs=inputs)
+    (stored,) = rankings_store(drafts=[Draft(run, inputs)])
+    return stored
+
+
+class Draft(NamedTuple):
+    """A scheme's inputs for a period, to be ranked into its draft ``run`` (locked; None for a new one)."""
+
+    run: RankingRun | None
+    inputs: RankingInputs
+
+
+def rankings_store(*, drafts: list[Draft]) -> list[RankingRun]:
+    """Rank each draft's inputs by rules 1–3 and store them as its scheme's draft of the period, with
+    its rows and its proposed escalations; the runs, in the drafts' order.
+
+    However many schemes, their old rows go in one ``DELETE``, their new rows in one ``COPY`` and
+    their escalations in one pass. Rule 10 is checked for every scheme before anything is written.
+    """
+    if not drafts:
+        return []
+    for _, inputs in drafts:
+        scheme_target_table_required(scheme=inputs.scheme, period=inputs.period, inputs=inputs)
+    runs = [_run_saved(draft) for draft in drafts]
+    replaced = [draft.run.pk for draft in drafts if draft.run is not None]
+    if replaced:
+        RankingRow.objects.filter(run_id__in=replaced).delete()
+    rows, proposed = [], []
+    for run, (_, inputs) in zip(runs, drafts, strict=True):
+        ranked = rules.rank_units(item.entry for item in inputs.units)
+        places = ladder_places(inputs=inputs, ranked=ranked)
+        rows += ranking_rows(run=run, inputs=inputs.units, ranked=ranked, places=places)
+        proposed += escalations_of(scheme=inputs.scheme, period=inputs.period, places=places)
+    ranking_rows_write(rows)
+    escalations_propose(
+        schemes=[draft.inputs.scheme for draft in drafts], period=drafts[0].inputs.period, proposed=proposed
+    )
+    return runs
+
+
+def _run_saved(draft: Draft) -> RankingRun:
+    """The draft's run, created or brought up to date with what it is computed from."""
+    run, inputs = draft
     fields = {
         "figure_source": inputs.source,
         "computed_at": timezone.now(),
         "inputs_digest": ranking_inputs_digest(inputs),
     }
     if run is None:
-        run = RankingRun.objects.create(scheme=scheme, year=period.year, month=period.month, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(run, name, value)
-        run.save(update_fields=list(fields))
-        run.rows.all().delete()
-
-    ranked = rules.rank_units(item.entry for item in inputs.units)
-    places = ladder_places(inputs=inputs, ranked=ranked)
-    ranking_rows_write(run=run, inputs=inputs.units, ranked=ranked, places=places)
-    escalations_propose(
-        scheme=scheme,
-        period=period,
-        proposed=[
-            Escalation(
-                scheme=scheme,
-                unit_id=unit_id,
-                year=period.year,
-                month=period.month,
-                level=place.step.level,
-                consecutive_bottom=place.consecutive,
-                action=place.step.title,
-                interviewer_role=place.step.interviewer,
-                interviewee_role=place.step.interviewee,
-                needs_meeting=place.step.needs_meeting,
-                status=EscalationStatus.PROPOSED,
-            )
-            for unit_id, place in places.items()
-            if place.step is not None
-        ],
-    )
+        scheme, period = inputs.scheme, inputs.period
+        return RankingRun.objects.create(scheme=scheme, year=period.year, month=period.month, **fields)
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save(update_fields=list(fields))
     return run
-
-
-@dataclass(frozen=True)
-class LadderPlace:
-    """Where a unit stands on the ladder this period: periods bottom running, and the step reached."""
-
-    consecutive: int
-    step: LadderStep | None
-
-
-def ladder_places(*, inputs: RankingInputs, ranked: list[rules.RankedEntry]) -> dict[int, LadderPlace]:
-    """Rule 3 for the units at the bottom (and, in June, the half-year's bottom): how long they have
-    been there and the ladder step they reached. Units absent from the answer are on no step."""
-    scheme, period, steps = inputs.scheme, inputs.period, inputs.steps
-    half_year_bottom = half_year_bottom_units(
-        scheme=scheme,
-        period=period,
-        steps=steps,
-        current_ranks={entry.key: entry.rank for entry in ranked} if period.month == 6 else {},
-    )
-    concerned = [entry for entry in ranked if entry.bottom or entry.key in half_year_bottom]
-    if not concerned:
-        return {}
-    history = previous_bottoms(earlier_runs=inputs.earlier_runs, unit_ids=[entry.key for entry in concerned])
-    ladder = (
-        rules.Ladder(name=scheme.ladder.name, steps=tuple(step.as_rule() for step in steps))
-        if steps
-        else None
-    )
-    places = {}
-    for entry in concerned:
-        consecutive = rules.consecutive_bottom_count(
-            bottom_now=entry.bottom, previous_bottoms=history.get(entry.key, [])
-        )
-        rule_step = None
-        if ladder is not None:
-            rule_step = rules.escalation_step(
-                consecutive=consecutive, ladder=ladder, half_year_bottom=entry.key in half_year_bottom
-            )
-        places[entry.key] = LadderPlace(consecutive, steps[rule_step.level - 1] if rule_step else None)
-    return places
-
-
-# The columns ``ranking_rows_write`` fills.
-ROW_COLUMNS = (
-    "run_id",
-    "unit_id",
-    "ytd_completed",
-    "baseline",
-    "target",
-    "value",
-    "status",
-    "rank",
-    "is_bottom",
-    "consecutive_bottom",
-    "escalation_level",
-    "note",
-)
-
-
-def ranking_rows_write(
-    *,
-    run: RankingRun,
-    inputs: list[MetricInput],
-    ranked: list[rules.RankedEntry],
-    places: dict[int, LadderPlace],
-) -> None:
-    """Store one row per unit, as rules 1–3 placed it, in one statement.
-
-    The rows go straight to the table, on PostgreSQL by ``COPY … FROM STDIN``: a province's thousands
-    of units would otherwise spend most of the ranking building model objects, or quoting arrays of
-    parameters for an ``INSERT``, in Python.
-    """
-    by_unit = {entry.key: entry for entry in ranked}
-    nowhere = LadderPlace(0, None)
-    run_id = run.pk
-    rows = []
-    for item in inputs:
-        entry = by_unit[item.unit_id]
-        place = places.get(item.unit_id, nowhere)
-        rows.append(
-            (
-                run_id,
-                item.unit_id,
-                item.ytd_completed,
-                item.baseline,
-                item.target,
-                entry.value,
-                entry.status.value,
-                entry.rank,
-                entry.bottom,
-                place.consecutive,
-                place.step.level if place.step else 0,
-                row_note(entry.status, entry.bottom, place.step, place.consecutive),
-            )
-        )
-    if not rows:
-        return
-    table = connection.ops.quote_name(RankingRow._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name in ROW_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            values = ", ".join(["%s"] * len(ROW_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
-
-
-ESCALATION_PROPOSAL_FIELDS = (
-    "level",
-    "consecutive_bottom",
-    "action",
-    "interviewer_role",
-    "interviewee_role",
-    "needs_meeting",
-    "status",
-)
-
-
-def escalations_propose(*, scheme: RankingScheme, period: Period, proposed: list[Escalation]) -> None:
-    """Bring the draft's proposed escalations up to date in place, so their addresses stay valid.
-
-    A unit still proposed keeps its row (updated); a new one gets a row; one no longer at the bottom
-    is marked 已撤销 rather than deleted, and comes back to life if a later recompute proposes it again.
-    A row that already says what is proposed is left as it is.
-    """
-    existing = {
-        escalation.unit_id: escalation
-        for escalation in Escalation.objects.select_for_update().filter(
-            scheme=scheme,
-            year=period.year,
-            month=period.month,
-            status__in=[EscalationStatus.PROPOSED, EscalationStatus.WITHDRAWN],
-        )
-    }
-    updated, created = [], []
-    for escalation in proposed:
-        current = existing.pop(escalation.unit_id, None)
-        if current is None:
-            created.append(escalation)
-            continue
-        if all(getattr(current, field) == getattr(escalation, field) for field in ESCALATION_PROPOSAL_FIELDS):
-            continue
-        for field in ESCALATION_PROPOSAL_FIELDS:
-            setattr(current, field, getattr(escalation, field))
-        updated.append(current)
-    for withdrawn in existing.values():
-        if withdrawn.status != EscalationStatus.WITHDRAWN:
-            withdrawn.status = EscalationStatus.WITHDRAWN
-            updated.append(withdrawn)
-    Escalation.objects.bulk_update(updated, [*ESCALATION_PROPOSAL_FIELDS, "updated_at"])
-    Escalation.objects.bulk_create(created)
-
-
-def escalations_withdraw(*, scheme: RankingScheme, period: Period) -> None:
-    Escalation.objects.filter(
-        scheme=scheme, year=period.year, month=period.month, status=EscalationStatus.PROPOSED
-    ).update(status=EscalationStatus.WITHDRAWN)
 
 
 @transaction.atomic
@@ -395,23 +241,37 @@ def period_rank(*, period: Period) -> PeriodRanking:
 
     A scheme with no figures is skipped with a notice (rule 11), and a draft it had is removed; every
     other scheme ranks as usual. A period of a year with no plan, or a completion-rate scheme with no
-    table of the year (rule 10), is refused with nothing saved.
+    table of the year (rule 10), is refused with nothing saved. The schemes are ranked together, as
+    ``ranking_compute`` ranks one: their runs locked, then each scheme's inputs read once, and all
+    stored by one ``rankings_store``.
     """
-    period_plan_year_required(period)
+    source = figure_source_of(period_plan_year_required(period))
     if period_is_published(period):
         return PeriodRanking(period=period, runs=period_active_runs(period), skipped=[])
-    runs, skipped = [], []
-    for scheme in active_schemes():
-        notice = scheme_without_figures(scheme=scheme, period=period)
-        if notice is None:
-            runs.append(ranking_compute(scheme=scheme, period=period))
-            continue
-        skipped.append(SkippedScheme(scheme, notice))
-        RankingRun.objects.filter(
-            scheme=scheme, year=period.year, month=period.month, status=RunStatus.DRAFT
-        ).delete()
-        escalations_withdraw(scheme=scheme, period=period)
-    if runs:
+    schemes = list(active_schemes())
+    runs = runs_locked(schemes=schemes, period=period)
+    earlier = earlier_runs(schemes=schemes, period=period)
+    drafts, skipped = [], []
+    for scheme in schemes:
+        run = runs.get(scheme.pk)
+        if run is not None and run.is_published:
+            notice = scheme_without_figures(scheme=scheme, period=period)
+        else:
+            inputs = ranking_inputs(scheme=scheme, period=period, source=source, earlier=earlier[scheme.pk])
+            notice = scheme_without_figures(scheme=scheme, period=period, inputs=inputs.units)
+            if notice is None:
+                drafts.append(Draft(run, inputs))
+        if notice is not None:
+            runs.pop(scheme.pk, None)
+            skipped.append(SkippedScheme(scheme, notice))
+            RankingRun.objects.filter(
+                scheme=scheme, year=period.year, month=period.month, status=RunStatus.DRAFT
+            ).delete()
+            escalations_withdraw(scheme=scheme, period=period)
+    for stored in rankings_store(drafts=drafts):
+        runs[stored.scheme_id] = stored
+    ranked = [runs[scheme.pk] for scheme in schemes if scheme.pk in runs]
+    if ranked:
         notification_send(
             users=users_with_role("管理员"),
             key=f"ranking-draft:{period}",
@@ -420,4 +280,4 @@ def period_rank(*, period: Period) -> PeriodRanking:
             body="请核对排名和拟约谈单位后发布通报。",
             link=f"{reverse('reporting:rankings')}?period={period}",
         )
-    return PeriodRanking(period=period, runs=runs, skipped=skipped)
+    return PeriodRanking(period=period, runs=ranked, skipped=skipped)
