@@ -59,7 +59,7 @@ from ..services.lifecycle import (
     project_stewardship_update,
 )
 from ..services.rollover import year_plan_fill
-from ..tables import ExitRequestTable
+from ..tables_exits import ExitRequestTable
 from .base import form_page, posted
 
 
