@@ -123,6 +123,19 @@ class DayColumn(tables.DateColumn):
         return value
 
 
+class MinuteColumn(tables.Column):
+    """A moment in local time to the minute (``local_minute``); the same text in the file."""
+
+    def __init__(self, verbose_name: str, **kwargs):
+        super().__init__(verbose_name=verbose_name, default="", **kwargs)
+
+    def render(self, value) -> str:
+        return local_minute(value)
+
+    def value(self, value) -> str:
+        return local_minute(value)
+
+
 class YesNoColumn(tables.BooleanColumn):
     """A yes/no column whose file cell holds the same word the page shows (``yesno="已入库,未入库"``)."""
 
