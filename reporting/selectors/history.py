@@ -71,6 +71,13 @@ def _shown(field: models.Field, value, related: dict) -> str:
     return str(value)
 
 
+def _in_model_order(meta, changes: list) -> list:
+    """A version's changed fields in the order the model declares them; simple_history gives them in
+    a set's order, which differs from one process to the next."""
+    order = {field.name: index for index, field in enumerate(meta.fields)}
+    return sorted(changes, key=lambda change: order.get(change.field, len(order)))
+
+
 def project_history(
     *, project: Project, subject: str | None = None, limit: int = HISTORY_LIMIT
 ) -> list[HistoryEntry]:
@@ -134,7 +141,7 @@ def project_history(
                     _shown(meta.get_field(c.field), c.old, related),
                     _shown(meta.get_field(c.field), c.new, related),
                 )
-                for c in deltas[id(record)].changes
+                for c in _in_model_order(meta, deltas[id(record)].changes)
             ]
         entries.append(
             HistoryEntry(

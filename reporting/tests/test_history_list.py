@@ -161,6 +161,21 @@ def test_a_filtered_export_holds_only_its_rows(client, world):
     ]
 
 
+def test_the_fields_of_one_change_are_listed_in_the_order_the_model_declares_them(client, world):
+    project = world["project"]
+    project.name, project.stage = "东湖文旅项目（二期）", "reserve"
+    project.leader_in_charge, project.company = "王副区长", "东湖文旅公司"
+    save_as(project, actor=world["reporter"])
+    client.force_login(world["reporter"])
+    response = client.get(history_url(world, "reporting:project_history_export"), {"subject": "project"})
+    assert sheet(response)[3][4] == (
+        "项目名称：东湖文旅项目（一期） → 东湖文旅项目（二期）\n"
+        "所在库：在建 → 储备\n"
+        "分包领导：— → 王副区长\n"
+        "建设单位：— → 东湖文旅公司"
+    )
+
+
 def test_only_the_latest_n_of_the_history_asked_for_are_shown_and_the_page_says_so(client, world):
     client.force_login(world["reporter"])
     with mock.patch.object(PROJECT_HISTORY_LIST, "limit", 2):
