@@ -11,7 +11,7 @@ from common.lists import RIGHT, SCREEN_ONLY, BaseTable, DayColumn, MinuteColumn,
 from targets.models import Unit
 
 from .choices import SubmissionStatus
-from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission
+from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission, SubmissionEvent
 from .selectors.forecasts import ForecastRow
 from .selectors.history import FieldChange
 from .selectors.periods import ReportingMonth
@@ -375,3 +375,24 @@ class ProjectHistoryTable(BaseTable):
         orderable = False
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = "暂无修改记录。"
+
+
+class SubmissionEventTable(BaseTable):
+    """报送记录: a return's moves, newest first (``unit_submission`` prefetches them), with who, when
+    and why."""
+
+    created_at = MinuteColumn("时间", attrs=NOWRAP)
+    actor = tables.Column(verbose_name="操作人")
+    change = tables.Column(verbose_name="状态变化", accessor="pk")
+    reason = tables.Column(verbose_name="原因", default="")
+
+    def render_change(self, record: SubmissionEvent) -> str:
+        return f"{record.get_from_status_display()} → {record.get_to_status_display()}"
+
+    class Meta(BaseTable.Meta):
+        model = SubmissionEvent
+        fields = ()
+        sequence = ("created_at", "actor", "change", "reason")
+        orderable = False
+        attrs = {"class": "table table-sm mb-0"}
+        empty_text = "暂无记录"
