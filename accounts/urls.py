@@ -10,6 +10,7 @@ urlpatterns = [
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("otp/recovery-codes/", views.otp_recovery_codes, name="otp_recovery_codes"),
     path("security/", views.security, name="security"),
+    path("security/export/", views.security_export, name="security_export"),
     path("security/unlock/", views.unlock, name="unlock"),
     path("roles/", views.roles, name="roles"),
     path("roles/<int:account_id>/", views.roles_edit, name="roles_edit"),

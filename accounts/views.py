@@ -15,7 +15,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AuditAction, AuditResult
-from audit.services import audit_record
+from audit.services import audit_record, audited
 from common.lists import ListPage, ShortListPage
 
 from .filtersets import AccountFilterSet, LockedAccountFilterSet
@@ -168,10 +168,9 @@ SHOWN_SETTINGS = [
 
 
 class LockedAccountList(ShortListPage):
-    """安全管理: the accounts locked now, searched by username and source address; below them the
-    effective security settings (read-only: they come from the environment, so a change is a
-    deployment, not a click). Like the other lists of the 安全管理员 (角色分配, 接口令牌) it has no
-    export URL: the page is its only view."""
+    """安全管理: the accounts locked now, searched by username and source address, exported as seen;
+    below them the effective security settings (read-only: they come from the environment, so a
+    change is a deployment, not a click)."""
 
     template_name = "accounts/security.html"
     filterset_class = LockedAccountFilterSet
@@ -191,6 +190,12 @@ LOCKED_ACCOUNT_LIST = LockedAccountList()
 @duty_required(Role.SECURITY_ADMIN)
 def security(request: HttpRequest) -> HttpResponse:
     return LOCKED_ACCOUNT_LIST.page(request)
+
+
+@duty_required(Role.SECURITY_ADMIN)
+@audited(AuditAction.EXPORT)
+def security_export(request: HttpRequest) -> HttpResponse:
+    return LOCKED_ACCOUNT_LIST.export(request)
 
 
 @require_POST

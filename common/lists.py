@@ -14,6 +14,7 @@ as a streamed response, so an export's memory does not grow with its rows.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -53,6 +54,8 @@ RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
 # Query parameters that place the page, never filter it: the file holds every row, in the page's order.
 PLACING = ("page", "per_page")
+# What Excel refuses in a sheet's name; a list's title may hold a project's name ("1#/2#楼改造").
+NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def local_minute(moment: datetime | None) -> str:
@@ -123,6 +126,19 @@ class DayColumn(tables.DateColumn):
         return value
 
 
+class MinuteColumn(tables.Column):
+    """A moment in local time to the minute (``local_minute``); the same text in the file."""
+
+    def __init__(self, verbose_name: str, **kwargs):
+        super().__init__(verbose_name=verbose_name, default="", **kwargs)
+
+    def render(self, value) -> str:
+        return local_minute(value)
+
+    def value(self, value) -> str:
+        return local_minute(value)
+
+
 class YesNoColumn(tables.BooleanColumn):
     """A yes/no column whose file cell holds the same word the page shows (``yesno="已入库,未入库"``)."""
 
@@ -161,6 +177,11 @@ def table_rows(table: tables.Table, records: Iterable[Any]) -> Iterator[dict[str
         yield {name: cell(row.get_cell_value(name)) for name in names}
 
 
+def sheet_name(title: str) -> str:
+    """``title`` as a sheet's name: without what Excel refuses there, at most 31 characters (its limit)."""
+    return NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("'")
+
+
 def xlsx_write(
     target: str | IO[bytes],
     *,
@@ -170,7 +191,7 @@ def xlsx_write(
 ) -> int:
     """Write the list to ``target`` through a streamed workbook; return the number of rows."""
     workbook = StreamedWorkbook()
-    sheet = streamed_sheet(workbook, title[:31])  # Excel's limit on sheet names
+    sheet = streamed_sheet(workbook, sheet_name(title))
     count = stream_table(sheet, title=title, columns=columns, rows=rows, fit_rows=FIT_ROWS)
     workbook.save(target)
     return count

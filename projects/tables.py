@@ -16,12 +16,11 @@ from common.lists import (
     PctColumn,
     WanColumn,
     YesNoColumn,
-    local_minute,
 )
 
 from .access import can_edit_problem, can_edit_project
 from .choices import EvidenceKind, ProblemStatus
-from .models import ExitRequest, Milestone, Problem, Project, ProjectYearPlan
+from .models import Milestone, Problem, Project, ProjectYearPlan
 from .rules import NEXT_STAGE, plan_completion_pct, registration_evidence_missing, stewardship_missing
 
 TAG_SEPARATOR = "、"
@@ -29,9 +28,8 @@ TAG_SEPARATOR = "、"
 
 def _actions() -> tables.Column:
     # Buttons are for the screen; a printed list is read, not acted on, and a file has no buttons.
-    screen_only = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
     return tables.Column(
-        verbose_name="操作", accessor="pk", orderable=False, attrs=screen_only, exclude_from_export=True
+        verbose_name="操作", accessor="pk", orderable=False, attrs=SCREEN_ONLY, exclude_from_export=True
     )
 
 
@@ -296,61 +294,6 @@ class ProblemTable(BaseTable):
             "resolution",
             "actions",
         )
-
-
-class ExitRequestTable(BaseTable):
-    """退库审批: the pending requests, each with the admin's 批准 and 不予批准 (the cell's template)."""
-
-    project = tables.Column(
-        verbose_name="项目",
-        accessor="project__name",
-        linkify=lambda record: reverse("projects:detail", args=[record.project_id]),
-        orderable=False,
-    )
-    reporting_unit = tables.Column(
-        verbose_name="属地单位", accessor="project__reporting_unit__display_name", orderable=False
-    )
-    stage = tables.Column(verbose_name="所在库", accessor="project__stage", orderable=False)
-    reason = tables.Column(verbose_name="退库原因", orderable=False)
-    note = tables.Column(verbose_name="情况说明", orderable=False)
-    requested_by = tables.Column(verbose_name="申请人", accessor="pk", orderable=False)
-    requested_at = _file_only("申请时间")
-    actions = tables.TemplateColumn(
-        verbose_name="审批",
-        accessor="pk",
-        template_name="projects/_exit_actions_cell.html",
-        orderable=False,
-        attrs=SCREEN_ONLY,
-        exclude_from_export=True,
-    )
-
-    def render_requested_by(self, record: ExitRequest) -> str:
-        return format_html(
-            '{}<div class="small text-muted">{}</div>',
-            record.requested_by or "—",
-            local_minute(record.requested_at),
-        )
-
-    def value_requested_by(self, record: ExitRequest) -> str:
-        return str(record.requested_by) if record.requested_by else ""
-
-    def value_requested_at(self, record: ExitRequest) -> str:
-        return local_minute(record.requested_at)
-
-    class Meta(BaseTable.Meta):
-        model = ExitRequest
-        fields = ()
-        sequence = (
-            "project",
-            "reporting_unit",
-            "stage",
-            "reason",
-            "note",
-            "requested_by",
-            "requested_at",
-            "actions",
-        )
-        empty_text = "没有待审批的退库申请。"
 
 
 class OverdueMilestoneTable(BaseTable):

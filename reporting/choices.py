@@ -62,3 +62,11 @@ class NotificationKind(models.TextChoices):
     MEASURES_SUBMITTED = "measures_submitted", "整改措施已提交"
     ESCALATION_CLOSED = "escalation_closed", "约谈已销号"
     REMINDER = "reminder", "催报及周调度"
+
+
+class HistorySubject(models.TextChoices):
+    """What a project's change was made to: the three histories its 修改记录 merges."""
+
+    PROJECT = "project", "项目信息"
+    REPORT = "report", "月报"
+    PLAN = "plan", "年度计划投资"

@@ -9,10 +9,11 @@ from django.db.models import Exists, OuterRef
 
 from common.lists import StyledFilterSet
 from common.periods import Period
+from projects.models import Project
 from targets.choices import UnitKind
 from targets.models import Unit
 
-from .choices import EscalationStatus, SubmissionStatus
+from .choices import EscalationStatus, HistorySubject, SubmissionStatus
 from .models import (
     Assessment,
     AssessmentRow,
@@ -142,3 +143,22 @@ class BulletinFilterSet(StyledFilterSet):
         super().__init__(*args, **kwargs)
         years = sorted({period.year for period in periods}, reverse=True)
         self.form.fields["year"].choices = [(str(year), f"{year}年") for year in years]
+
+
+class ProjectHistoryFilterSet(StyledFilterSet):
+    """修改记录: a project's changes by 内容 (项目信息, 月报 or 年度计划投资). The changes are merged from
+    three histories, not filtered from one queryset: the form names the history to read
+    (``chosen_subject``) and ``project_history`` reads only that one, so the latest N are its own."""
+
+    subject = django_filters.ChoiceFilter(
+        label="内容", choices=HistorySubject.choices, empty_label="全部内容"
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def chosen_subject(self) -> str | None:
+        """The history asked for; None for all three (none asked, or one not offered)."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("subject") or None

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from common.figures import EMPTY, format_wan
-from common.lists import RIGHT, SCREEN_ONLY, BaseTable, DayColumn, WanColumn, local_minute
+from common.lists import RIGHT, SCREEN_ONLY, BaseTable, DayColumn, MinuteColumn, WanColumn, local_minute
 from targets.models import Unit
 
 from .choices import SubmissionStatus
-from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission
+from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission, SubmissionEvent
 from .selectors.forecasts import ForecastRow
+from .selectors.history import FieldChange
 from .selectors.periods import ReportingMonth
 
 
@@ -340,3 +341,58 @@ class BulletinTable(BaseTable):
         fields = ()
         sequence = ("period", "published_at", "published_by", "downloads")
         empty_text = "尚无已发布的通报。"
+
+
+NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+class ProjectHistoryTable(BaseTable):
+    """修改记录: a project's changes, newest first (``project_history``'s entries), each field changed
+    on a line of its own: one ``<div>`` each on the page, one line each in the file's cell."""
+
+    when = MinuteColumn("时间", attrs=NOWRAP)
+    who = tables.Column(verbose_name="操作人", empty_values=())
+    subject = tables.Column(verbose_name="内容", attrs=NOWRAP)
+    action = tables.Column(verbose_name="操作")
+    changes = tables.Column(verbose_name="修改项：原值 → 新值", default="", empty_values=(None, []))
+    reason = tables.Column(verbose_name="说明", default="", attrs={"td": {"class": "small"}})
+
+    def render_who(self, value) -> str:
+        return str(value) if value else "系统"  # a change made by a command or a job has no user
+
+    def value_who(self, value) -> str:
+        return self.render_who(value)
+
+    def render_changes(self, value: list[FieldChange]) -> str:
+        return format_html_join("", "<div>{}：{} → {}</div>", ((c.label, c.old, c.new) for c in value))
+
+    def value_changes(self, value: list[FieldChange]) -> str:
+        return "\n".join(f"{c.label}：{c.old} → {c.new}" for c in value)
+
+    class Meta(BaseTable.Meta):
+        fields = ()
+        sequence = ("when", "who", "subject", "action", "changes", "reason")
+        orderable = False
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = "暂无修改记录。"
+
+
+class SubmissionEventTable(BaseTable):
+    """报送记录: a return's moves, newest first (``unit_submission`` prefetches them), with who, when
+    and why."""
+
+    created_at = MinuteColumn("时间", attrs=NOWRAP)
+    actor = tables.Column(verbose_name="操作人")
+    change = tables.Column(verbose_name="状态变化", accessor="pk")
+    reason = tables.Column(verbose_name="原因", default="")
+
+    def render_change(self, record: SubmissionEvent) -> str:
+        return f"{record.get_from_status_display()} → {record.get_to_status_display()}"
+
+    class Meta(BaseTable.Meta):
+        model = SubmissionEvent
+        fields = ()
+        sequence = ("created_at", "actor", "change", "reason")
+        orderable = False
+        attrs = {"class": "table table-sm mb-0"}
+        empty_text = "暂无记录"

@@ -51,6 +51,11 @@ urlpatterns += [
     path("imports/projects/template/", imports.import_projects_template, name="import_projects_template"),
     path("imports/platform/", imports.import_platform, name="import_platform"),
     path("projects/<int:project_id>/history/", history.project_history_view, name="project_history"),
+    path(
+        "projects/<int:project_id>/history/export/",
+        history.project_history_export,
+        name="project_history_export",
+    ),
 ]
 
 # Bulletins and background exports (issue 6).

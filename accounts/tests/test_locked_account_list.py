@@ -1,5 +1,5 @@
 """已锁定的账号 as a declared list: searched by username and source address, its file holds the
-table's columns and the rows the page shows, and only the 安全管理员 sees it."""
+table's columns and the rows the page shows, and only the 安全管理员 sees or exports it."""
 
 from datetime import timedelta
 from io import BytesIO
@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from accounts.roles import Role
 from accounts.views import LOCKED_ACCOUNT_LIST
+from audit.models import AuditAction, AuditEvent
 
 PASSWORD = "Xq7#mnbTr2"
 
@@ -97,3 +98,22 @@ class LockedAccountListTests(TestCase):
         for role in (Role.ADMIN, Role.REVIEWER, Role.LEADER, Role.AUDIT_ADMIN, Role.SYSTEM_ADMIN):
             self.client.force_login(make_user(f"user_{role.name.lower()}", role, is_staff=True))
             assert self.client.get(reverse("accounts:security")).status_code == 403, role
+
+    def test_the_export_url_gives_the_filtered_rows_and_is_logged(self):
+        html = self.client.get(reverse("accounts:security"), {"username": "tian"}).content.decode()
+        assert f'href="{reverse("accounts:security_export")}?username=tian"' in html
+        response = self.client.get(reverse("accounts:security_export"), {"username": "tian", "page": 2})
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
+        until = self.at + timedelta(minutes=15)
+        assert list(rows[2]) == ["用户名", "来源地址", "锁定至"]
+        assert rows[3:] == [("tianbao", "10.0.0.7", f"{until:%Y-%m-%d %H:%M}")]
+        event = AuditEvent.objects.filter(action=AuditAction.EXPORT).get()
+        assert event.user == self.security
+
+    def test_no_other_role_exports_the_list(self):
+        for role in (Role.ADMIN, Role.REVIEWER, Role.LEADER, Role.AUDIT_ADMIN, Role.SYSTEM_ADMIN):
+            self.client.force_login(make_user(f"user_{role.name.lower()}", role, is_staff=True))
+            assert self.client.get(reverse("accounts:security_export")).status_code == 403, role
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()

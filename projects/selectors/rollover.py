@@ -1,5 +1,5 @@
-"""年度结转: what closing the open year would do, shown before it runs, and the year's planned
-investment rows the units fill afterwards."""
+"""年度结转: what closing the open year would do, shown before it runs, the roll-overs done, and the
+year's planned investment rows the units fill afterwards."""
 
 from __future__ import annotations
 
@@ -72,3 +72,8 @@ def pending_year_plans(*, projects: QuerySet[Project], year: int) -> QuerySet[Pr
         .select_related("project", "project__reporting_unit")
         .order_by("project__reporting_unit__sort_order", "project__name")
     )
+
+
+def rollover_history() -> QuerySet[YearRollover]:
+    """The roll-overs done, the latest year first, with who ran each."""
+    return YearRollover.objects.select_related("performed_by")

@@ -1,18 +1,20 @@
 """退库审批 as a declared list: the pending requests filtered by unit and reason, exported as shown,
-and only for the admin."""
+and only for the admin; the recent decisions below them in a declared table of their own."""
 
 from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from projects.choices import ExitReason, Stage
+from projects.choices import ExitReason, ExitRequestStatus, Stage
 from projects.models import ExitRequest
-from projects.services.lifecycle import exit_request_create, exit_request_reject
+from projects.services.lifecycle import exit_request_approve, exit_request_create, exit_request_reject
 from tests.factories import ProjectFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,61 @@ def test_the_decision_buttons_still_approve_and_return(client, admin, requests_w
     response = client.post(reverse("projects:exit_reject", args=[hill.project_id]), {"note": "补充材料"})
     assert response.url == reverse("projects:exits")
     assert listed(client.get(reverse("projects:exits"))) == ["东湖文旅项目"]
+
+
+def test_the_recent_decisions_show_each_decision_as_it_stands(client, requests_world):
+    chief = UserFactory(username="guanli", last_name="王", first_name="主任", role=Role.ADMIN)
+    hill = ExitRequest.objects.get(project__name="西山物流园项目")
+    exit_request_approve(exit_request=hill, actor=chief, note="同意退库")
+    ExitRequest.objects.filter(pk=hill.pk).update(decided_at=datetime(2022, 9, 2, 15, 30, tzinfo=BEIJING))
+    client.force_login(chief)
+    response = client.get(reverse("projects:exits"))
+    decided = response.context["decided"]
+    assert [str(column.header) for column in decided.columns] == [
+        "项目",
+        "属地单位",
+        "退库原因",
+        "结果",
+        "审批人",
+        "审批时间",
+        "审批意见",
+    ]
+    names = ["project", "reporting_unit", "reason", "status", "decided_by", "decided_at", "decision_note"]
+    shown = {row.record.project.name: [str(row.get_cell(name)) for name in names] for row in decided.rows}
+    assert shown["西山物流园项目"] == [
+        f'<a href="{reverse("projects:detail", args=[hill.project_id])}">西山物流园项目</a>',
+        "西山",
+        "企业无能力开发造成土地长期闲置",
+        "已批准",
+        "王主任",
+        "2022-09-02 15:30",
+        "同意退库",
+    ]
+    assert shown["东湖旧厂房项目"][2:4] == ["已停止洽谈", "未批准"]
+    assert listed(response) == ["东湖文旅项目"]
+
+
+def test_with_no_decisions_yet_the_recent_decisions_say_so(client, admin):
+    client.force_login(admin)
+    html = client.get(reverse("projects:exits")).content.decode()
+    assert "没有待审批的退库申请。" in html
+    assert "暂无。" in html
+
+
+def test_the_page_reads_the_same_number_of_queries_however_many_decisions_it_shows(
+    client, admin, requests_world
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("projects:exits")).status_code == 200
+        return len(captured)
+
+    client.force_login(admin)
+    client.get(reverse("projects:exits"))  # the first request of a session saves it once more
+    before = count()
+    for request in ExitRequest.objects.filter(status=ExitRequestStatus.PENDING):
+        exit_request_reject(exit_request=request, actor=admin, note="继续洽谈")
+    assert count() == before
 
 
 @pytest.mark.parametrize("role", [Role.REPORTER, Role.LEADER, Role.REVIEWER, Role.SECURITY_ADMIN])

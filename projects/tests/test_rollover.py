@@ -1,19 +1,25 @@
-"""年度结转: completed projects leave, unstarted ones stay or return to 储备, plans are asked again."""
+"""年度结转: completed projects leave, unstarted ones stay or return to 储备, plans are asked again;
+the page keeps a record of the years closed."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from accounts.roles import Role
 from projects.choices import ExitReason, Stage
 from projects.models import Project, ProjectYearPlan, StageChange, YearRollover
 from projects.selectors.boards import board_projects, library_totals, library_year
 from projects.selectors.rollover import rollover_plan
 from projects.services.rollover import year_rollover
-from tests.factories import PlanYearFactory, ProjectFactory, ProjectYearPlanFactory
+from tests.factories import PlanYearFactory, ProjectFactory, ProjectYearPlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +151,47 @@ def test_the_command_rolls_over_and_can_return_every_unstarted_project(year_2022
     assert _stage(year_2022["unstarted_returned"]) == Stage.RESERVE
     with pytest.raises(CommandError, match="已结转"):
         call_command("rollover", "--year", "2022", stdout=StringIO())
+
+
+def test_the_rollover_record_shows_each_closed_year_with_who_ran_it_and_what_it_moved(client, year_2022):
+    chief = UserFactory(username="guanli", last_name="王", first_name="主任", role=Role.ADMIN)
+    year_rollover(year=2022, return_to_reserve=[year_2022["unstarted_returned"].pk], actor=chief)
+    YearRollover.objects.filter(year=2022).update(
+        performed_at=datetime(2022, 12, 31, 17, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
+    client.force_login(chief)
+    history = client.get(reverse("projects:rollover")).context["history"]
+    assert [str(column.header) for column in history.columns] == [
+        "结转年度",
+        "执行时间",
+        "执行人",
+        "调出竣工项目",
+        "退回储备库",
+        "留在开工库",
+        "待填报计划",
+    ]
+    assert [[str(cell) for _column, cell in row.items()] for row in history.rows] == [
+        ["2022年", "2022-12-31 17:05", "王主任", "2", "1", "1", "4"]
+    ]
+
+
+def test_before_any_rollover_the_record_says_so(client, year_2022, admin):
+    client.force_login(admin)
+    assert "尚未结转过。" in client.get(reverse("projects:rollover")).content.decode()
+
+
+def test_the_rollover_page_reads_the_same_number_of_queries_however_many_years_were_closed(
+    client, year_2022, admin
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("projects:rollover")).status_code == 200
+        return len(captured)
+
+    client.force_login(admin)
+    YearRollover.objects.create(year=2019, performed_by=admin)
+    client.get(reverse("projects:rollover"))  # the first request of a session saves it once more
+    before = count()
+    for year in (2020, 2021):
+        YearRollover.objects.create(year=year, performed_by=UserFactory(role=Role.ADMIN))
+    assert count() == before

@@ -59,7 +59,7 @@ from ..services.lifecycle import (
     project_stewardship_update,
 )
 from ..services.rollover import year_plan_fill
-from ..tables import ExitRequestTable
+from ..tables_exits import ExitDecisionTable, ExitRequestTable
 from .base import form_page, posted
 
 
@@ -256,7 +256,8 @@ def exit_reject(request: HttpRequest, project_id: int) -> HttpResponse:
 
 class ExitRequestList(ShortListPage):
     """退库审批: the pending 退库 requests, filtered by 属地单位 and 退库原因, each decided from its
-    line; below them the last decisions, as they stand (not filtered, not exported)."""
+    line; below them the last decisions in a table of their own, as they stand (not filtered, not
+    exported)."""
 
     template_name = "projects/exits.html"
     filterset_class = ExitRequestFilterSet
@@ -267,7 +268,7 @@ class ExitRequestList(ShortListPage):
         return pending_exit_requests()
 
     def extra_context(self, request, filterset, table) -> dict:
-        return {"decided": recent_exit_decisions()}
+        return {"decided": ExitDecisionTable(recent_exit_decisions())}
 
 
 EXIT_REQUEST_LIST = ExitRequestList()

@@ -16,11 +16,11 @@ from ..access import readable_projects
 from ..filtersets import YearPlanFilterSet
 from ..forms import RolloverForm
 from ..listing import open_year
-from ..models import YearRollover
 from ..selectors.boards import library_year
-from ..selectors.rollover import pending_year_plans, rollover_plan
+from ..selectors.rollover import pending_year_plans, rollover_history, rollover_plan
 from ..services.rollover import year_rollover
 from ..tables import YearPlanTable
+from ..tables_rollover import YearRolloverTable
 from .base import posted
 
 
@@ -46,7 +46,7 @@ def rollover(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/rollover.html",
-        {"plan": plan, "form": form, "history": YearRollover.objects.select_related("performed_by")},
+        {"plan": plan, "form": form, "history": YearRolloverTable(rollover_history())},
     )
 
 

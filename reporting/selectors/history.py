@@ -16,6 +16,8 @@ from django.db import models
 from common.figures import format_wan
 from projects.models import Project, ProjectReport, ProjectYearPlan
 
+from ..choices import HistorySubject
+
 HISTORY_LIMIT = 300
 ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 # Who and when are the history row's user and time already; these would only repeat them.
@@ -69,16 +71,27 @@ def _shown(field: models.Field, value, related: dict) -> str:
     return str(value)
 
 
-def project_history(*, project: Project, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """Newest first; a fixed number of queries (three histories and the objects they point to)."""
-    histories = [
-        Project.history.filter(id=project.pk),
-        ProjectReport.history.filter(project_id=project.pk),
-        ProjectYearPlan.history.filter(project_id=project.pk),
-    ]
+def _in_model_order(meta, changes: list) -> list:
+    """A version's changed fields in the order the model declares them; simple_history gives them in
+    a set's order, which differs from one process to the next."""
+    order = {field.name: index for index, field in enumerate(meta.fields)}
+    return sorted(changes, key=lambda change: order.get(change.field, len(order)))
+
+
+def project_history(
+    *, project: Project, subject: str | None = None, limit: int = HISTORY_LIMIT
+) -> list[HistoryEntry]:
+    """The latest ``limit`` changes, newest first, of the three histories or only of ``subject``'s
+    (a ``HistorySubject``); a fixed number of queries (the histories read and the objects they point to)."""
+    histories = {
+        HistorySubject.PROJECT: Project.history.filter(id=project.pk),
+        HistorySubject.REPORT: ProjectReport.history.filter(project_id=project.pk),
+        HistorySubject.PLAN: ProjectYearPlan.history.filter(project_id=project.pk),
+    }
     records = []
-    for history in histories:
-        records += history.select_related("history_user").order_by("history_date", "history_id")
+    for name, history in histories.items():
+        if subject in (None, name):
+            records += history.select_related("history_user").order_by("history_date", "history_id")
     previous: dict[tuple[type, int], object] = {}
     pairs = []
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
@@ -128,7 +141,7 @@ def project_history(*, project: Project, limit: int = HISTORY_LIMIT) -> list[His
                     _shown(meta.get_field(c.field), c.old, related),
                     _shown(meta.get_field(c.field), c.new, related),
                 )
-                for c in deltas[id(record)].changes
+                for c in _in_model_order(meta, deltas[id(record)].changes)
             ]
         entries.append(
             HistoryEntry(

@@ -54,7 +54,7 @@ from ..services.submissions import (
     submission_unlock,
     submission_verify,
 )
-from ..tables import SubmissionBoardTable
+from ..tables import SubmissionBoardTable, SubmissionEventTable
 
 
 def chosen_month(request: HttpRequest, *, unit: Unit | None = None) -> ReportingMonth:
@@ -96,6 +96,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "missing": sum(1 for row in rows if row.report is None),
             "submission": submission,
+            "events": SubmissionEventTable(submission.events.all()) if submission else None,
             "year_forecasts": year_forecasts,
         },
     )
@@ -124,6 +125,7 @@ def _grid_context(
         "unit": unit,
         "month": month,
         "submission": submission,
+        "events": SubmissionEventTable(submission.events.all()) if submission else None,
         "form": form,
         "lines": lines,
         "grid_rows": month_grid_rows_html(

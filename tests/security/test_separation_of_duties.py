@@ -13,6 +13,7 @@ OWN_PAGES = {
     Role.SYSTEM_ADMIN: set(),
     Role.SECURITY_ADMIN: {
         "accounts:security",
+        "accounts:security_export",
         "accounts:unlock",
         "accounts:roles",
         "accounts:roles_edit",
@@ -61,7 +62,7 @@ class SeparationOfDutiesTests(WalkerDemo):
         assert not problems, "\n".join(problems)
 
     def test_business_users_even_a_superuser_are_refused_the_audit_log_and_the_security_page(self):
-        names = ["audit:log", "audit:export", "accounts:security"]
+        names = ["audit:log", "audit:export", "accounts:security", "accounts:security_export"]
         for user in [*self.own_users, *self.other_users, *self.readers]:
             self.client.force_login(user)
             for name in names:

@@ -1,0 +1,27 @@
+"""What every declared list's file shares: the sheet is named after the title, which may hold any text."""
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from common.lists import xlsx_write
+from common.spreadsheets import OutColumn
+
+
+def test_a_title_with_characters_excel_refuses_in_a_sheet_name_still_names_the_sheet_and_heads_the_file():
+    target = BytesIO()
+    title = "1#/2#楼[改造]:扩建?*项目\\修改记录"
+    count = xlsx_write(
+        target, title=title, columns=[OutColumn("内容", "subject")], rows=[{"subject": "月报"}]
+    )
+    book = load_workbook(BytesIO(target.getvalue()))
+    assert count == 1
+    assert book.sheetnames == ["1#2#楼改造扩建项目修改记录"]
+    assert book.active["A1"].value == title
+
+
+def test_a_sheet_name_is_cut_at_excels_limit_of_31_characters():
+    target = BytesIO()
+    title = "某某区" * 12 + "修改记录"
+    xlsx_write(target, title=title, columns=[OutColumn("内容", "subject")], rows=[])
+    assert load_workbook(BytesIO(target.getvalue())).sheetnames == ["某某区" * 10 + "某"]
