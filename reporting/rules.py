@@ -124,7 +124,8 @@ class RankedEntry(NamedTuple):
 def metric_entry(key: UnitKey, value: Decimal | None, *, has_figure: bool) -> RankEntry:
     """A unit's place in the ranking's input: 未报送 without a figure, "—" when its metric is
     undefined (growth over a baseline of 0, no target), otherwise reported with its value."""
-    # Consistent by construction, so made without ``RankEntry``'s check: a province makes thousands.
+    # Consistent by construction, so made as the tuple it is, without ``RankEntry``'s check: a
+    # province makes thousands.
     if not has_figure:
         return _entry(RankEntry, (key, None, EntryStatus.MISSING))
     if value is None:
@@ -132,7 +133,7 @@ def metric_entry(key: UnitKey, value: Decimal | None, *, has_figure: bool) -> Ra
     return _entry(RankEntry, (key, value, EntryStatus.REPORTED))
 
 
-_entry = tuple.__new__
+_entry = tuple.__new__  # makes a named tuple from its fields without a call per field
 
 
 def rank_units(entries: Iterable[RankEntry], *, higher_is_better: bool = True) -> list[RankedEntry]:
@@ -173,8 +174,8 @@ def rank_units(entries: Iterable[RankEntry], *, higher_is_better: bool = True) -
         ranks[entry.key] = None
     bottom = bottom_units(ranks)
     return [
-        RankedEntry(entry.key, entry.value, entry.status, ranks[entry.key], entry.key in bottom)
-        for entry in (*reported, *missing, *undefined)
+        _entry(RankedEntry, (key, value, status, ranks[key], key in bottom))
+        for key, value, status in (*reported, *missing, *undefined)
     ]
 
 
