@@ -62,43 +62,44 @@ WITH entry AS (
     SELECT r.id, r.scheme_id, ROW_NUMBER() OVER (PARTITION BY r.scheme_id ORDER BY r.month DESC) AS back
     FROM reporting_rankingrun r
     WHERE r.year = %(year)s AND r.month < %(month)s AND r.status = 'published'
+), bottoms AS (
+    -- the units each earlier run put at the bottom; gap 0 while they were there in every run since
+    SELECT e.scheme_id, b.unit_id,
+           e.back - ROW_NUMBER() OVER (PARTITION BY e.scheme_id, b.unit_id ORDER BY e.back) AS gap
+    FROM earlier e
+    JOIN reporting_rankingrow b ON b.run_id = e.id AND b.is_bottom
 ), streak AS (
-    -- a bottom unit's periods at the bottom running: this one and the earlier ones up to the first
-    -- it was not bottom in
+    -- a bottom unit's periods at the bottom running: this one and the earlier ones in a row
     SELECT p.scheme_id, p.unit_id,
-           1 + COALESCE(
-               (SELECT MIN(e.back) - 1 FROM earlier e
-                WHERE e.scheme_id = p.scheme_id AND NOT EXISTS (
-                    SELECT 1 FROM reporting_rankingrow b
-                    WHERE b.run_id = e.id AND b.unit_id = p.unit_id AND b.is_bottom)),
-               (SELECT COUNT(*) FROM earlier e WHERE e.scheme_id = p.scheme_id)) AS consecutive
+           1 + (SELECT COUNT(*) FROM bottoms o
+                WHERE o.scheme_id = p.scheme_id AND o.unit_id = p.unit_id AND o.gap = 0) AS consecutive
     FROM placed p
     WHERE p.is_bottom
+), reached AS (
+    -- the highest step of the scheme's ladder the run reaches (December: no half-year trigger)
+    SELECT DISTINCT ON (k.scheme_id, k.unit_id)
+           k.scheme_id, k.unit_id, k.consecutive, l.level,
+           CASE
+               WHEN l.interviewer <> '' THEN l.interviewer || l.action || l.interviewee
+               WHEN l.venue <> '' THEN '在' || l.venue || '上' || l.action
+               ELSE l.action
+           END AS title
+    FROM streak k
+    JOIN reporting_rankingscheme sc ON sc.id = k.scheme_id
+    LEFT JOIN reporting_ladderstep l ON l.ladder_id = sc.ladder_id AND l.min_consecutive <= k.consecutive
+    ORDER BY k.scheme_id, k.unit_id, l.level DESC NULLS LAST
 )
 SELECT p.scheme_id, p.unit_id, p.ytd_completed, p.baseline, p.target, p.value, p.rank, p.is_bottom, p.status,
-       COALESCE(k.consecutive, 0) AS consecutive_bottom,
-       COALESCE(step.level, 0) AS escalation_level,
+       COALESCE(r.consecutive, 0) AS consecutive_bottom,
+       COALESCE(r.level, 0) AS escalation_level,
        concat_ws('；',
            CASE WHEN p.status = 'missing' THEN '未报送' END,
            CASE WHEN p.is_bottom THEN
-               CASE WHEN k.consecutive <= 1 THEN '倒数第一' ELSE '连续' || k.consecutive || '期倒数第一' END
+               CASE WHEN r.consecutive <= 1 THEN '倒数第一' ELSE '连续' || r.consecutive || '期倒数第一' END
            END,
-           CASE WHEN step.level IS NOT NULL THEN step.level || '级：' || CASE
-               WHEN step.interviewer <> '' THEN step.interviewer || step.action || step.interviewee
-               WHEN step.venue <> '' THEN '在' || step.venue || '上' || step.action
-               ELSE step.action
-           END END) AS note
+           CASE WHEN r.level IS NOT NULL THEN r.level || '级：' || r.title END) AS note
 FROM placed p
-JOIN reporting_rankingscheme sc ON sc.id = p.scheme_id
-LEFT JOIN streak k ON k.scheme_id = p.scheme_id AND k.unit_id = p.unit_id
-LEFT JOIN LATERAL (
-    -- the highest step of the scheme's ladder the run reaches (December: no half-year trigger)
-    SELECT l.level, l.action, l.interviewer, l.interviewee, l.venue
-    FROM reporting_ladderstep l
-    WHERE l.ladder_id = sc.ladder_id AND l.min_consecutive <= k.consecutive
-    ORDER BY l.level DESC
-    LIMIT 1
-) step ON TRUE
+LEFT JOIN reached r ON r.scheme_id = p.scheme_id AND r.unit_id = p.unit_id
 """
 
 CLEAR_SQL = """
