@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from bench.generate import OPEN_MONTH
 from bench.harness import Line, alternate
 from common.periods import Period
+from reporting.services.ranking_rows import ROW_COLUMNS
 from reporting.services.rankings import period_rank
 
 RANKING_SQL = """
@@ -148,19 +149,9 @@ def stored_rows(period: Period, *fields: str) -> set[tuple]:
     )
 
 
-# Every column of a row: the hand-written INSERT writes the same rows, the ladder's columns included.
-WRITTEN = (
-    "ytd_completed",
-    "baseline",
-    "target",
-    "value",
-    "status",
-    "rank",
-    "is_bottom",
-    "consecutive_bottom",
-    "escalation_level",
-    "note",
-)
+# Every column of a row but its keys: the hand-written INSERT writes the same rows, the ladder's
+# columns included.
+WRITTEN = tuple(column for column in ROW_COLUMNS if column not in ("run_id", "unit_id"))
 
 
 def measure(profile: str) -> list[Line]:
