@@ -14,7 +14,6 @@ as a streamed response, so an export's memory does not grow with its rows.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -37,6 +36,7 @@ from common.spreadsheets import (
     OutColumn,
     OutKind,
     StreamedWorkbook,
+    sheet_name,
     stream_table,
     streamed_sheet,
 )
@@ -54,8 +54,6 @@ RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
 # Query parameters that place the page, never filter it: the file holds every row, in the page's order.
 PLACING = ("page", "per_page")
-# What Excel refuses in a sheet's name; a list's title may hold a project's name ("1#/2#楼改造").
-NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def local_minute(moment: datetime | None) -> str:
@@ -175,11 +173,6 @@ def table_rows(table: tables.Table, records: Iterable[Any]) -> Iterator[dict[str
     for record in records:
         row = BoundRow(record, table=table)
         yield {name: cell(row.get_cell_value(name)) for name in names}
-
-
-def sheet_name(title: str) -> str:
-    """``title`` as a sheet's name: without what Excel refuses there, at most 31 characters (its limit)."""
-    return NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("'")
 
 
 def xlsx_write(

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
-from common.spreadsheets import Column, OutColumn, write_table
+from common.spreadsheets import SHEET_NAME_MAX, Column, OutColumn, sheet_name, write_table
 
 from .choices import IndicatorCode, UnitKind
 from .models import AllocationTable, MonthlyIntakeTarget
@@ -49,8 +49,6 @@ ALLOCATION_COLUMNS = (
 UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(\S+)")
 _INTAKE_COUNT_RE = re.compile(r"(\d+)\s*[个项]")
 _INTAKE_AMOUNT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|万)\s*元")
-_SHEET_TITLE_FORBIDDEN_RE = re.compile(r"[\[\]:*?/\\]")
-_SHEET_TITLE_MAX = 31
 
 
 @dataclass(frozen=True)
@@ -155,11 +153,11 @@ def target_header_for(table: AllocationTable) -> str:
 
 def _sheet_title(name: str, taken: set[str]) -> str:
     """Excel refuses sheet names over 31 characters, with []:*?/\\, or used twice (case-blind)."""
-    base = _SHEET_TITLE_FORBIDDEN_RE.sub("_", name)[:_SHEET_TITLE_MAX] or "分解表"
+    base = sheet_name(name, replace="_") or "分解表"
     title, number = base, 1
     while title.casefold() in taken:
         number += 1
         suffix = f"({number})"
-        title = base[: _SHEET_TITLE_MAX - len(suffix)] + suffix
+        title = base[: SHEET_NAME_MAX - len(suffix)] + suffix
     taken.add(title.casefold())
     return title

@@ -7,7 +7,7 @@
 - ``streamed``: the same table streamed row by row through XlsxWriter (``stream_table``).
 """
 
-from .layout import XLSX_CONTENT_TYPE, OutColumn, OutKind, display_width
+from .layout import SHEET_NAME_MAX, XLSX_CONTENT_TYPE, OutColumn, OutKind, display_width, sheet_name
 from .reading import (
     CellError,
     Column,
@@ -23,6 +23,7 @@ from .uploads import MIB, SpreadsheetError, open_workbook, too_many_rows_message
 
 __all__ = [
     "MIB",
+    "SHEET_NAME_MAX",
     "XLSX_CONTENT_TYPE",
     "CellError",
     "Column",
@@ -39,6 +40,7 @@ __all__ = [
     "open_workbook",
     "read_table",
     "safe_cell_value",
+    "sheet_name",
     "stream_table",
     "streamed_sheet",
     "too_many_rows_message",

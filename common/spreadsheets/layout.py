@@ -27,6 +27,9 @@ ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NU
 # Control characters Excel rejects in a cell.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 MAX_CELL_TEXT = 32767  # Excel's limit on a cell's text
+# What Excel refuses in a sheet's name, and its length limit.
+SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
 # The format a date or time gets when its column has none of its own (as openpyxl gives one).
 TIME_FORMATS = {
     datetime: "yyyy-mm-dd h:mm:ss",
@@ -124,3 +127,10 @@ def fit_widths(columns: Sequence[OutColumn], widths: list[int], title: str) -> l
 def note_height(note: str, fitted: Sequence[float]) -> float:
     """The note row's height: 15 points a line, the note wrapped across the table's width."""
     return 15 * math.ceil(display_width(note) / sum(fitted))
+
+
+def sheet_name(text: str, *, replace: str = "") -> str:
+    """``text`` as Excel takes a sheet's name: what it refuses there (``[]:*?/\\``) replaced by
+    ``replace`` (dropped by default), at most 31 characters, and no apostrophe at either end. A
+    title may hold a project's or a group's name ("1#/2#楼改造")."""
+    return SHEET_NAME_REFUSED.sub(replace, text)[:SHEET_NAME_MAX].strip("'")

@@ -10,11 +10,17 @@ first thousand, held back until then.
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 from operator import attrgetter
 
-from common.spreadsheets import OutColumn, StreamedSheet, StreamedWorkbook, stream_table, streamed_sheet
+from common.spreadsheets import (
+    OutColumn,
+    StreamedSheet,
+    StreamedWorkbook,
+    sheet_name,
+    stream_table,
+    streamed_sheet,
+)
 
 from ..choices import Metric
 from .content import BulletinContent, GroupTable, Line, QuietGroup
@@ -26,8 +32,6 @@ KEY_PROJECT_SHEET = "重点项目"
 KEY_PROJECT_FIT_ROWS = 1000
 GROUP_FIT_ROWS = 1000  # a ranking sheet's columns fit its first thousand units
 # Characters Excel refuses in a sheet name, and its length limit.
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_SHEET_NAME_MAX = 31
 
 GROUP_COLUMNS = (
     OutColumn("序号", "serial", "int", width=6),
@@ -105,9 +109,9 @@ def workbook_write(content: BulletinContent) -> StreamedWorkbook:
 
 def _sheet_name(group: str, scheme: str, used: set[str]) -> str:
     """The group's name, or the scheme's when two active schemes rank the same group."""
-    name = _SHEET_NAME_FORBIDDEN.sub("", group)[:_SHEET_NAME_MAX]
+    name = sheet_name(group)
     if not name or name in used:
-        name = _SHEET_NAME_FORBIDDEN.sub("", scheme)[:_SHEET_NAME_MAX]
+        name = sheet_name(scheme)
     used.add(name)
     return name
 
