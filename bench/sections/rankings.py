@@ -135,7 +135,7 @@ def hand_written_insert(period: Period) -> None:
         cursor.execute(INSERT_SQL, params)
 
 
-def compute_all(period: Period) -> list:
+def period_ranked(period: Period) -> list:
     return period_rank(period=period).runs
 
 
@@ -158,7 +158,7 @@ def measure(profile: str) -> list[Line]:
     if OPEN_MONTH[1] == 6:
         raise AssertionError("手写 SQL 不计半年考核末位（6月）：基准的开放月份不能是 6 月")
     period = Period(*OPEN_MONTH)
-    compute_all(period)
+    period_ranked(period)
     expected = {
         (scheme, unit, rank, bool(bottom))
         for scheme, unit, _ytd, _base, _target, _value, rank, bottom, *_ in window_ranking(period)
@@ -171,8 +171,8 @@ def measure(profile: str) -> list[Line]:
     differing = ours_rows ^ stored_rows(period, *WRITTEN)
     if differing:
         raise AssertionError(f"手写 INSERT 与排名服务写入的行不一致：{sorted(differing)[:5]}")
-    ours, limit = alternate(lambda: compute_all(period), lambda: hand_written_insert(period), repeat=7)
-    compute_all(period)  # leave the draft as the service wrote it
+    ours, limit = alternate(lambda: period_ranked(period), lambda: hand_written_insert(period), repeat=7)
+    period_ranked(period)  # leave the draft as the service wrote it
     rows = len(expected)
     return [
         Line(
