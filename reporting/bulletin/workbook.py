@@ -31,7 +31,6 @@ AWARD_SHEET = "年度奖项"
 KEY_PROJECT_SHEET = "重点项目"
 KEY_PROJECT_FIT_ROWS = 1000
 GROUP_FIT_ROWS = 1000  # a ranking sheet's columns fit its first thousand units
-# Characters Excel refuses in a sheet name, and its length limit.
 
 GROUP_COLUMNS = (
     OutColumn("序号", "serial", "int", width=6),
