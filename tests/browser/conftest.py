@@ -19,9 +19,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from demo.constants import DEMO_PASSWORD
 from tests.base import demo_rows_insert
+from tests.browser.live_server import live_server_started
 from tests.system_packages import apt_install, ensure_cjk_fonts
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,6 +65,18 @@ def chromium(migrated_rows) -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator[LiveServer]:
+    """pytest-django's live server, at the address it would take, serving one request at a time over
+    a test database in memory (``live_server_started``)."""
+    address = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    server = live_server_started(address)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
