@@ -129,6 +129,7 @@ def test_a_steward_records_the_month_and_photos_and_a_photo_queued_offline_arriv
     )
     assert page.evaluate(kept)
     page.click(".navbar-toggler")
+    page.wait_for_selector("#main-nav.show")  # a click while the menu still unfolds falls on nothing
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url("**/login/")
     page.wait_for_function(f"() => ({kept})().then((found) => !found)")
