@@ -7,11 +7,29 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from common.figures import EMPTY, format_wan
-from common.lists import RIGHT, SCREEN_ONLY, BaseTable, DayColumn, MinuteColumn, WanColumn, local_minute
+from common.lists import (
+    RIGHT,
+    SCREEN_ONLY,
+    BaseTable,
+    DayColumn,
+    MinuteColumn,
+    PctColumn,
+    WanColumn,
+    local_minute,
+)
 from targets.models import Unit
 
-from .choices import SubmissionStatus
-from .models import AssessmentRow, Bulletin, Escalation, Export, ExportStatus, Submission, SubmissionEvent
+from .choices import Metric, SubmissionStatus
+from .models import (
+    AssessmentRow,
+    Bulletin,
+    Escalation,
+    Export,
+    ExportStatus,
+    RankingRun,
+    Submission,
+    SubmissionEvent,
+)
 from .selectors.forecasts import ForecastRow
 from .selectors.history import FieldChange
 from .selectors.periods import ReportingMonth
@@ -217,10 +235,50 @@ class ForecastTable(BaseTable):
 
 
 class ScoreColumn(WanColumn):
-    """A score with two decimals and separators, as the 考评 has always shown it."""
+    """A score with separators, to two decimals as the 考评 has always shown it (``places`` else)."""
+
+    def __init__(self, verbose_name: str, *, places: int = 2, **kwargs):
+        super().__init__(verbose_name, **kwargs)
+        self.places = places
 
     def render(self, value) -> str:
-        return format_wan(value, 2)
+        return format_wan(value, self.places)
+
+
+def metric_column(metric: str) -> tables.Column:
+    """The column of the value a scheme ranks on, shown as the 通报 shows it: an amount in 万元, a
+    weighted score in 分, a growth or a completion rate in per cent."""
+    label = Metric(metric).label
+    if metric == Metric.AMOUNT:
+        return WanColumn(f"{label}(万元)", orderable=False)
+    if metric == Metric.COMPOSITE:
+        return ScoreColumn(f"{label}(分)", places=1, orderable=False)
+    return PctColumn(label, orderable=False)
+
+
+class RankingRowTable(BaseTable):
+    """One scheme's ranking of a period (rules 1–3): a row per unit in its place, the bottom unit's
+    line in red, the note saying why and which step of the ladder it has reached."""
+
+    rank = tables.Column(verbose_name="排名", orderable=False, default="—")
+    unit = tables.Column(verbose_name="单位", accessor="unit__name", orderable=False)
+    target = WanColumn("年度目标(万元)", orderable=False)
+    ytd_completed = WanColumn("本年累计(万元)", orderable=False)
+    baseline = WanColumn("上年同期(万元)", orderable=False)
+    note = tables.Column(verbose_name="备注", orderable=False, default="")
+
+    def __init__(self, run: RankingRun, **kwargs):
+        super().__init__(
+            run.rows.all(),
+            extra_columns=[("value", metric_column(run.scheme.metric))],
+            sequence=("rank", "unit", "target", "ytd_completed", "baseline", "value", "note"),
+            **kwargs,
+        )
+        self.row_attrs = {"class": lambda record: "table-danger" if record.is_bottom else ""}
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm table-hover mb-0 align-middle figures"}
+        empty_text = "本方案没有参与排名的单位。"
 
 
 class AssessmentRowTable(BaseTable):

@@ -1,10 +1,14 @@
 """The ranking, escalation and assessment pages, per role."""
 
+import re
+from decimal import Decimal
+
 from django.urls import reverse
 
 from accounts.models import User
-from reporting.choices import EscalationStatus
-from reporting.models import Assessment, Escalation, OfficialFigure, RankingRun, Submission
+from reporting.choices import EscalationStatus, Metric
+from reporting.models import Assessment, Escalation, OfficialFigure, RankingRow, RankingRun, Submission
+from reporting.tables import metric_column
 from targets.models import Unit
 from tests.base import DemoTestCase
 
@@ -252,3 +256,28 @@ class AssessmentPageTests(DemoTestCase):
         Assessment.objects.exclude(kind="quarter", number=1).delete()
         with self.assertNumQueries(12):
             self.client.get(url, {"year": 2022})
+
+
+class RankingTableTests(DemoTestCase):
+    def test_each_scheme_is_a_table_whose_bottom_units_lines_are_red(self):
+        self.client.force_login(User.objects.get(username="leader"))
+        html = self.client.get(reverse("reporting:rankings"), {"period": "2022-10"}).content.decode()
+        bottoms = RankingRow.objects.filter(run__year=2022, run__month=10, is_bottom=True)
+        assert bottoms.exists()
+        red = re.findall(r'<tr class="[^"]*\btable-danger\b[^"]*">(.*?)</tr>', html, re.DOTALL)
+        assert len(red) == bottoms.count()
+        assert any("祥云办事处" in line for line in red)
+        assert html.count("<table") == RankingRun.objects.filter(year=2022, month=10).count()
+
+    def test_the_value_ranked_on_is_shown_in_its_own_unit(self):
+        cases = {
+            Metric.AMOUNT: ("完成额(万元)", Decimal("12345.6"), "12,346"),
+            Metric.COMPOSITE: ("加权综合得分(分)", Decimal("87.24"), "87.2"),
+            Metric.GROWTH: ("增速", Decimal("11"), "11.0%"),
+            Metric.COMPLETION_RATE: ("完成率", Decimal("-3.25"), "-3.3%"),
+        }
+        for metric, (header, value, shown) in cases.items():
+            with self.subTest(metric=metric):
+                column = metric_column(metric)
+                assert column.verbose_name == header
+                assert column.render(value) == shown

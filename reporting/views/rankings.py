@@ -56,7 +56,7 @@ from ..services.rankings import (
     RankingError,
     period_rank,
 )
-from ..tables import AssessmentRowTable, EscalationTable
+from ..tables import AssessmentRowTable, EscalationTable, RankingRowTable
 from ..tasks import publish_period
 
 
@@ -83,7 +83,7 @@ def ranking_list(request: HttpRequest) -> HttpResponse:
         "reporting/rankings.html",
         {
             "period": period,
-            "runs": runs,
+            "runs": [(run, RankingRowTable(run)) for run in runs],
             "can_manage": can_manage and not published,
             "published": published,
             "readiness": readiness,
