@@ -281,6 +281,26 @@ class RankingRowTable(BaseTable):
         empty_text = "本方案没有参与排名的单位。"
 
 
+class AwardPlaceTable(BaseTable):
+    """The year's awards (``selectors.assessments.award_places``): 综合奖 per group, then 单项奖 per
+    indicator, a line per winner."""
+
+    award = tables.Column(verbose_name="奖项", orderable=False, default="")
+    place = tables.Column(verbose_name="名次", orderable=False)
+    unit = tables.Column(verbose_name="获奖单位", orderable=False)
+    prize = WanColumn("奖金(万元)", orderable=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_attrs = {"class": lambda record: "award-first" if record.award else ""}
+
+    def render_place(self, value: int) -> str:
+        return f"第{value}名"
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm mb-0 align-middle figures"}
+
+
 class AssessmentRowTable(BaseTable):
     """考评: each unit's line of each assessment, the assessment and its state first; the bottom
     unit's line is red."""
@@ -399,6 +419,31 @@ class BulletinTable(BaseTable):
         fields = ()
         sequence = ("period", "published_at", "published_by", "downloads")
         empty_text = "尚无已发布的通报。"
+
+
+class BulletinDraftTable(BaseTable):
+    """月度通报's drafts, for the lead office's readers: the periods ranked but not yet published, each
+    with its files built on the fly from today's figures."""
+
+    period = tables.Column(verbose_name="统计期", accessor="label", orderable=False)
+    downloads = tables.TemplateColumn(
+        verbose_name="下载草稿",
+        template_name="reporting/_bulletin_downloads_cell.html",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "d-print-none"}, "th": {"class": "d-print-none"}},
+    )
+
+    def __init__(self, *args, pdf_available: bool = False, **kwargs):
+        self.pdf_available = pdf_available
+        super().__init__(*args, **kwargs)
+
+    def render_period(self, value: str) -> str:
+        return format_html('{} <span class="badge bg-warning text-dark">草稿</span>', value)
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm table-hover mb-0 align-middle"}
+        empty_text = "没有待发布的统计期。"
 
 
 NOWRAP = {"td": {"class": "text-nowrap"}}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import groupby
+from typing import NamedTuple
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
@@ -45,6 +47,24 @@ class AwardTable:
 
     title: str
     awards: tuple[Award, ...]
+
+
+class AwardPlace(NamedTuple):
+    """One winner's line of the year's awards; the award is named on its first winner's line only."""
+
+    award: str
+    place: int
+    unit: str
+    prize: Decimal
+
+
+def award_places(tables: Iterable[AwardTable]) -> list[AwardPlace]:
+    """The award tables as one list, a line per winner in the order ``award_tables`` gives."""
+    return [
+        AwardPlace(table.title if index == 0 else "", award.place, award.unit.name, award.prize)
+        for table in tables
+        for index, award in enumerate(table.awards)
+    ]
 
 
 def _with_rows(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:

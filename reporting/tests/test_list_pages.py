@@ -298,8 +298,12 @@ class BulletinListTests(DemoTestCase):
         assert not response.context["form"].errors
         assert "alert-danger" not in response.content.decode()
         response = self.client.get(reverse("reporting:bulletins"), {"year": 2021, "period": "2022-10"})
-        assert response.context["drafts"][0].label == "2022年1-10月"
-        assert '<input type="hidden" name="period" value="2022-10">' in response.content.decode()
+        assert response.context["drafts"].rows[0].record.label == "2022年1-10月"
+        html = response.content.decode()
+        assert '<input type="hidden" name="period" value="2022-10">' in html
+        drafts = html.split("通报草稿")[1]
+        for view in ("reporting:bulletin_workbook", "reporting:bulletin_document"):
+            assert reverse(view, args=[2022, 10]) in drafts, "the draft's files are offered on its line"
 
 
 FORECAST_HEADER = [

@@ -37,7 +37,7 @@ from ..models import Bulletin
 from ..selectors.bulletins import draft_periods, published_bulletins, published_periods
 from ..selectors.rankings import can_see_drafts
 from ..services.rankings import RankingError
-from ..tables import BulletinTable
+from ..tables import BulletinDraftTable, BulletinTable
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -77,10 +77,9 @@ class BulletinList(ShortListPage):
         if shows_drafts and form.is_bound and form.is_valid() and form.cleaned_data["period"] not in drafts:
             drafts.insert(0, form.cleaned_data["period"])
         return {
-            "drafts": drafts,
+            "drafts": BulletinDraftTable(drafts, pdf_available=table.pdf_available) if shows_drafts else None,
             "shows_drafts": shows_drafts,
             "form": form,
-            "pdf_available": table.pdf_available,
             "keep": [("period", request.GET["period"])] if "period" in request.GET else [],
         }
 

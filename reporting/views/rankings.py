@@ -32,6 +32,7 @@ from ..freeze import period_is_published
 from ..models import Assessment, Notification
 from ..selectors.assessments import (
     YearAssessments,
+    award_places,
     visible_assessment_rows,
     visible_year_assessments,
 )
@@ -56,7 +57,7 @@ from ..services.rankings import (
     RankingError,
     period_rank,
 )
-from ..tables import AssessmentRowTable, EscalationTable, RankingRowTable
+from ..tables import AssessmentRowTable, AwardPlaceTable, EscalationTable, RankingRowTable
 from ..tasks import publish_period
 
 
@@ -282,7 +283,7 @@ class AssessmentList(ListPage):
         query["year"] = str(year)
         return {
             "year": year,
-            "award_tables": shown.award_tables,
+            "awards": AwardPlaceTable(award_places(shown.award_tables)) if shown.award_tables else None,
             "awards_published": shown.awards_published,
             "unpublished": [a for a in shown.assessments if not a.is_published] if can_publish else [],
             "keep": [("year", year)],
