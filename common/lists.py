@@ -75,7 +75,7 @@ class StyledFilterSet(FilterSet):
 
 class BaseTable(tables.Table):
     class Meta:
-        template_name = "django_tables2/bootstrap5.html"
+        template_name = "lists/table.html"
         attrs = {"class": "table table-sm table-striped table-hover align-middle figures"}
         empty_text = "没有符合条件的记录。"
 

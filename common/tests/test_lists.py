@@ -1,10 +1,13 @@
-"""What every declared list's file shares: the sheet is named after the title, which may hold any text."""
+"""What every declared list shares: an empty table says so in grey; the file's sheet is named after the
+title, which may hold any text."""
 
 from io import BytesIO
 
+import django_tables2 as tables
+from django.test import RequestFactory
 from openpyxl import load_workbook
 
-from common.lists import xlsx_write
+from common.lists import BaseTable, WanColumn, xlsx_write
 from common.spreadsheets import OutColumn
 
 
@@ -25,3 +28,15 @@ def test_a_sheet_name_is_cut_at_excels_limit_of_31_characters():
     title = "某某区" * 12 + "修改记录"
     xlsx_write(target, title=title, columns=[OutColumn("内容", "subject")], rows=[])
     assert load_workbook(BytesIO(target.getvalue())).sheetnames == ["某某区" * 10 + "某"]
+
+
+def test_a_list_with_no_rows_says_so_in_grey_across_every_column():
+    class Plain(BaseTable):
+        name = tables.Column(verbose_name="名称")
+        amount = WanColumn("金额(万元)")
+
+        class Meta(BaseTable.Meta):
+            pass
+
+    html = Plain([]).as_html(RequestFactory().get("/"))
+    assert '<td colspan="2" class="text-muted">没有符合条件的记录。</td>' in html
