@@ -10,6 +10,7 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -106,7 +107,8 @@ def audited(action: AuditAction, *, obj_kwarg: str | None = None) -> Callable:
     """One event per call of the decorated service or view, with its outcome: failure when it
     raises, when it returns an outcome whose ``saved`` is false (a rejected import) or a response
     of status 400 or more. Put it below a view's access decorator, so that only calls let in are
-    logged here (the refusals are logged by the 403 handler)."""
+    logged here: a view's refusals, its decorator's or its own (``PermissionDenied``), are logged by
+    the 403 handler alone."""
 
     def decorator(func: Callable) -> Callable:
         @wraps(func)
@@ -125,9 +127,10 @@ def audited(action: AuditAction, *, obj_kwarg: str | None = None) -> Callable:
             try:
                 outcome = func(*args, **kwargs)
             except Exception as error:
-                audit_record(
-                    **record, result=AuditResult.FAILURE, detail={**detail, "error": str(error)[:1000]}
-                )
+                if request is None or not isinstance(error, PermissionDenied):  # else the 403 handler's
+                    audit_record(
+                        **record, result=AuditResult.FAILURE, detail={**detail, "error": str(error)[:1000]}
+                    )
                 raise
             failed = getattr(outcome, "saved", True) is False or getattr(outcome, "status_code", 200) >= 400
             if failed and getattr(outcome, "errors", None):

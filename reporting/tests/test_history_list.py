@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent, AuditResult
 from projects.models import Project, ProjectReport, ProjectYearPlan
 from projects.services.base import save_as
 from reporting.views.history import PROJECT_HISTORY_LIST
@@ -218,4 +219,8 @@ def test_those_who_may_not_read_the_project_get_403_on_the_page_and_the_export(c
     other = UnitFactory(name="西山办事处") if role == Role.REPORTER else None
     client.force_login(UserFactory(role=role, unit=other))
     assert client.get(history_url(world)).status_code == 403
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     assert client.get(history_url(world, "reporting:project_history_export")).status_code == 403
+    assert list(AuditEvent.objects.filter(pk__gt=before).values_list("action", "result")) == [
+        (AuditAction.PERMISSION_DENIED, AuditResult.FAILURE)
+    ], "a refusal is logged once, as a refusal"
