@@ -21,21 +21,24 @@ def year_param(request: HttpRequest, *, default: int, name: str = "year") -> int
     return int(raw)
 
 
-def page_size_param(request: HttpRequest, *, default: int, name: str = "per_page") -> int:
-    """``?per_page=``: a positive whole number, at most MAX_PER_PAGE (a larger one is capped)."""
+def page_size_param(
+    request: HttpRequest, *, default: int, name: str = "per_page", most: int = MAX_PER_PAGE
+) -> int:
+    """``?per_page=``: a positive whole number, at most ``most`` (a larger one is capped)."""
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise BadRequest(f"参数 {name} 须为正整数。")
-    return min(int(raw), MAX_PER_PAGE)
+    return min(int(raw), most)
 
 
 def table_paginate(request: HttpRequest, table: Table, *, per_page: int) -> None:
     """Sorts and paginates ``table`` from the query string, its page size checked first
-    (django-tables2 would take any ``per_page`` as it stands)."""
+    (django-tables2 would take any ``per_page`` as it stands): at most MAX_PER_PAGE, or the page's
+    own size where a page shows more at once (修改记录 shows all it reads)."""
     field = table.prefixed_per_page_field
-    size = page_size_param(request, default=per_page, name=field)
+    size = page_size_param(request, default=per_page, name=field, most=max(per_page, MAX_PER_PAGE))
     if field in request.GET:
         query = request.GET.copy()
         query[field] = str(size)
