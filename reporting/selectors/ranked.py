@@ -28,7 +28,7 @@ from .. import rules
 from ..choices import FigureSource, Metric, RunStatus
 from ..models import LadderStep, RankingRun, RankingScheme
 from .indicators import indicator_completion_rates
-from .unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets, year_target_table
+from .unit_figures import UnitFigure, figure_source_for, unit_figures, unit_targets, year_target_tables
 
 RATE = DecimalField(max_digits=20, decimal_places=4)
 DATABASE_METRICS = (Metric.GROWTH, Metric.COMPLETION_RATE, Metric.AMOUNT)
@@ -74,30 +74,48 @@ class RankingInputs:
     earlier_runs: list[EarlierRun]  # the year's earlier published periods, by month
 
 
+class SchemesRead(NamedTuple):
+    """What ranking schemes of a period reads once for them all (``schemes_read``)."""
+
+    source: FigureSource  # where the year's figures come from
+    tables: dict[int, AllocationTable | None]  # scheme id → the table rule 10 chose
+    steps: dict[int, list[LadderStep]]  # ladder id → its steps, by level
+    earlier: dict[int, list[EarlierRun]]  # scheme id → ``earlier_runs``
+
+
+def schemes_read(
+    *, schemes: list[RankingScheme], period: Period, source: FigureSource | None = None
+) -> SchemesRead:
+    """The schemes' shared inputs for the period, in three queries however many schemes."""
+    ladders = {scheme.ladder_id for scheme in schemes if scheme.ladder_id}
+    steps: dict[int, list[LadderStep]] = {ladder: [] for ladder in ladders}
+    for step in LadderStep.objects.filter(ladder_id__in=ladders).order_by("ladder_id", "level"):
+        steps[step.ladder_id].append(step)
+    return SchemesRead(
+        source=figure_source_for(period.year) if source is None else source,
+        tables=year_target_tables(schemes=schemes, year=period.year),
+        steps=steps,
+        earlier=earlier_runs(schemes=schemes, period=period),
+    )
+
+
 def ranking_inputs(
-    *,
-    scheme: RankingScheme,
-    period: Period,
-    source: FigureSource | None = None,
-    earlier: list[EarlierRun] | None = None,
+    *, scheme: RankingScheme, period: Period, read: SchemesRead | None = None
 ) -> RankingInputs:
     """The scheme's inputs for the period as they are now, in a handful of queries whatever the units.
 
-    A caller ranking several schemes at once passes what it has read for them all: ``source``, where
-    the year's figures come from, and ``earlier``, the scheme's entry of ``earlier_runs``."""
-    if source is None:
-        source = figure_source_for(period.year)
-    table = year_target_table(scheme=scheme, year=period.year)
+    A caller ranking several schemes at once passes what ``schemes_read`` read for them all."""
+    if read is None:
+        read = schemes_read(schemes=[scheme], period=period)
+    table = read.tables[scheme.pk]
     return RankingInputs(
         scheme=scheme,
         period=period,
-        source=source,
+        source=read.source,
         table=table,
-        units=scheme_inputs(scheme=scheme, period=period, source=source, table=table),
-        steps=list(LadderStep.objects.filter(ladder_id=scheme.ladder_id).order_by("level"))
-        if scheme.ladder_id
-        else [],
-        earlier_runs=earlier_runs(schemes=[scheme], period=period)[scheme.pk] if earlier is None else earlier,
+        units=scheme_inputs(scheme=scheme, period=period, source=read.source, table=table),
+        steps=read.steps.get(scheme.ladder_id, []) if scheme.ladder_id else [],
+        earlier_runs=read.earlier[scheme.pk],
     )
 
 

@@ -10,11 +10,14 @@ recomputes it. Published runs never are: they are frozen as published.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+
+from common.periods import Period
 
 from ..choices import RunStatus
 from ..models import RankingScheme
 from ..rules import STATUS_TEXT
-from .ranked import RankingInputs, ranking_inputs
+from .ranked import RankingInputs, ranking_inputs, schemes_read
 
 
 def ranking_inputs_digest(inputs: RankingInputs) -> str:
@@ -32,17 +35,16 @@ def ranking_inputs_digest(inputs: RankingInputs) -> str:
         str(scheme.metric),  # a str, or the Metric a caller set: the same input either way
         scheme.ladder_id,
         inputs.table.pk if inputs.table else None,
-        sorted(
-            (
-                item.unit_id,
-                status_text[item.entry.status],
-                item.entry.value,
-                item.ytd_completed,
-                item.baseline,
-                item.target,
+        # A line per unit, its values as text (``str`` of a Decimal is quick, its ``repr`` is not),
+        # sorted: the unit's id comes first and is unique, so the lines' order does not depend on
+        # the order the units came in.
+        "\n".join(
+            sorted(
+                f"{item.unit_id}\t{status_text[item.entry.status]}\t{item.entry.value!s}"
+                f"\t{item.ytd_completed!s}\t{item.baseline!s}\t{item.target!s}"
+                for item in inputs.units
             )
-            for item in inputs.units
-        ),  # by unit id: a tuple's first element, unique
+        ),
         [
             (
                 step.level,
@@ -64,7 +66,8 @@ def ranking_inputs_digest(inputs: RankingInputs) -> str:
 def stale_run_ids(runs) -> set[int]:
     """The draft runs among ``runs`` whose inputs have changed since they were computed.
 
-    Each scheme is read as saved now (one query for them all), not as the caller holds it.
+    Each scheme is read as saved now (one query for them all), not as the caller holds it; what the
+    schemes of a period share is read once for them (``schemes_read``).
     """
     drafts = [run for run in runs if run.status == RunStatus.DRAFT]
     if not drafts:
@@ -72,9 +75,16 @@ def stale_run_ids(runs) -> set[int]:
     schemes = RankingScheme.objects.select_related("group", "ladder").in_bulk(
         {run.scheme_id for run in drafts}
     )
-    return {
-        run.pk
-        for run in drafts
-        if run.inputs_digest
-        != ranking_inputs_digest(ranking_inputs(scheme=schemes[run.scheme_id], period=run.period))
-    }
+    by_period: dict[Period, list] = defaultdict(list)
+    for run in drafts:
+        by_period[run.period].append(run)
+    stale = set()
+    for period, runs_of_period in by_period.items():
+        read = schemes_read(schemes=[schemes[run.scheme_id] for run in runs_of_period], period=period)
+        stale |= {
+            run.pk
+            for run in runs_of_period
+            if run.inputs_digest
+            != ranking_inputs_digest(ranking_inputs(scheme=schemes[run.scheme_id], period=period, read=read))
+        }
+    return stale

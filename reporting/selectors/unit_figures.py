@@ -76,23 +76,35 @@ def _project_sums(*, units: list[Unit], period: Period) -> dict[int, UnitFigure]
 
 def year_target_table(*, scheme, year: int) -> AllocationTable | None:
     """DESIGN.md rule 10, the year's own targets: the allocation table a scheme measures completion
-    rates against in ``year``.
+    rates against in ``year`` (``year_target_tables`` for one scheme)."""
+    return year_target_tables(schemes=[scheme], year=year)[scheme.pk]
+
+
+def year_target_tables(*, schemes, year: int) -> dict[int, AllocationTable | None]:
+    """DESIGN.md rule 10 for each of ``schemes``, in one query: scheme id → its table of ``year``.
 
     The scheme's own table when it belongs to that year, else the year's FAI table for the scheme's
-    group; never another year's, so a year without one has none (and cannot rank by completion
-    rate). A scheme set up with 2022's table ranks 2023 against 2023's table of its group.
+    group (the first by its order); never another year's, so a year without one has none (and cannot
+    rank by completion rate). A scheme set up with 2022's table ranks 2023 against 2023's table of
+    its group.
     """
-    if scheme.allocation_table_id:
-        pinned = AllocationTable.objects.filter(pk=scheme.allocation_table_id, plan_year__year=year).first()
-        if pinned is not None:
-            return pinned
-    return (
-        AllocationTable.objects.filter(
-            plan_year__year=year, indicator__code="fai", ranking_group_id=scheme.group_id
-        )
+    pinned = {scheme.allocation_table_id for scheme in schemes if scheme.allocation_table_id}
+    groups = {scheme.group_id for scheme in schemes}
+    tables = list(
+        AllocationTable.objects.filter(plan_year__year=year)
+        .filter(Q(pk__in=pinned) | Q(indicator__code="fai", ranking_group_id__in=groups))
+        .annotate(is_fai=Q(indicator__code="fai"))
         .order_by("sort_order", "pk")
-        .first()
     )
+    by_pk = {table.pk: table for table in tables}
+    group_fai: dict[int, AllocationTable] = {}
+    for table in tables:
+        if table.is_fai and table.ranking_group_id is not None:
+            group_fai.setdefault(table.ranking_group_id, table)
+    return {
+        scheme.pk: by_pk.get(scheme.allocation_table_id) or group_fai.get(scheme.group_id)
+        for scheme in schemes
+    }
 
 
 def unit_targets(*, units: list[Unit], table: AllocationTable | None) -> dict[int, Decimal]:

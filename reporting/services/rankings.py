@@ -25,7 +25,7 @@ from .. import rules
 from ..choices import EscalationStatus, Metric, NotificationKind, RunStatus
 from ..freeze import period_is_published, publish_once
 from ..models import Escalation, RankingRow, RankingRun, RankingScheme
-from ..selectors.ranked import RankingInputs, earlier_runs, ranking_inputs
+from ..selectors.ranked import RankingInputs, ranking_inputs, schemes_read
 from ..selectors.rankings import active_schemes, period_active_runs, scheme_without_figures
 from ..selectors.staleness import ranking_inputs_digest
 from ..selectors.unit_figures import figure_source_of, year_target_table
@@ -250,14 +250,14 @@ def period_rank(*, period: Period) -> PeriodRanking:
         return PeriodRanking(period=period, runs=period_active_runs(period), skipped=[])
     schemes = list(active_schemes())
     runs = runs_locked(schemes=schemes, period=period)
-    earlier = earlier_runs(schemes=schemes, period=period)
+    read = schemes_read(schemes=schemes, period=period, source=source)
     drafts, skipped = [], []
     for scheme in schemes:
         run = runs.get(scheme.pk)
         if run is not None and run.is_published:
             notice = scheme_without_figures(scheme=scheme, period=period)
         else:
-            inputs = ranking_inputs(scheme=scheme, period=period, source=source, earlier=earlier[scheme.pk])
+            inputs = ranking_inputs(scheme=scheme, period=period, read=read)
             notice = scheme_without_figures(scheme=scheme, period=period, inputs=inputs.units)
             if notice is None:
                 drafts.append(Draft(run, inputs))
