@@ -1,8 +1,8 @@
 """What a ranking stores: each unit's row, placed by rules 1–3, and the escalations it proposes.
 
-``rankings.rankings_store`` calls these once for all the schemes it ranks: one ``DELETE`` of the
-rows they replace, one ``COPY`` of their new rows and one pass over their proposed escalations,
-whatever the number of schemes and units.
+``rankings.rankings_store`` calls these once for all the schemes it ranks: one ``ranking_rows_write``
+of their rows (loaded by one ``COPY`` and merged into the rows they had) and one pass over their
+proposed escalations, whatever the number of schemes and units.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 
 from common.periods import Period
 
@@ -137,28 +137,54 @@ def ranking_rows(
         )
 
 
-def ranking_rows_write(rows: list[tuple]) -> None:
-    """Store ``rows`` (``ROW_COLUMNS``) in one statement.
+# Where ``ranking_rows_write`` loads the new rows before merging them in; gone by its end.
+NEW_ROWS = "ranking_rows_new"
 
-    The rows go straight to the table, on PostgreSQL by ``COPY … FROM STDIN``: a province's thousands
-    of units would otherwise spend most of the ranking building model objects, or quoting arrays of
-    parameters for an ``INSERT``, in Python.
+
+def ranking_rows_write(rows: list[tuple], *, runs: list[int]) -> None:
+    """Make the rows of the runs ``runs`` be ``rows`` (``ROW_COLUMNS``), in five statements whatever
+    their number.
+
+    The rows are loaded into a temporary table, on PostgreSQL by ``COPY … FROM STDIN`` (a province's
+    thousands of units would otherwise spend most of the ranking building model objects, or quoting
+    parameters, in Python), then merged: a unit's row that exists is updated in place and keeps its
+    id, a new unit's row is added, the row of a unit no longer ranked is removed. A draft is ranked
+    again every night with mostly the same units. Updated in place on pages with room to spare
+    (migration 0017), its rows change no index entry on PostgreSQL; deleted and inserted, they would
+    add every index entry again and have every foreign key checked at the commit.
     """
-    if not rows:
+    if not rows and not runs:
         return
-    table = connection.ops.quote_name(RankingRow._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name in ROW_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            values = ", ".join(["%s"] * len(ROW_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
+    quote = connection.ops.quote_name
+    table = quote(RankingRow._meta.db_table)
+    names = ", ".join(quote(name) for name in ROW_COLUMNS)
+    keys = ("run_id", "unit_id")
+    updated = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in ROW_COLUMNS if name not in keys)
+    same_row = " AND ".join(f"new.{quote(key)} = {table}.{quote(key)}" for key in keys)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {NEW_ROWS} AS SELECT {names} FROM {table} WHERE 1 = 0")
+        _rows_load(cursor, rows, names)
+        cursor.execute(  # "WHERE 1 = 1" tells SQLite the SELECT ends before ON CONFLICT
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {NEW_ROWS} WHERE 1 = 1 "
+            f"ON CONFLICT ({quote('run_id')}, {quote('unit_id')}) DO UPDATE SET {updated}"
+        )
+        if runs:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {quote('run_id')} IN ({', '.join(['%s'] * len(runs))}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {NEW_ROWS} new WHERE {same_row})",
+                runs,
+            )
+        cursor.execute(f"DROP TABLE {NEW_ROWS}")
+
+
+def _rows_load(cursor, rows: list[tuple], names: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.wrap_database_errors, cursor.copy(f"COPY {NEW_ROWS} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        values = ", ".join(["%s"] * len(ROW_COLUMNS))
+        cursor.executemany(f"INSERT INTO {NEW_ROWS} ({names}) VALUES ({values})", rows)
 
 
 def escalations_of(

@@ -24,7 +24,7 @@ from targets.models import PlanYear
 from .. import rules
 from ..choices import EscalationStatus, Metric, NotificationKind, RunStatus
 from ..freeze import period_is_published, publish_once
-from ..models import Escalation, RankingRow, RankingRun, RankingScheme
+from ..models import Escalation, RankingRun, RankingScheme
 from ..selectors.ranked import RankingInputs, ranking_inputs, schemes_read
 from ..selectors.rankings import active_schemes, period_active_runs, scheme_without_figures
 from ..selectors.staleness import ranking_inputs_digest
@@ -136,24 +136,21 @@ def rankings_store(*, drafts: list[Draft]) -> list[RankingRun]:
     """Rank each draft's inputs by rules 1–3 and store them as its scheme's draft of the period, with
     its rows and its proposed escalations; the runs, in the drafts' order.
 
-    However many schemes, their old rows go in one ``DELETE``, their new rows in one ``COPY`` and
-    their escalations in one pass. Rule 10 is checked for every scheme before anything is written.
+    However many schemes, their rows are written by one ``ranking_rows_write`` and their escalations
+    in one pass. Rule 10 is checked for every scheme before anything is written.
     """
     if not drafts:
         return []
     for _, inputs in drafts:
         scheme_target_table_required(scheme=inputs.scheme, period=inputs.period, inputs=inputs)
     runs = [_run_saved(draft) for draft in drafts]
-    replaced = [draft.run.pk for draft in drafts if draft.run is not None]
-    if replaced:
-        RankingRow.objects.filter(run_id__in=replaced).delete()
     rows, proposed = [], []
     for run, (_, inputs) in zip(runs, drafts, strict=True):
         ranked = rules.rank_units(item.entry for item in inputs.units)
         places = ladder_places(inputs=inputs, ranked=ranked)
         rows += ranking_rows(run=run, inputs=inputs.units, ranked=ranked, places=places)
         proposed += escalations_of(scheme=inputs.scheme, period=inputs.period, places=places)
-    ranking_rows_write(rows)
+    ranking_rows_write(rows, runs=[run.pk for run in runs])
     escalations_propose(
         schemes=[draft.inputs.scheme for draft in drafts], period=drafts[0].inputs.period, proposed=proposed
     )

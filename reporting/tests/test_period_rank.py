@@ -117,3 +117,26 @@ def test_period_rank_runs_as_many_queries_for_forty_units_as_for_four():
 
     assert RankingRow.objects.count() == 80
     assert len(forty) == len(four)
+
+
+def test_ranking_again_updates_each_unit_s_row_in_place_adds_a_new_unit_s_and_drops_a_departed_unit_s():
+    growth, amount = two_schemes(list("甲乙丙丁"))
+    figures({"甲": "1100", "乙": "1050", "丙": "1080", "丁": "1010"})
+    period_rank(period=FEB)
+    ids = dict(RankingRow.objects.filter(run__scheme=growth).values_list("unit__short_name", "pk"))
+
+    # 丁 climbs to 20% (1200) and 乙 (5%) is now bottom; 戊 joins at 3% (1030) and 甲 leaves the group.
+    OfficialFigure.objects.filter(unit__short_name="丁").update(ytd_completed=Decimal("1200"))
+    growth.group.units.add(UnitFactory(name="戊办事处", short_name="戊"))
+    figures({"戊": "1030"})
+    growth.group.units.remove(Unit.objects.get(short_name="甲"))
+    period_rank(period=FEB)
+
+    # Growth 20%, 8%, 5%, 3%: 丁, 丙, 乙, 戊; 戊 is bottom (level 1 at its first bottom period).
+    expected = {"丁": (1, False, 0), "丙": (2, False, 0), "乙": (3, False, 0), "戊": (4, True, 1)}
+    assert places(growth) == expected
+    assert places(amount) == expected
+    kept = dict(RankingRow.objects.filter(run__scheme=growth).values_list("unit__short_name", "pk"))
+    assert {name: kept[name] for name in "乙丙丁"} == {name: ids[name] for name in "乙丙丁"}
+    assert kept["戊"] not in ids.values()
+    assert RankingRow.objects.count() == 8
