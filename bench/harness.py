@@ -76,15 +76,28 @@ class Line:
 
 
 def alternate(
-    measured: Callable[[], object], limit: Callable[[], object], *, repeat: int = 5, warmup: int = 1
+    measured: Callable[[], object],
+    limit: Callable[[], object],
+    *,
+    repeat: int = 5,
+    warmup: int = 1,
+    before: Callable[[], object] | None = None,
 ) -> tuple[float, float]:
-    """Median seconds of ``measured`` and of ``limit``, run turn about so both see the same machine."""
+    """Median seconds of ``measured`` and of ``limit``, run turn about so both see the same machine.
+
+    ``before``, when given, runs untimed before every call of either: what puts the database back in
+    the state each call would meet in use."""
+    prepare = before or (lambda: None)
     for _ in range(warmup):
+        prepare()
         measured()
+        prepare()
         limit()
     ours, theirs = [], []
     for _ in range(repeat):
+        prepare()
         ours.append(_seconds(measured))
+        prepare()
         theirs.append(_seconds(limit))
     return statistics.median(ours), statistics.median(theirs)
 
