@@ -245,6 +245,24 @@ class ScoreColumn(WanColumn):
         return format_wan(value, self.places)
 
 
+class ReadinessTable(BaseTable):
+    """报送就绪情况 (``selectors.readiness.period_readiness``), on the 排名 page and the admin's home:
+    each unit's return and what publishing the period now would mean for it; a unit whose return is
+    not yet verified is marked."""
+
+    unit = tables.Column(verbose_name="单位", accessor="unit__name", orderable=False)
+    state = tables.Column(verbose_name="报送状态", orderable=False)
+    consequence = tables.Column(verbose_name="现在发布意味着", orderable=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_attrs = {"class": lambda record: "table-warning" if record.needs_attention else ""}
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm mb-0 align-middle"}
+        empty_text = "没有参与排名的单位。"
+
+
 def metric_column(metric: str) -> tables.Column:
     """The column of the value a scheme ranks on, shown as the 通报 shows it: an amount in 万元, a
     weighted score in 分, a growth or a completion rate in per cent."""

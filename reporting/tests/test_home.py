@@ -1,6 +1,7 @@
 """Each role's home page is its to-do list. The demo's day is 2022-11-09: October's returns were
 due on 11-05, 明湖 has not submitted, 潮河's is approved by its head, 九龙's verified."""
 
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -119,8 +120,15 @@ class HomePageTodoTests(DemoTestCase):
     def test_the_admin_sees_the_period_s_readiness_its_drafts_and_the_escalations_to_act_on(self):
         html = self.home("admin")
         assert "2022年1-10月报送就绪情况" in html
-        assert "<td>前程办事处</td><td>未报送</td><td>排名按统计局数据</td>" in html
-        assert "<td>九龙办事处</td><td>已审核</td>" in html
+        readiness = html.split("2022年1-10月报送就绪情况")[1].split("</table>")[0]
+        cells = re.compile(r"<td[^>]*>(.*?)</td>", re.DOTALL)
+        lines = {
+            tuple(re.sub(r"\s+", "", cell) for cell in cells.findall(line)): marked
+            for marked, line in re.findall(r'<tr class="([^"]*)">(.*?)</tr>', readiness, re.DOTALL)
+        }
+        assert "table-warning" in lines[("前程办事处", "未报送", "排名按统计局数据")], "not verified: marked"
+        verified = [(cells, marked) for cells, marked in lines.items() if cells[0] == "九龙办事处"]
+        assert len(verified) == 1 and verified[0][0][1] == "已审核" and "table-warning" not in verified[0][1]
         assert "查看排名草稿并发布" in html
         # The draft's bottom: 祥云 among the sub-districts in October (seed 001's ladder, level 1).
         assert "办事处固定资产投资增速排名末位：祥云办事处（" in html

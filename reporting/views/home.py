@@ -10,6 +10,7 @@ from accounts.roles import Role
 from targets.selectors import plan_overview
 
 from ..selectors.todo import home_todo
+from ..tables import ReadinessTable
 from .cockpit import cockpit_view
 
 
@@ -20,11 +21,13 @@ def home(request: HttpRequest) -> HttpResponse:
         user, (Role.ADMIN, Role.REVIEWER, Role.REPORTER, Role.UNIT_HEAD)
     ):
         return cockpit_view(request)
+    todo = home_todo(actor=user)
     return render(
         request,
         "reporting/home.html",
         {
-            "todo": home_todo(actor=user),
+            "todo": todo,
+            "readiness_table": ReadinessTable(todo.readiness.rows) if todo.readiness else None,
             "overview": plan_overview(),
             "can_see_cockpit": has_any_role(user, ALL_UNITS_READERS),
         },

@@ -57,7 +57,13 @@ from ..services.rankings import (
     RankingError,
     period_rank,
 )
-from ..tables import AssessmentRowTable, AwardPlaceTable, EscalationTable, RankingRowTable
+from ..tables import (
+    AssessmentRowTable,
+    AwardPlaceTable,
+    EscalationTable,
+    RankingRowTable,
+    ReadinessTable,
+)
 from ..tasks import publish_period
 
 
@@ -88,6 +94,7 @@ def ranking_list(request: HttpRequest) -> HttpResponse:
             "can_manage": can_manage and not published,
             "published": published,
             "readiness": readiness,
+            "readiness_table": ReadinessTable(readiness.rows) if readiness else None,
             "shows_drafts": can_see_drafts(request.user),
         },
     )
