@@ -3,6 +3,8 @@ for the jurisdiction."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from targets.models import Unit
@@ -20,7 +22,12 @@ def _where(condition: dict, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{key}": value for key, value in condition.items()})
 
 
-def unit_reserve_ratios(*, units: QuerySet[Unit]) -> list[tuple[Unit, ReserveRatio]]:
+class UnitReserve(NamedTuple):
+    unit: Unit
+    ratio: ReserveRatio
+
+
+def unit_reserve_ratios(*, units: QuerySet[Unit]) -> list[UnitReserve]:
     """Rule 6 per unit (by 属地)."""
     reserve = _where(_RESERVE, "reported_projects__")
     construction = _where(_REGISTERED_CONSTRUCTION, "reported_projects__")
@@ -31,7 +38,7 @@ def unit_reserve_ratios(*, units: QuerySet[Unit]) -> list[tuple[Unit, ReserveRat
         construction_investment=Sum("reported_projects__total_investment", filter=construction),
     ).order_by("sort_order", "name")
     return [
-        (
+        UnitReserve(
             unit,
             reserve_ratio(
                 reserve_count=unit.reserve_count,

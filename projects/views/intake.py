@@ -22,7 +22,7 @@ from ..selectors.boards import library_year
 from ..selectors.intake import intake_by_month, monthly_intake, registration_checklist, year_intake
 from ..selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
 from ..selectors.warnings import missing_registration_projects
-from ..tables import MissingRegistrationTable, RegistrationEvidenceTable
+from ..tables import MissingRegistrationTable, RegistrationEvidenceTable, ReserveRatioTable
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -109,9 +109,11 @@ def reserve(request: HttpRequest) -> HttpResponse:
         request,
         "projects/reserve.html",
         {
-            "units": unit_reserve_ratios(
-                units=readable_units(request.user).filter(
-                    Exists(Project.objects.filter(reporting_unit=OuterRef("pk")))
+            "table": ReserveRatioTable(
+                unit_reserve_ratios(
+                    units=readable_units(request.user).filter(
+                        Exists(Project.objects.filter(reporting_unit=OuterRef("pk")))
+                    )
                 )
             ),
             "jurisdiction": jurisdiction_reserve_ratio()
