@@ -22,7 +22,8 @@ from ..selectors.boards import library_year
 from ..selectors.intake import intake_by_month, monthly_intake, registration_checklist, year_intake
 from ..selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
 from ..selectors.warnings import missing_registration_projects
-from ..tables import MissingRegistrationTable, RegistrationEvidenceTable, ReserveRatioTable
+from ..tables import MissingRegistrationTable, RegistrationEvidenceTable
+from ..tables_reserve import ReserveRatioTable
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from reporting.choices import EscalationStatus, Metric
 from reporting.models import Assessment, Escalation, OfficialFigure, RankingRow, RankingRun, Submission
-from reporting.tables import metric_column
+from reporting.tables_rankings import metric_column
 from targets.models import Unit
 from tests.base import DemoTestCase
 

@@ -10,7 +10,7 @@ from accounts.roles import Role
 from targets.selectors import plan_overview
 
 from ..selectors.todo import home_todo
-from ..tables import ReadinessTable
+from ..tables_rankings import ReadinessTable
 from .cockpit import cockpit_view
 
 

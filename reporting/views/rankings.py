@@ -57,7 +57,7 @@ from ..services.rankings import (
     RankingError,
     period_rank,
 )
-from ..tables import (
+from ..tables_rankings import (
     AssessmentRowTable,
     AwardPlaceTable,
     EscalationTable,
