@@ -81,16 +81,18 @@ class BaseTable(tables.Table):
 
 
 class WanColumn(tables.Column):
-    """An amount in 万元 with separators, right-aligned; a number in the file."""
+    """An amount in 万元 with separators, right-aligned, to whole 万元 (or to ``places`` decimals: a
+    score, a multiple); a number in the file."""
 
     export_kind: OutKind = "money"
 
-    def __init__(self, verbose_name: str, **kwargs):
+    def __init__(self, verbose_name: str, *, places: int = 0, **kwargs):
         kwargs.setdefault("attrs", RIGHT)
         super().__init__(verbose_name=verbose_name, default=EMPTY, **kwargs)
+        self.places = places
 
     def render(self, value) -> str:
-        return format_wan(value)
+        return format_wan(value, self.places)
 
     def value(self, value):
         return value

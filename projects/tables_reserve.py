@@ -6,7 +6,6 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from common.figures import format_wan
 from common.lists import RIGHT, BaseTable, WanColumn
 
 
@@ -17,16 +16,6 @@ def _short(flag: str) -> dict:
         return "text-end text-nowrap text-danger" if getattr(record.ratio, flag) else "text-end text-nowrap"
 
     return {"td": {"class": cell}, "th": {"class": "text-end"}}
-
-
-class MultipleColumn(tables.Column):
-    """How many times the registered in-construction the reserve is, to two decimals; "—" with none."""
-
-    def __init__(self, verbose_name: str, **kwargs):
-        super().__init__(verbose_name=verbose_name, attrs=RIGHT, orderable=False, **kwargs)
-
-    def render(self, value) -> str:
-        return format_wan(value, 2)
 
 
 class ReserveRatioTable(BaseTable):
@@ -48,14 +37,16 @@ class ReserveRatioTable(BaseTable):
     construction_count = tables.Column(
         verbose_name="在建纳统项目(个)", accessor="ratio__construction_count", attrs=RIGHT, orderable=False
     )
-    count_multiple = MultipleColumn("个数倍数", accessor="ratio__count_multiple")
+    count_multiple = WanColumn("个数倍数", accessor="ratio__count_multiple", places=2, orderable=False)
     reserve_investment = WanColumn(
         "储备总投资", accessor="ratio__reserve_investment", attrs=_short("investment_short"), orderable=False
     )
     construction_investment = WanColumn(
         "在建纳统总投资", accessor="ratio__construction_investment", orderable=False
     )
-    investment_multiple = MultipleColumn("投资倍数", accessor="ratio__investment_multiple")
+    investment_multiple = WanColumn(
+        "投资倍数", accessor="ratio__investment_multiple", places=2, orderable=False
+    )
     verdict = tables.Column(verbose_name="情况", accessor="ratio__is_short", orderable=False)
 
     def render_verdict(self, value: bool) -> str:

@@ -59,17 +59,6 @@ class EscalationTable(BaseTable):
         empty_text = "暂无约谈记录。"
 
 
-class ScoreColumn(WanColumn):
-    """A score with separators, to two decimals as the 考评 has always shown it (``places`` else)."""
-
-    def __init__(self, verbose_name: str, *, places: int = 2, **kwargs):
-        super().__init__(verbose_name, **kwargs)
-        self.places = places
-
-    def render(self, value) -> str:
-        return format_wan(value, self.places)
-
-
 class ReadinessTable(BaseTable):
     """报送就绪情况 (``selectors.readiness.period_readiness``), on the 排名 page and the admin's home:
     each unit's return and what publishing the period now would mean for it; a unit whose return is
@@ -95,7 +84,7 @@ def metric_column(metric: str) -> tables.Column:
     if metric == Metric.AMOUNT:
         return WanColumn(f"{label}(万元)", orderable=False)
     if metric == Metric.COMPOSITE:
-        return ScoreColumn(f"{label}(分)", places=1, orderable=False)
+        return WanColumn(f"{label}(分)", places=1, orderable=False)
     return PctColumn(label, orderable=False)
 
 
@@ -152,10 +141,10 @@ class AssessmentRowTable(BaseTable):
     status = tables.Column(verbose_name="状态", accessor="assessment__status", orderable=False)
     rank = tables.Column(verbose_name="名次", orderable=False)
     unit = tables.Column(verbose_name="单位", accessor="unit__name", orderable=False)
-    rank_points = ScoreColumn("排名得分", orderable=False)
-    observation_score = ScoreColumn("观摩得分", orderable=False)
-    review_score = ScoreColumn("其他加减分", orderable=False)
-    score = ScoreColumn("总分", orderable=False)
+    rank_points = WanColumn("排名得分", places=2, orderable=False)  # as the 考评 has always shown it
+    observation_score = WanColumn("观摩得分", places=2, orderable=False)
+    review_score = WanColumn("其他加减分", places=2, orderable=False)
+    score = WanColumn("总分", places=2, orderable=False)
     reward = WanColumn("奖励(万元)", orderable=False)
     reward_note = tables.Column(verbose_name="说明", orderable=False)
 

@@ -114,7 +114,7 @@ def ranking_inputs(
         source=read.source,
         table=table,
         units=scheme_inputs(scheme=scheme, period=period, source=read.source, table=table),
-        steps=read.steps.get(scheme.ladder_id, []) if scheme.ladder_id else [],
+        steps=read.steps.get(scheme.ladder_id, []),
         earlier_runs=read.earlier[scheme.pk],
     )
 

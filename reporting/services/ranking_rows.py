@@ -166,7 +166,7 @@ def ranking_rows_write(rows: list[tuple], *, runs: list[int]) -> None:
         _rows_load(cursor, rows, names)
         cursor.execute(  # "WHERE 1 = 1" tells SQLite the SELECT ends before ON CONFLICT
             f"INSERT INTO {table} ({names}) SELECT {names} FROM {NEW_ROWS} WHERE 1 = 1 "
-            f"ON CONFLICT ({quote('run_id')}, {quote('unit_id')}) DO UPDATE SET {updated}"
+            f"ON CONFLICT ({', '.join(quote(key) for key in keys)}) DO UPDATE SET {updated}"
         )
         if runs:
             cursor.execute(

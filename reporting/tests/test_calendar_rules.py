@@ -22,10 +22,10 @@ from reporting.models import Escalation, Ladder, LadderStep, OfficialFigure, Ran
 from reporting.presets import LADDER_SEED_001, LADDER_SEED_003
 from reporting.selectors.rankings import period_runs
 from reporting.selectors.staleness import stale_run_ids
-from reporting.selectors.unit_figures import year_target_table
+from reporting.selectors.unit_figures import year_target_table, year_target_tables
 from reporting.services.publication import period_publish
 from reporting.services.rankings import RankingError, period_rank, ranking_compute
-from targets.models import PlanYear, Target
+from targets.models import Indicator, PlanYear, Target
 from tests.factories import (
     AllocationTableFactory,
     OfficialFigureFactory,
@@ -112,6 +112,35 @@ def test_rule_10_a_scheme_ranks_a_period_against_its_groups_table_of_that_year(w
     assert {row.unit.name: row.target for row in run.rows.select_related("unit")} == {
         "甲局": Decimal(2000),
         "乙局": Decimal(4000),
+    }
+
+
+def test_rule_10_schemes_read_together_each_get_their_own_groups_table_of_that_year(world):
+    bureaus_2023 = table_2023(world)
+    streets = world["growth"].group
+    streets_2023 = AllocationTableFactory(
+        plan_year=world["plan_2023"], ranking_group=streets, name="2023办事处", sort_order=1
+    )
+    # Neither a later FAI table of the group nor a table of another indicator is the group's table.
+    AllocationTableFactory(
+        plan_year=world["plan_2023"], ranking_group=streets, name="2023办事处补充", sort_order=2
+    )
+    AllocationTableFactory(
+        plan_year=world["plan_2023"],
+        ranking_group=streets,
+        name="2023办事处入库",
+        sort_order=0,
+        indicator=Indicator.objects.exclude(code="fai").first(),
+    )
+    completion, growth = world["completion"], world["growth"]
+
+    assert year_target_tables(schemes=[completion, growth], year=2023) == {
+        completion.pk: bureaus_2023,  # its own 2022 table is not 2023's
+        growth.pk: streets_2023,
+    }
+    assert year_target_tables(schemes=[completion, growth], year=2022) == {
+        completion.pk: completion.allocation_table,
+        growth.pk: None,  # the sub-districts had no 2022 table
     }
 
 
