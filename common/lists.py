@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -27,6 +28,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django_filters import FilterSet
+from django_tables2.columns import BoundColumn
 from django_tables2.rows import BoundRow
 
 from common.figures import EMPTY, format_pct, format_wan
@@ -73,7 +75,50 @@ class StyledFilterSet(FilterSet):
         style_fields(self.form)
 
 
+@dataclass(frozen=True)
+class HeaderGroup:
+    """A header over several adjacent columns of a table, in a row above theirs (官方数据 over its three
+    figures); ``css`` adds classes to it (the group that counts, in colour)."""
+
+    label: str
+    columns: tuple[str, ...]
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A cell of a grouped table's first header row: a group over ``span`` columns, or a column alone
+    that spans both rows."""
+
+    column: BoundColumn | None = None
+    group: HeaderGroup | None = None
+    span: int = 1
+
+
 class BaseTable(tables.Table):
+    # Set per table (or per instance, before rendering) to draw a second header row above the columns'.
+    header_groups: Sequence[HeaderGroup] = ()
+
+    def header_top(self) -> list[HeaderCell]:
+        """The first of two header rows: each group once, over its shown columns, and each column in no
+        group spanning both rows. A group's columns must be adjacent."""
+        group_of = {name: group for group in self.header_groups for name in group.columns}
+        cells: list[HeaderCell] = []
+        for column in self.columns:
+            group = group_of.get(column.name)
+            if group is None:
+                cells.append(HeaderCell(column=column))
+            elif cells and cells[-1].group is group:
+                cells[-1] = HeaderCell(group=group, span=cells[-1].span + 1)
+            else:
+                cells.append(HeaderCell(group=group))
+        return cells
+
+    def header_bottom(self) -> list[BoundColumn]:
+        """The second header row: the columns that stand under a group."""
+        grouped = {name for group in self.header_groups for name in group.columns}
+        return [column for column in self.columns if column.name in grouped]
+
     class Meta:
         template_name = "lists/table.html"
         attrs = {"class": "table table-sm table-striped table-hover align-middle figures"}
@@ -88,7 +133,8 @@ class WanColumn(tables.Column):
 
     def __init__(self, verbose_name: str, *, places: int = 0, **kwargs):
         kwargs.setdefault("attrs", RIGHT)
-        super().__init__(verbose_name=verbose_name, default=EMPTY, **kwargs)
+        kwargs.setdefault("default", EMPTY)
+        super().__init__(verbose_name=verbose_name, **kwargs)
         self.places = places
 
     def render(self, value) -> str:

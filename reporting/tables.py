@@ -5,13 +5,16 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from common.figures import EMPTY, format_wan
 from common.lists import (
     RIGHT,
     SCREEN_ONLY,
     BaseTable,
+    HeaderGroup,
     MinuteColumn,
+    PctColumn,
     WanColumn,
     local_minute,
 )
@@ -25,6 +28,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
+from .selectors.figures import FigureRow, FiguresPage
 from .selectors.forecasts import ForecastRow
 from .selectors.history import FieldChange
 from .selectors.periods import ReportingMonth
@@ -323,3 +327,42 @@ class SubmissionEventTable(BaseTable):
         orderable = False
         attrs = {"class": "table table-sm mb-0"}
         empty_text = "暂无记录"
+
+
+def _official_cell(record: FigureRow) -> str:
+    """Right-aligned; the figure not yet entered in grey."""
+    return "text-end text-nowrap text-muted" if record.official is None else "text-end text-nowrap"
+
+
+class UnitFiguresTable(BaseTable):
+    """单位统计数 of a period (``selectors.figures.figures_page``): each unit's official figure beside the
+    sum of its project reports, under two header groups, the one that counts (rule 10) in colour."""
+
+    unit = tables.Column(verbose_name="单位", accessor="unit__name", orderable=False)
+    ytd_completed = WanColumn(
+        "本年累计完成",
+        accessor="official__ytd_completed",
+        default="未录入",
+        attrs={"td": {"class": _official_cell}, "th": {"class": "text-end"}},
+        orderable=False,
+    )
+    baseline = WanColumn("上年同期累计", accessor="official__baseline", orderable=False)
+    growth = PctColumn("增速", accessor="official_growth", orderable=False)
+    project_sum = WanColumn("本年累计", orderable=False)
+    project_sum_baseline = WanColumn("上年同期", orderable=False)
+    locked = tables.Column(verbose_name="状态", orderable=False, default="")
+
+    def __init__(self, page: FiguresPage, **kwargs):
+        super().__init__(page.rows, **kwargs)
+        official, project_sum = ("table-primary", "") if page.uses_official else ("", "table-primary")
+        self.header_groups = (
+            HeaderGroup("统计局官方数据(万元)", ("ytd_completed", "baseline", "growth"), official),
+            HeaderGroup("项目月报之和(万元)", ("project_sum", "project_sum_baseline"), project_sum),
+        )
+
+    def render_locked(self, value: bool) -> str:
+        return mark_safe('<span class="badge text-bg-dark">已锁定</span>') if value else ""
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm table-striped figures"}
+        empty_text = "没有可查看的单位。"

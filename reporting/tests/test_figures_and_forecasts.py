@@ -69,10 +69,13 @@ class TestFiguresEntry:
         html = client.get(url).content.decode()
         assert "排名采用<strong>统计局官方数据</strong>" in html and "未录入" in html
         assert "5,000" in html  # the project sum, for checking
+        assert 'class="text-center table-primary" scope="colgroup">统计局官方数据(万元)' in html
+        assert 'class="text-center" scope="colgroup">项目月报之和(万元)' in html
 
         PlanYear.objects.filter(year=2022).update(uses_official_figures=False)
         html = client.get(url).content.decode()
         assert "以<strong>各单位项目月报之和</strong>代替" in html
+        assert 'class="text-center table-primary" scope="colgroup">项目月报之和(万元)' in html
         assert unit.unit.name in html
 
     def test_a_unit_user_sees_only_its_own_unit_and_may_not_enter_figures(self, client):

@@ -18,6 +18,7 @@ from ..selectors.figures import figures_page
 from ..selectors.periods import open_reporting_month
 from ..services.figures import FigureInput, official_figures_save
 from ..services.submissions import SubmissionError
+from ..tables import UnitFiguresTable
 
 FIGURE_EDITORS = (Role.REVIEWER, Role.ADMIN)
 
@@ -49,6 +50,7 @@ def figures(request: HttpRequest, year: int, month: int) -> HttpResponse:
         "reporting/figures.html",
         {
             "page": page,
+            "table": UnitFiguresTable(page),
             "period": period,
             "can_edit": has_any_role(request.user, FIGURE_EDITORS),
         },
