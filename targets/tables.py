@@ -90,3 +90,24 @@ class AllocationTableTable(BaseTable):
             "actions",
         )
         empty_text = "还没有分解表。"
+
+
+class AllocationTargetsTable(BaseTable):
+    """A 分解表 as its workbook lays it out, on the home page: 合计 first, then 序号, 责任单位 and
+    投资目标 per unit in the table's order (``selectors.targets_in_order``)."""
+
+    number = tables.Column(verbose_name="序号", orderable=False)
+    unit = tables.Column(verbose_name="责任单位", orderable=False, default="")
+    value = WanColumn("投资目标", orderable=False)
+
+    def __init__(self, table: AllocationTable, **kwargs):
+        total = {"number": "合计", "unit": "", "value": allocation_balance(table).row_sum, "total": True}
+        lines = [
+            {"number": number, "unit": target.unit.name, "value": target.value, "total": False}
+            for number, target in enumerate(table.targets.all(), start=1)
+        ]
+        super().__init__([total, *lines], **kwargs)
+        self.row_attrs = {"class": lambda record: "fw-bold" if record["total"] else ""}
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm table-striped mb-0 figures"}

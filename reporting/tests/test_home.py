@@ -12,6 +12,7 @@ from projects.models import ProjectReport
 from reporting.choices import SubmissionStatus
 from reporting.models import OfficialFigure, RankingScheme, Submission
 from reporting.services.submissions import submission_return, submission_submit
+from targets.models import AllocationTable
 from tests.base import DemoTestCase
 
 
@@ -76,7 +77,7 @@ class HomePageTodoTests(DemoTestCase):
         assert "已退回</span>" in row and "草稿" not in row
         assert "退回前报送于 2022-11-" in row
         unit_page = self.client.get(reverse("reporting:unit", args=[unit_id])).content.decode()
-        assert "2022年10月</a></td><td>已退回</td>" in unit_page
+        assert re.search(r"2022年10月</a></td>\s*<td[^>]*>已退回</td>", unit_page)
         self.client.force_login(User.objects.get(username="chaohe_reporter"))
         for html in (board, unit_page, self.client.get(reverse("reporting:my_unit")).content.decode()):
             assert "{#" not in html and "#}" not in html
@@ -198,3 +199,20 @@ class HomePageQueryTests(DemoTestCase):
         )
         assert waiting.count() >= 9
         assert self.count("chaohe_head") == one
+
+
+class HomePagePlanTests(DemoTestCase):
+    def test_each_allocation_table_lists_its_total_first_in_bold_then_its_units_by_number(self):
+        table = AllocationTable.objects.filter(plan_year__year=2022).order_by("pk").first()
+        targets = list(table.targets.select_related("unit").order_by("sort_order", "unit__sort_order"))
+        total = sum(target.value for target in targets)
+        self.client.force_login(User.objects.get(username="admin"))
+        html = self.client.get(reverse("home")).content.decode()
+        card = html[html.index(f"<span>{table.name}</span>") :]
+        card = card[: card.index("</table>")]
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", card, flags=re.S)[1:]  # after the header
+        cells = [re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", row, flags=re.S) for row in rows]
+        assert cells[0] == ["合计", "", f"{total:,.0f}"]
+        assert cells[1] == ["1", targets[0].unit.name, f"{targets[0].value:,.0f}"]
+        assert len(cells) == len(targets) + 1
+        assert re.search(r'<tr class="fw-bold[^"]*">\s*<td[^>]*>合计', card)

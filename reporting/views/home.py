@@ -8,6 +8,7 @@ from django.shortcuts import render
 from accounts.permissions import ALL_UNITS_READERS, has_any_role, unit_member_view
 from accounts.roles import Role
 from targets.selectors import plan_overview
+from targets.tables import AllocationTargetsTable
 
 from ..selectors.todo import home_todo
 from ..tables_rankings import ReadinessTable
@@ -22,13 +23,15 @@ def home(request: HttpRequest) -> HttpResponse:
     ):
         return cockpit_view(request)
     todo = home_todo(actor=user)
+    overview = plan_overview()
     return render(
         request,
         "reporting/home.html",
         {
             "todo": todo,
             "readiness_table": ReadinessTable(todo.readiness.rows) if todo.readiness else None,
-            "overview": plan_overview(),
+            "overview": overview,
+            "overview_tables": [(table, AllocationTargetsTable(table)) for table in overview.tables],
             "can_see_cockpit": has_any_role(user, ALL_UNITS_READERS),
         },
     )
