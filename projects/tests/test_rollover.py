@@ -195,3 +195,35 @@ def test_the_rollover_page_reads_the_same_number_of_queries_however_many_years_w
     for year in (2020, 2021):
         YearRollover.objects.create(year=year, performed_by=UserFactory(role=Role.ADMIN))
     assert count() == before
+
+
+def test_a_refused_choice_says_why_and_comes_back_with_the_admins_ticks_and_the_lists_of_what_will_move(
+    client, year_2022, admin
+):
+    returned, kept = year_2022["unstarted_returned"], year_2022["unstarted_kept"]
+    client.force_login(admin)
+    # The page was open while a project started: it is no longer one the admin may return.
+    choice = [returned.pk, year_2022["construction"].pk]
+    response = client.post(reverse("projects:rollover"), {"return_to_reserve": choice})
+    assert response.status_code == 200
+    completed, unstarted = response.context["completed"], response.context["unstarted"]
+    assert [str(column.header) for column in completed.columns] == ["项目", "属地单位", "实际竣工日期"]
+    assert [str(column.header) for column in unstarted.columns] == [
+        "退回储备库",
+        "项目",
+        "属地单位",
+        "计划开工日期",
+    ]
+    page = response.content.decode()
+    box = (
+        '<input class="form-check-input" type="checkbox" name="return_to_reserve" value="{0}" id="return-{0}"'
+    )
+    assert box.format(returned.pk) + " checked>" in page
+    assert box.format(kept.pk) + ">" in page
+    assert f'<label for="return-{kept.pk}">{kept.name}</label>' in page
+    assert year_2022["completed"].name in page
+    assert "2022-09-01" in page
+    assert (
+        f"退回储备库的未开工项目：选择一个有效的选项。 {year_2022['construction'].pk} 不在可用的选项中。"
+        in page
+    )

@@ -1,5 +1,6 @@
 """The lifecycle pages: who may see and act, what they show, and a fixed number of queries each."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -337,6 +338,74 @@ def test_overdue_milestones_warn_on_the_project_page_and_the_units_board(client,
     assert "节点逾期" in board
     early = client.get(reverse("projects:detail", args=[project.pk]) + "?on=2022-06-30").content.decode()
     assert "建设节点已超过计划日期" not in early
+
+
+def _row(page: str, first_cell: str) -> str:
+    """The rendered table row whose first cell reads ``first_cell``."""
+    match = re.search(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(first_cell)}</td>.*?</tr>", page, flags=re.S)
+    assert match, first_cell
+    return match.group(0)
+
+
+def test_the_units_board_lists_its_overdue_milestones_in_red_and_its_flagged_projects(client, world):
+    client.force_login(world.reporter)
+    response = client.get(reverse("projects:unit_board", args=[world.unit.pk]) + f"?on={ON}")
+    overdue, flagged = response.context["overdue_table"], response.context["flagged_table"]
+    assert [str(column.header) for column in overdue.columns] == ["项目", "节点", "计划日期"]
+    assert [str(column.header) for column in flagged.columns] == [
+        "项目",
+        "所在库",
+        "总投资(万元)",
+        "项目管家",
+        "分包领导",
+        "预警",
+    ]
+    page = response.content.decode()
+    project = world.projects[3]
+    link = f'<a href="{reverse("projects:detail", args=[project.pk])}">{project.name}</a>'
+    milestone, flagged_row = re.findall(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(link)}</td>.*?</tr>", page, re.S)
+    assert milestone.startswith('<tr class="table-danger')
+    assert re.findall(r"<td[^>]*>(.*?)</td>", milestone)[1:] == ["竣工", "2022-06-30"]
+    assert 'class="table-danger' not in flagged_row
+    assert re.findall(r"<td[^>]*>(.*?)</td>", flagged_row)[1:5] == [
+        "竣工",
+        "20,000",
+        str(world.reporter),
+        "—",
+    ]
+    assert '<span class="badge bg-warning text-dark">应入未入</span>' in flagged_row
+
+
+def test_the_intake_page_marks_in_red_a_unit_short_of_its_monthly_target(client, world):
+    short = UnitFactory(name="未达标办事处", short_name="未达标")
+    MonthlyIntakeTargetFactory(unit=short, min_projects=1, min_investment=Decimal("1000"))
+    client.force_login(world.admin)
+    response = client.get(reverse("projects:intake") + "?month=2022-05")
+    month, year = response.context["table"], response.context["matrix_table"]
+    assert [str(column.header) for column in month.columns] == [
+        "单位",
+        "新增入库项目(个)",
+        "新增入库总投资",
+        "月度目标(个)",
+        "月度目标总投资",
+        "完成情况",
+    ]
+    assert [str(column.header) for column in year.columns] == ["单位", "1月", "2月", "3月", "4月", "5月"]
+    page = response.content.decode()
+    assert _row(page, world.unit.name).count("text-danger") == 0
+    assert re.findall(r'<td class="([^"]*)">(.*?)</td>', _row(page, "未达标办事处"), re.S) == [
+        ("text-danger text-end text-nowrap", "0"),
+        ("text-danger text-end text-nowrap", "0"),
+        ("text-end", "≥1"),
+        ("text-end text-nowrap", "≥1,000"),
+    ]
+    assert '<span class="badge bg-danger">未达标</span>' in _row(page, "未达标办事处")
+    may = re.findall(r'<td class="([^"]*)">(.*?)</td>', _row(page, world.unit.short_name), re.S)[-1]
+    assert may == ("table-success text-end text-nowrap", '2<div class="small">40,000</div>')
+    assert (
+        re.findall(r'<td class="([^"]*)">', _row(page, "未达标"))[1:]
+        == ["table-danger text-end text-nowrap"] * 5
+    )
 
 
 def test_my_projects_lists_the_stewards_projects(client, world, outsider):

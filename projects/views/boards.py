@@ -30,6 +30,7 @@ from ..selectors.boards import board_projects, library_totals
 from ..selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
 from ..selectors.warnings import overdue_milestones
 from ..tables import ProjectBoardTable, warning_badges
+from ..tables_board import FlaggedProjectTable, UnitOverdueMilestoneTable
 
 UNIT_BOARD_MILESTONES = 20  # the most overdue; the full list is one click away
 
@@ -143,11 +144,7 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
     projects = board_projects(projects=unit_projects, year=this_year, open_year=this_year, on=on)
     # A unit has at most a few hundred projects in the libraries; the warnings are judged per row by
     # the same rules the boards' badges use.
-    flagged = [
-        (project, badges)
-        for project in projects.order_by("-total_investment")
-        if (badges := warning_badges(project))
-    ]
+    flagged = [project for project in projects.order_by("-total_investment") if warning_badges(project)]
     return render(
         request,
         "projects/unit_board.html",
@@ -157,7 +154,9 @@ def unit_board(request: HttpRequest, unit_id: int) -> HttpResponse:
             "year": this_year,
             "totals": library_totals(projects),
             "reserve_ratio": unit_reserve_ratios(units=Unit.objects.filter(pk=unit.pk))[0][1],
-            "overdue_milestones": overdue_milestones(on=on, projects=unit_projects)[:UNIT_BOARD_MILESTONES],
-            "flagged_projects": flagged,
+            "overdue_table": UnitOverdueMilestoneTable(
+                overdue_milestones(on=on, projects=unit_projects)[:UNIT_BOARD_MILESTONES]
+            ),
+            "flagged_table": FlaggedProjectTable(flagged),
         },
     )

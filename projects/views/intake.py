@@ -23,6 +23,7 @@ from ..selectors.intake import intake_by_month, monthly_intake, registration_che
 from ..selectors.reserve import jurisdiction_reserve_ratio, unit_reserve_ratios
 from ..selectors.warnings import missing_registration_projects
 from ..tables import MissingRegistrationTable, RegistrationEvidenceTable
+from ..tables_intake import MonthIntakeTable, YearIntakeTable
 from ..tables_reserve import ReserveRatioTable
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -58,16 +59,17 @@ def intake(request: HttpRequest) -> HttpResponse:
     by_month = intake_by_month(year=month.year, through=month.month, units=units)
     months = list(range(1, month.month + 1))
     matrix = [
-        (row, [by_month.get((row.unit.pk, m), {"count": 0, "investment": 0}) for m in months]) for row in rows
+        (row, [by_month.get((row.unit.pk, m), {"count": 0, "investment": 0}) for m in months])
+        for row in rows
+        if row.has_target
     ]
     return render(
         request,
         "projects/intake.html",
         {
             "month": month,
-            "rows": [row for row in rows if row.has_target or row.count],
-            "matrix": [item for item in matrix if item[0].has_target],
-            "months": months,
+            "table": MonthIntakeTable([row for row in rows if row.has_target or row.count]),
+            "matrix_table": YearIntakeTable(matrix, months=months) if matrix else None,
             "year_intake": year_intake(year=month.year, through=month.month),
         },
     )

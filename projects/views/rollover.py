@@ -20,7 +20,7 @@ from ..selectors.boards import library_year
 from ..selectors.rollover import pending_year_plans, rollover_history, rollover_plan
 from ..services.rollover import year_rollover
 from ..tables import YearPlanTable
-from ..tables_rollover import YearRolloverTable
+from ..tables_rollover import RolloverCompletedTable, RolloverUnstartedTable, YearRolloverTable
 from .base import posted
 
 
@@ -46,7 +46,15 @@ def rollover(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/rollover.html",
-        {"plan": plan, "form": form, "history": YearRolloverTable(rollover_history())},
+        {
+            "plan": plan,
+            "form": form,
+            "completed": RolloverCompletedTable(plan.completed),
+            "unstarted": RolloverUnstartedTable(
+                plan.unstarted, checked={str(pk) for pk in form["return_to_reserve"].value() or ()}
+            ),
+            "history": YearRolloverTable(rollover_history()),
+        },
     )
 
 
