@@ -7,7 +7,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.figures import format_wan
+from common.figures import format_pct, format_wan
 from common.lists import BaseTable, DayColumn, PctColumn, WanColumn
 
 from .choices import Metric
@@ -77,15 +77,25 @@ class ReadinessTable(BaseTable):
         empty_text = "没有参与排名的单位。"
 
 
-def metric_column(metric: str) -> tables.Column:
+def metric_column(metric: str, **kwargs) -> tables.Column:
     """The column of the value a scheme ranks on, shown as the 通报 shows it: an amount in 万元, a
     weighted score in 分, a growth or a completion rate in per cent."""
     label = Metric(metric).label
     if metric == Metric.AMOUNT:
-        return WanColumn(f"{label}(万元)", orderable=False)
+        return WanColumn(f"{label}(万元)", orderable=False, **kwargs)
     if metric == Metric.COMPOSITE:
-        return WanColumn(f"{label}(分)", places=1, orderable=False)
-    return PctColumn(label, orderable=False)
+        return WanColumn(f"{label}(分)", places=1, orderable=False, **kwargs)
+    return PctColumn(label, orderable=False, **kwargs)
+
+
+def metric_text(metric: str, value) -> str:
+    """A value a scheme ranks on, in a column that several schemes share, with its unit: 1,234万元,
+    87.6分, 12.5%."""
+    if metric == Metric.AMOUNT:
+        return f"{format_wan(value)}万元"
+    if metric == Metric.COMPOSITE:
+        return f"{format_wan(value, 1)}分"
+    return format_pct(value)
 
 
 class RankingRowTable(BaseTable):

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from accounts.models import User
 from projects.models import Project, ProjectReport
@@ -36,6 +37,49 @@ class DemoMonthTests(DemoTestCase):
         assert rows and [row.report is None for row in rows] == sorted(
             (row.report is None for row in rows), reverse=True
         )
+
+    def test_the_reporters_home_shows_unreported_projects_in_red_and_marks_this_month_in_its_forecasts(self):
+        unreported = (
+            ProjectReport.objects.filter(project__reporting_unit=self.minghu, year=2022, month=10)
+            .order_by("pk")
+            .first()
+        )
+        unreported.delete()
+        self.login("minghu_reporter")
+        response = self.client.get(reverse("reporting:my_unit"))
+        page = lxml_html.fromstring(response.content)
+
+        def panel(heading: str):
+            header = f"//div[contains(@class, 'card-header')][contains(., '{heading}')]"
+            (table,) = page.xpath(f"{header}/following-sibling::div//table")
+            headers = [th.text_content().strip() for th in table.xpath("./thead/tr/th")]
+            return headers, table.xpath("./tbody/tr")
+
+        headers, rows = panel("本月项目填报情况")
+        assert headers == ["项目代码", "项目名称", "所在库", "本月完成", "本年累计", "状态"]
+        missing = response.context["rows"][0]
+        assert missing.project == unreported.project and missing.report is None
+        cells = rows[0].xpath("./td")
+        assert [cell.text_content().strip() for cell in cells] == [
+            missing.project.code,
+            missing.project.name,
+            missing.project.get_stage_display(),
+            "—",
+            f"{missing.ytd:,.2f}",
+            "未填报",
+        ]
+        history = reverse("reporting:project_history", args=[missing.project.pk])
+        assert cells[1].xpath("./a/@href") == [history]
+        assert cells[5].xpath("./span/@class") == ["text-danger"]
+        assert rows[-1].xpath("./td/span/@class") == ["text-success"]
+
+        headers, rows = panel("预报与实际")
+        assert headers == ["月份", "预报", "实际", "差额"]
+        assert [row.xpath("./td")[0].text_content() for row in rows] == [
+            f"{month}月" for month in range(1, 11)
+        ]
+        marked = [row.xpath("./td")[0].text_content() for row in rows if "table-active" in row.get("class")]
+        assert marked == ["10月"]
 
     def test_a_reporter_fills_the_month_saves_comes_back_submits_and_it_is_approved_verified_and_locked(self):
         self.login("minghu_reporter")

@@ -55,6 +55,7 @@ from ..services.submissions import (
     submission_verify,
 )
 from ..tables import SubmissionBoardTable, SubmissionEventTable
+from ..tables_unit import MonthProjectTable, YearForecastTable
 
 
 def chosen_month(request: HttpRequest, *, unit: Unit | None = None) -> ReportingMonth:
@@ -97,7 +98,8 @@ def my_unit(request: HttpRequest) -> HttpResponse:
             "missing": sum(1 for row in rows if row.report is None),
             "submission": submission,
             "events": SubmissionEventTable(submission.events.all()) if submission else None,
-            "year_forecasts": year_forecasts,
+            "rows_table": MonthProjectTable(rows),
+            "forecasts_table": YearForecastTable(year_forecasts, month=month.month),
         },
     )
 
