@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django_filters import FilterSet
 from django_tables2.columns import BoundColumn
 from django_tables2.rows import BoundRow
@@ -42,6 +43,7 @@ from common.spreadsheets import (
     stream_table,
     streamed_sheet,
 )
+from common.table_body import body_rows
 from common.widgets import quicken_selects, style_fields
 
 if TYPE_CHECKING:
@@ -113,6 +115,11 @@ class BaseTable(tables.Table):
             else:
                 cells.append(HeaderCell(group=group))
         return cells
+
+    def body_rows(self) -> SafeString:
+        """The rows of the page, written by ``common.table_body`` (the same HTML as django-tables2's
+        template, in a fraction of the time for a long table)."""
+        return body_rows(self)
 
     def header_bottom(self) -> list[BoundColumn]:
         """The second header row: the columns that stand under a group."""
