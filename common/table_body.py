@@ -54,6 +54,9 @@ class RowAttrs:
             (name, value, _wanted(value) if callable(value) else ())
             for name, value in table.row_attrs.items()
         ]
+        self.written: dict[
+            tuple, str
+        ] = {}  # rows alike in their attributes (even, odd, marked) share the HTML
         # Nested attributes (a dict whose values are computed in turn) are left to django-tables2.
         self.by_library = any(isinstance(value, dict) for value in table.row_attrs.values())
 
@@ -73,7 +76,11 @@ class RowAttrs:
                 attrs[name] = None
         parity = row.get_even_odd_css_class()
         attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
-        return AttributeDict(attrs).as_html()
+        try:
+            key = tuple(attrs.items())
+            return self.written.get(key) or self.written.setdefault(key, AttributeDict(attrs).as_html())
+        except TypeError:  # a value that cannot be a key: written every time
+            return AttributeDict(attrs).as_html()
 
 
 def _wanted(function: Callable) -> tuple[str, ...] | None:
@@ -119,15 +126,24 @@ class ColumnWriter:
         self.by_library = isinstance(column, ManyToManyColumn) or (
             isinstance(column, BaseLinkColumn) and getattr(column, "text", None) is not None
         )
+        self.render = bound.render
         self.wanted = _wanted(bound.render)
+        # Most render methods take the value, the record or both, and most cells have no link: those
+        # are called without gathering the other arguments.
+        self.plain = self.wanted is not None and set(self.wanted) <= {"value", "record"} and not bound.link
+        self.empty_values = column.empty_values
+        self.default = bound.default
+        self.localize = bound.localize
         self.displays: dict[type, str | None] = {}  # per record type: the get_FOO_display to call
 
     def td(self, row: BoundRow) -> str:
         content = self.cell(row)
-        bound = self.bound
-        bound.current_value, bound.current_record = content, row.record  # what computed attrs read
-        attrs = self.fixed_td if self.fixed_td is not None else bound.attrs["td"].as_html()
-        return f"<td {attrs}>{cell_html(content, bound.localize)}</td>"
+        attrs = self.fixed_td
+        if attrs is None:
+            bound = self.bound
+            bound.current_value, bound.current_record = content, row.record  # what computed attrs read
+            attrs = bound.attrs["td"].as_html()
+        return f"<td {attrs}>{cell_html(content, self.localize)}</td>"
 
     def cell(self, row: BoundRow) -> object:
         """What ``row.get_cell(name)`` returns, without working the column out again."""
@@ -139,12 +155,33 @@ class ColumnWriter:
             value = getattr(self.accessor.penultimate(record)[0], display)()
         else:
             try:
-                value = self.accessor.resolve(record)
+                value = self._resolve(record)
             except Exception:  # as django-tables2: a column whose accessor names no field is empty
                 value = None
-        if value in self.bound.column.empty_values:
-            return self.bound.default
+        if value in self.empty_values:
+            return self.default
+        if self.plain:
+            offered = {"value": value, "record": record}
+            return self.render(**{name: offered[name] for name in self.wanted})
         return self._render(row, value)
+
+    def _resolve(self, record: object) -> object:
+        """``Accessor.resolve``: along attributes where the objects on the way are plain objects
+        (models, dataclasses) holding no method to call; anything else (a dict, a tuple, a method
+        on the way) goes the library's way."""
+        current = record
+        for bit in self.accessor.bits:
+            if hasattr(type(current), "__getitem__"):
+                return self.accessor.resolve(record)
+            try:
+                current = getattr(current, bit)
+            except AttributeError:
+                return self.accessor.resolve(record)
+            if callable(current):
+                return self.accessor.resolve(record)
+            if current is None:
+                break
+        return current
 
     def _display(self, record: object) -> str | None:
         """The ``get_FOO_display`` method that shows a choice field's label, for records of this
