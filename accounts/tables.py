@@ -68,3 +68,18 @@ class LockedAccountTable(BaseTable):
         sequence = ("username", "ip_address", "until", "actions")
         attrs = {"class": "table table-sm w-auto align-middle"}
         empty_text = "当前没有被锁定的账号。"
+
+
+class SecuritySettingTable(BaseTable):
+    """当前安全设置: each setting the deployment's environment decides (``views.SHOWN_SETTINGS``), its
+    name and its value as code."""
+
+    label = tables.Column(verbose_name="设置", orderable=False, attrs={"td": {"class": "fw-bold"}})
+    value = tables.Column(verbose_name="值", orderable=False)
+
+    def render_value(self, value) -> str:
+        return format_html("<code>{}</code>", value)
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm w-auto"}
+        show_header = False

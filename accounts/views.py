@@ -36,7 +36,7 @@ from .second_factor import (
 )
 from .selectors import accounts_with_roles
 from .services import role_assignment_check, user_roles_set
-from .tables import AccountTable, LockedAccountTable
+from .tables import AccountTable, LockedAccountTable, SecuritySettingTable
 
 
 def landing_url(user) -> str:
@@ -181,7 +181,8 @@ class LockedAccountList(ShortListPage):
         return locked_attempts()
 
     def extra_context(self, request, filterset, table) -> dict:
-        return {"settings_shown": [(label, getattr(settings, name, "—")) for name, label in SHOWN_SETTINGS]}
+        shown = [{"label": label, "value": getattr(settings, name, "—")} for name, label in SHOWN_SETTINGS]
+        return {"settings_table": SecuritySettingTable(shown)}
 
 
 LOCKED_ACCOUNT_LIST = LockedAccountList()

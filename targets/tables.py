@@ -10,7 +10,7 @@ from common.figures import format_wan
 from common.lists import RIGHT, BaseTable, WanColumn
 
 from .models import AllocationTable
-from .selectors import allocation_balance
+from .selectors import AllocationChange, TableLine, allocation_balance
 
 
 def _difference_attrs(record: AllocationTable) -> str:
@@ -111,3 +111,64 @@ class AllocationTargetsTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         attrs = {"class": "table table-sm table-striped mb-0 figures"}
+
+
+def _exact(value) -> str:
+    """万元 as a 分解表 being edited shows it: the cents only when there are any (``wan_exact``)."""
+    return format_wan(value, 2, decimals_if_any=True)
+
+
+def _balance_attrs(record: TableLine) -> str:
+    return "text-end " + ("text-success" if record.balance.is_balanced else "text-danger fw-bold")
+
+
+class TableBalanceTable(BaseTable):
+    """本年度分解表 on the plan total's page (``selectors.plan_year_table_lines``): each table's rows
+    summed against the plan total, exact to the cent, the difference green when it balances and red
+    when it does not (the allocation rule)."""
+
+    name = tables.Column(verbose_name="分解表", accessor="table__name", orderable=False)
+    row_sum = WanColumn("各行合计(万元)", accessor="balance__row_sum", orderable=False)
+    difference = WanColumn(
+        "差额(万元)",
+        accessor="balance__difference",
+        orderable=False,
+        attrs={"td": {"class": _balance_attrs}, "th": {"class": "text-end"}},
+    )
+
+    def render_row_sum(self, value) -> str:
+        return _exact(value)
+
+    def render_difference(self, value) -> str:
+        return _exact(value)
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm figures"}
+        empty_text = "本年度还没有分解表。"
+
+
+class AllocationChangeTable(BaseTable):
+    """One version of a 分解表's history (``selectors.allocation_table_history``): each unit whose
+    target changed, old → new exact to the cent, a unit added or removed said so."""
+
+    unit_name = tables.Column(verbose_name="单位", orderable=False)
+    change = tables.Column(verbose_name="调整", accessor="new", empty_values=(), orderable=False, attrs=RIGHT)
+    kind = tables.Column(
+        verbose_name="",
+        accessor="old",
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "small text-muted"}},
+    )
+
+    def render_change(self, record: AllocationChange) -> str:
+        return f"{_exact(record.old)} → {_exact(record.new)}"
+
+    def render_kind(self, record: AllocationChange) -> str:
+        if record.old is None:
+            return "新增"
+        return "移出" if record.new is None else ""
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm mb-0 figures"}
+        show_header = False

@@ -30,7 +30,7 @@ from .selectors import (
 )
 from .services.allocations import allocation_table_save, balance_summary, plan_year_total_change
 from .services.imports import TargetImportError, targets_import
-from .tables import AllocationTableTable
+from .tables import AllocationChangeTable, AllocationTableTable, TableBalanceTable
 from .workbooks import allocation_template_workbook, allocation_workbook, unit_header_for
 
 
@@ -119,7 +119,10 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
             "balance": allocation_balance(table),
             "had_values": bool(table.targets.all()),
             "unit_header": unit_header_for([row.unit.kind for row in rows]),
-            "history": allocation_table_history(table),
+            "history": [
+                (version, AllocationChangeTable(version.changes))
+                for version in allocation_table_history(table)
+            ],
         },
     )
 
@@ -211,5 +214,9 @@ def plan_total_edit(request: HttpRequest, plan_year_id: int) -> HttpResponse:
     return render(
         request,
         "targets/plan_total_edit.html",
-        {"plan_year": plan_year, "form": form, "tables": plan_year_table_lines(plan_year.pk)},
+        {
+            "plan_year": plan_year,
+            "form": form,
+            "balance_table": TableBalanceTable(plan_year_table_lines(plan_year.pk)),
+        },
     )

@@ -117,3 +117,14 @@ class LockedAccountListTests(TestCase):
             self.client.force_login(make_user(f"user_{role.name.lower()}", role, is_staff=True))
             assert self.client.get(reverse("accounts:security_export")).status_code == 403, role
         assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+class SecuritySettingsTests(TestCase):
+    def test_the_page_lists_the_deployment_s_security_settings_with_their_values(self):
+        self.client.force_login(make_user("anquan", Role.SECURITY_ADMIN, is_staff=True))
+        html = self.client.get(reverse("accounts:security")).content.decode()
+        assert (
+            f'<td class="fw-bold">登录失败锁定次数</td><td ><code>{settings.LOGIN_FAILURE_LIMIT}</code></td>'
+            in html
+        )
+        assert f"<code>{settings.SESSION_COOKIE_AGE}</code>" in html

@@ -1,6 +1,7 @@
 """The 分解表 pages per role: list, grid, export, template and upload."""
 
 import io
+import re
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -415,6 +416,11 @@ class PlanTotalTests:
         # Both tables still add up to 5,370,000: each is 200,000 short of the new total.
         assert html.count("差额 -200,000 万元（不平衡）") == 2
         assert PlanYear.objects.get(year=2022).fai_target == Decimal(5570000)
+        # The page's list of the year's tables says the same, each difference in bold red.
+        html = self.client.get(self.total_url()).content.decode()
+        for title in (SUBDISTRICT_TITLE, BUREAU_TITLE):
+            red = '<td class="fw-bold text-danger text-end">-200,000</td>'
+            assert re.search(rf"<td >{title}</td><td [^>]*>5,370,000</td>{red}", html), title
 
     def test_a_change_without_a_reason_is_refused_on_the_page(self):
         self.login("admin")
