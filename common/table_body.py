@@ -12,6 +12,7 @@ column, a link column with fixed text) is left to django-tables2 cell by cell.
 
 from __future__ import annotations
 
+import html
 import inspect
 from collections.abc import Callable
 
@@ -19,7 +20,7 @@ import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.columns import BoundColumn, ManyToManyColumn
@@ -108,8 +109,17 @@ def cell_html(value: object, localize: bool | None) -> str:
     """A cell's content as ``{{ cell }}`` writes it, in local time and localized, or as ``|localize`` or
     ``|unlocalize`` write it where the column says so; escaped unless already safe."""
     if localize is None:
-        return conditional_escape(formats.localize(template_localtime(value)))
-    return conditional_escape(str(formats.localize(value, use_l10n=localize)))
+        return _escaped(formats.localize(template_localtime(value)))
+    return _escaped(str(formats.localize(value, use_l10n=localize)))
+
+
+def _escaped(value: object) -> str:
+    """``conditional_escape``, without going through the lazy-text wrapper of ``escape`` per cell."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 class ColumnWriter:

@@ -24,11 +24,18 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 PROBLEM_CHARS = 30
 
 
-def unit_link(unit_id: int, name: str, period: Period) -> str:
-    """A unit's name leading to its page at ``period``."""
-    return format_html(
-        '<a href="{}?period={}">{}</a>', reverse("reporting:unit", args=[unit_id]), period, name
-    )
+class UnitLinks:
+    """A unit's name leading to its page at a period, the page's address reversed once per table: a
+    province's ranking lists 2,000 units, and reversing each address was a fifth of its rows' time."""
+
+    MARK = 987654321  # stands for the unit's id in the address reversed once
+
+    def __init__(self):
+        self.address = reverse("reporting:unit", args=[self.MARK])
+
+    def __call__(self, unit_id: int, name: str, period: Period) -> str:
+        url = self.address.replace(str(self.MARK), str(unit_id))
+        return format_html('<a href="{}?period={}">{}</a>', url, period, name)
 
 
 class CockpitRankingTable(BaseTable):
@@ -47,6 +54,7 @@ class CockpitRankingTable(BaseTable):
 
     def __init__(self, group: GroupRanking, *, period: Period, **kwargs):
         self.period = period
+        self.unit_link = UnitLinks()
         metric = metric_column(group.run.scheme.metric, accessor="row__value")
         super().__init__(
             group.rows,
@@ -58,7 +66,7 @@ class CockpitRankingTable(BaseTable):
         self.row_attrs = {"class": lambda record: "table-danger" if record.row.is_bottom else ""}
 
     def render_unit(self, record: CockpitRow, value: str) -> str:
-        return unit_link(record.row.unit_id, value, self.period)
+        return self.unit_link(record.row.unit_id, value, self.period)
 
     def render_colour(self, value) -> str:
         return warning_badge(value)
@@ -126,11 +134,12 @@ class IntakeTable(BaseTable):
 
     def __init__(self, *args, period: Period, **kwargs):
         self.period = period
+        self.unit_link = UnitLinks()
         super().__init__(*args, **kwargs)
         self.row_attrs = {"class": lambda record: "" if record.met else "table-warning"}
 
     def render_unit(self, record: UnitIntake, value: str) -> str:
-        return unit_link(record.unit.pk, value, self.period)
+        return self.unit_link(record.unit.pk, value, self.period)
 
     def render_met(self, record: UnitIntake) -> str:
         if record.met:
@@ -151,11 +160,15 @@ class OpenEscalationTable(BaseTable):
     level = tables.Column(verbose_name="级别与处理方式", orderable=False)
     status = tables.Column(verbose_name="状态", orderable=False)
 
+    def __init__(self, *args, **kwargs):
+        self.unit_link = UnitLinks()
+        super().__init__(*args, **kwargs)
+
     def render_period(self, record: Escalation) -> str:
         return record.period.label
 
     def render_unit(self, record: Escalation, value: str) -> str:
-        return unit_link(record.unit_id, value, record.period)
+        return self.unit_link(record.unit_id, value, record.period)
 
     def render_level(self, record: Escalation) -> str:
         url = reverse("reporting:escalation_detail", args=[record.pk])

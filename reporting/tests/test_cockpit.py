@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from lxml import html as lxml_html
 
 from accounts.models import User
@@ -15,7 +15,7 @@ from reporting.choices import EscalationStatus, Metric, RunStatus
 from reporting.models import Escalation, RankingRow, RankingRun, RankingScheme
 from reporting.selectors.cockpit import CockpitRow, GroupRanking, UnitMonth
 from reporting.selectors.periods import period_as_of
-from reporting.tables_cockpit import CockpitRankingTable
+from reporting.tables_cockpit import CockpitRankingTable, UnitLinks
 from reporting.tables_unit import UnitRankTable
 from targets.models import Unit
 from tests.base import DemoTestCase
@@ -311,3 +311,15 @@ def test_a_ranking_value_shows_an_amount_in_wan_and_a_weighted_score_in_fen_as_t
         month = UnitMonth(period=Period(2022, 5), ytd_completed=None, target=None, rank_rows=[row])
         page = lxml_html.fromstring(UnitRankTable([month]).as_html(RequestFactory().get("/")))
         assert page.xpath("//tbody/tr/td")[2].text_content().strip() == with_unit, metric
+
+
+def test_the_unit_links_reversed_once_per_table_are_the_unit_pages_addresses():
+    links = UnitLinks()
+    for unit_id in (1, 9, 987, 2000):
+        expected = f'<a href="{reverse("reporting:unit", args=[unit_id])}?period=2022-05">明湖</a>'
+        assert links(unit_id, "明湖", Period(2022, 5)) == expected
+    set_script_prefix("/fgw/")  # a deployment under a path
+    try:
+        assert UnitLinks()(7, "明湖", Period(2022, 5)).startswith('<a href="/fgw/')
+    finally:
+        set_script_prefix("/")
