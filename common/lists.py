@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_filters import FilterSet
 from django_tables2.columns import BoundColumn
@@ -58,6 +59,21 @@ RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 SCREEN_ONLY = {"td": {"class": "d-print-none text-nowrap"}, "th": {"class": "d-print-none"}}
 # Query parameters that place the page, never filter it: the file holds every row, in the page's order.
 PLACING = ("page", "per_page")
+
+
+def badge(text: str, colour: str) -> str:
+    """A word in a Bootstrap badge: ``badge("未达标", "bg-danger")``."""
+    return format_html('<span class="badge {}">{}</span>', colour, text)
+
+
+def muted(text: str) -> str:
+    """A word in grey: what a cell says when it has nothing to show (未报送, 无月度目标)."""
+    return format_html('<span class="text-muted">{}</span>', text)
+
+
+def met_badge(met: bool) -> str:
+    """达标 or 未达标 of a target, as every page marks it."""
+    return badge("达标", "bg-success") if met else badge("未达标", "bg-danger")
 
 
 def local_minute(moment: datetime | None) -> str:

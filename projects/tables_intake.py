@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from common.figures import format_wan
-from common.lists import BaseTable, WanColumn
+from common.lists import BaseTable, WanColumn, met_badge, muted
 
 from .selectors.intake import UnitIntake
 
@@ -52,10 +52,8 @@ class MonthIntakeTable(BaseTable):
 
     def render_verdict(self, record: UnitIntake) -> str:
         if not record.has_target:
-            return format_html('<span class="text-muted">{}</span>', "无月度目标")
-        if record.met:
-            return format_html('<span class="badge bg-success">{}</span>', "达标")
-        return format_html('<span class="badge bg-danger">{}</span>', "未达标")
+            return muted("无月度目标")
+        return met_badge(record.met)
 
     class Meta(BaseTable.Meta):
         orderable = False

@@ -52,18 +52,12 @@ class RolloverUnstartedTable(BaseTable):
         super().__init__(*args, **kwargs)
 
     def render_return_to_reserve(self, value: int) -> str:
-        if str(value) in self.checked:
-            return format_html(
-                '<input class="form-check-input" type="checkbox" name="return_to_reserve" value="{}"'
-                ' id="return-{}" checked>',
-                value,
-                value,
-            )
         return format_html(
             '<input class="form-check-input" type="checkbox" name="return_to_reserve" value="{}"'
-            ' id="return-{}">',
+            ' id="return-{}"{}>',
             value,
             value,
+            " checked" if str(value) in self.checked else "",
         )
 
     def render_name(self, record: Project) -> str:

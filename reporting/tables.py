@@ -17,6 +17,7 @@ from common.lists import (
     PctColumn,
     WanColumn,
     local_minute,
+    muted,
 )
 from targets.models import Unit
 
@@ -167,7 +168,7 @@ class ForecastTable(BaseTable):
 
     def render_expected_investment(self, record: ForecastRow) -> str:
         if record.forecast is None:
-            return format_html('<span class="text-muted">{}</span>', "未预报")
+            return muted("未预报")
         return format_wan(record.forecast.expected_investment)
 
     def value_expected_investment(self, record: ForecastRow):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from common.lists import RIGHT, BaseTable, DayColumn, PctColumn, WanColumn
+from common.lists import RIGHT, BaseTable, DayColumn, PctColumn, WanColumn, met_badge
 from common.periods import Period
 from common.templatetags.figures import warning_badge
 from projects.models import Problem
@@ -142,9 +142,7 @@ class IntakeTable(BaseTable):
         return self.unit_link(record.unit.pk, value, self.period)
 
     def render_met(self, record: UnitIntake) -> str:
-        if record.met:
-            return format_html('<span class="badge bg-success">{}</span>', "达标")
-        return format_html('<span class="badge bg-danger">{}</span>', "未达标")
+        return met_badge(record.met)
 
     class Meta(BaseTable.Meta):
         attrs = {"class": "table table-sm figures mb-0"}

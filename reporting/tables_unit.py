@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from common.figures import EMPTY, format_wan
-from common.lists import RIGHT, BaseTable, PctColumn, WanColumn, local_minute
+from common.lists import RIGHT, BaseTable, PctColumn, WanColumn, badge, local_minute, muted
 from projects.models import Project
 from projects.selectors.boards import LibraryTotal
 from targets.models import Target, Unit
@@ -165,10 +165,10 @@ class UnitSubmissionTable(BaseTable):
 
     def render_on_time(self, record: Submission) -> str:
         if not record.submitted_at:
-            return format_html('<span class="text-muted">{}</span>', "未报送")
+            return muted("未报送")
         if record.is_late:
-            return format_html('<span class="badge bg-danger">{}</span>', "逾期")
-        return format_html('<span class="badge bg-success">{}</span>', "按时")
+            return badge("逾期", "bg-danger")
+        return badge("按时", "bg-success")
 
     class Meta(BaseTable.Meta):
         model = Submission
