@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -345,6 +345,38 @@ def _row(page: str, first_cell: str) -> str:
     match = re.search(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(first_cell)}</td>.*?</tr>", page, flags=re.S)
     assert match, first_cell
     return match.group(0)
+
+
+def test_the_project_page_marks_its_overdue_milestone_in_red_and_counts_a_months_photos_beyond_three(
+    client, world
+):
+    project = world.projects[1]  # its 竣工 was planned for 2022-06-30 and its report is September's
+    for day in range(1, 5):
+        taken = datetime(2022, 9, day, 10)
+        photo_add(project=project, data=images.jpeg(size=(320, 240), taken=taken), actor=world.reporter)
+    client.force_login(world.reporter)
+    response = client.get(reverse("projects:detail", args=[project.pk]) + f"?on={ON}")
+    milestones, monthly = response.context["milestone_table"], response.context["monthly_table"]
+    assert [str(column.header) for column in milestones.columns] == ["节点", "计划日期", "实际日期", ""]
+    assert [str(column.header) for column in monthly.columns] == [
+        "月份",
+        "本月完成(万元)",
+        "累计完成(万元)",
+        "形象进度",
+        "照片",
+    ]
+    page = response.content.decode()
+    overdue = _row(page, "竣工")
+    assert overdue.startswith('<tr class="table-danger')
+    assert re.findall(r"<td[^>]*>(.*?)</td>", overdue)[1:] == [
+        "2022-06-30",
+        "—",
+        '<span class="badge bg-danger">逾期</span>',
+    ]
+    assert "table-danger" not in _row(page, "签约")
+    september = _row(page, "2022年9月")
+    assert september.count('<img class="photo-mini"') == 3
+    assert '</a> <span class="small text-muted">+1</span></td>' in september
 
 
 def test_the_units_board_lists_its_overdue_milestones_in_red_and_its_flagged_projects(client, world):

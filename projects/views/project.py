@@ -41,7 +41,7 @@ from ..forms import (
     YearPlanForm,
 )
 from ..listing import reference_date
-from ..models import PROCEDURES, ExitRequest, Project, ProjectReport, ProjectYearPlan
+from ..models import PROCEDURES, ExitRequest, Project, ProjectYearPlan
 from ..rules import NEXT_STAGE, stage_move_refusal, stewardship_missing
 from ..selectors.boards import library_year
 from ..selectors.exits import pending_exit_requests, recent_exit_decisions
@@ -59,6 +59,15 @@ from ..services.lifecycle import (
     project_stewardship_update,
 )
 from ..services.rollover import year_plan_fill
+from ..tables_detail import (
+    MilestoneRow,
+    MilestoneTable,
+    MonthlyReportTable,
+    MonthRow,
+    ProjectExitRequestTable,
+    ProjectProblemTable,
+    StageChangeTable,
+)
 from ..tables_exits import ExitDecisionTable, ExitRequestTable
 from .base import form_page, posted
 
@@ -75,9 +84,7 @@ def _is_admin(user) -> bool:
     return has_any_role(user, (Role.ADMIN,))
 
 
-def _monthly_series(
-    project: Project, photo_months: dict
-) -> tuple[list[tuple[ProjectReport, Decimal, list]], dict]:
+def _monthly_series(project: Project, photo_months: dict) -> tuple[list[MonthRow], dict]:
     """The project's monthly reports of its latest reported year with their running YTD and the photos
     dated in each month, and the chart of them (static/js/charts.js)."""
     reports = list(project.reports.order_by("-year", "month"))
@@ -85,7 +92,7 @@ def _monthly_series(
     rows, ytd = [], Decimal(0)
     for report in (report for report in reports if report.year == year):
         ytd += report.amount
-        rows.append((report, ytd, photo_months.get((report.year, report.month), [])))
+        rows.append(MonthRow(report, ytd, photo_months.get((report.year, report.month), [])))
     chart = {
         "type": "bar",
         "categories": [f"{report.month}月" for report, _, _ in rows],
@@ -113,35 +120,49 @@ def detail(request: HttpRequest, project_id: int) -> HttpResponse:
     photos = list(project_photos(project=project))
     photo_months = photos_by_month(photos)
     monthly, monthly_chart = _monthly_series(project, photo_months)
+    can_edit = can_edit_project(request.user, project)
+    is_admin = _is_admin(request.user)
+    exit_requests = list(project.exit_requests.select_related("requested_by", "decided_by"))
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
             "on": on,
-            "can_edit": can_edit_project(request.user, project),
-            "is_admin": _is_admin(request.user),
+            "can_edit": can_edit,
             "next_stage": NEXT_STAGE.get(project.stage),
             "procedures": [(label, getattr(project, field)) for field, label in PROCEDURES],
-            "milestones": [
-                (
-                    kind,
-                    milestones.get(kind),
-                    milestones.get(kind) is not None and milestones[kind].pk in overdue,
-                )
-                for kind in MilestoneKind
-            ],
+            "milestone_table": MilestoneTable(
+                [
+                    MilestoneRow(
+                        kind,
+                        milestones.get(kind),
+                        milestones.get(kind) is not None and milestones[kind].pk in overdue,
+                    )
+                    for kind in MilestoneKind
+                ]
+            ),
             "stewardship_missing": stewardship_missing(
                 total_investment=project.total_investment,
                 has_steward=project.steward_id is not None,
                 leader_in_charge=project.leader_in_charge,
             ),
-            "stage_changes": project.stage_changes.select_related("changed_by", "approved_by"),
-            "exit_requests": project.exit_requests.select_related("requested_by", "decided_by"),
-            "problems": problem_list(problems=project.problem_items.all(), on=on),
+            "stage_change_table": StageChangeTable(
+                list(project.stage_changes.select_related("changed_by", "approved_by"))
+            ),
+            # The panel shows only when the project has had a request.
+            "exit_request_table": ProjectExitRequestTable(
+                exit_requests, may_decide=is_admin, next_path=request.path
+            )
+            if exit_requests
+            else None,
+            "problem_table": ProjectProblemTable(
+                list(problem_list(problems=project.problem_items.all(), on=on)), can_edit=can_edit
+            ),
             "year_plans": project.year_plans.all(),
             "open_year": library_year(),
             "monthly": monthly,
+            "monthly_table": MonthlyReportTable(monthly),
             "monthly_chart": monthly_chart,
             "photo_months": sorted(photo_months.items(), reverse=True),
             "photo_count": len(photos),
