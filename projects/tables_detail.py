@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 
 from common.lists import BaseTable, DayColumn, WanColumn, local_minute
 
-from .choices import ExitRequestStatus, MilestoneKind, ProblemStatus
+from .choices import MilestoneKind, ProblemStatus
 from .models import ExitRequest, Milestone, Problem, ProjectReport, SitePhoto, StageChange
 
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -101,18 +101,21 @@ class StageChangeTable(BaseTable):
 
 class ProjectExitRequestTable(BaseTable):
     """退库申请 of one project: reason, who asked and when, the status, and for a pending request the
-    admin's 批准 and 不予批准 (each a form that returns to ``next_path``), else who decided and why.
-    ``may_decide``: the viewer is an admin."""
+    admin's 批准 and 不予批准 (each a form with its CSRF token that returns to ``next_path``,
+    ``projects/_exit_decision.html``), else who decided and why. ``may_decide``: the viewer is an admin."""
 
     reason = tables.Column(verbose_name="原因")
     requested_by = tables.Column(verbose_name="申请人", accessor="pk")
     status = tables.Column(verbose_name="状态")
-    decision = tables.Column(verbose_name="审批", accessor="pk")
 
     def __init__(self, *args, may_decide: bool, next_path: str, **kwargs):
-        self.may_decide = may_decide
-        self.next_path = next_path
-        super().__init__(*args, **kwargs)
+        decision = tables.TemplateColumn(
+            template_name="projects/_exit_decision.html",
+            verbose_name="审批",
+            accessor="pk",
+            extra_context={"may_decide": may_decide, "next_path": next_path},
+        )
+        super().__init__(*args, extra_columns=[("decision", decision)], **kwargs)
 
     def render_reason(self, record: ExitRequest) -> str:
         return format_html(
@@ -124,30 +127,6 @@ class ProjectExitRequestTable(BaseTable):
             '{}<div class="small text-muted">{}</div>',
             record.requested_by or "—",
             local_minute(record.requested_at),
-        )
-
-    def render_decision(self, record: ExitRequest) -> str:
-        if record.status != ExitRequestStatus.PENDING or not self.may_decide:
-            return format_html("{} {}", record.decided_by or "", record.decision_note)
-        # The token the page's ``{% csrf_token %}`` writes, from the context the table is rendered in.
-        csrf = format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', self.context.get("csrf_token")
-        )
-        return format_html(
-            '<form method="post" action="{}" class="d-inline d-print-none">{}'
-            '<input type="hidden" name="next" value="{}">'
-            '<button class="btn btn-sm btn-success">批准</button></form>\n'
-            '<form method="post" action="{}" class="d-inline d-print-none">{}'
-            '<input type="hidden" name="next" value="{}">'
-            '<input name="note" class="form-control form-control-sm d-inline w-auto" '
-            'placeholder="不予批准的理由" required>'
-            '<button class="btn btn-sm btn-outline-danger">不予批准</button></form>',
-            reverse("projects:exit_approve", args=[record.project_id]),
-            csrf,
-            self.next_path,
-            reverse("projects:exit_reject", args=[record.project_id]),
-            csrf,
-            self.next_path,
         )
 
     class Meta(BaseTable.Meta):

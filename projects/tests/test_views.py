@@ -223,7 +223,15 @@ def test_a_unit_asks_for_an_exit_and_only_an_admin_approves_it(client, world):
     assert response.status_code == 302
     assert ExitRequest.objects.get(project=project).status == ExitRequestStatus.PENDING
     assert client.post(reverse("projects:exit_approve", args=[project.pk])).status_code == 403
+    # The project's page offers the decision, each form with its CSRF token, to the admin alone.
+    page = reverse("projects:detail", args=[project.pk])
+    approve = f'<form method="post" action="{reverse("projects:exit_approve", args=[project.pk])}"'
+    assert approve not in client.get(page).content.decode()
     client.force_login(world.admin)
+    html = client.get(page).content.decode()
+    assert html.count(approve) == 1 and "不予批准的理由" in html
+    form = html[html.index(approve) : html.index("</form>", html.index(approve))]
+    assert 'name="csrfmiddlewaretoken" value="' in form and f'name="next" value="{page}"' in form
     assert "合同约定终止合作" in client.get(reverse("projects:exits")).content.decode()
     client.post(reverse("projects:exit_approve", args=[project.pk]))
     project.refresh_from_db()
