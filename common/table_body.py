@@ -28,9 +28,6 @@ from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, AttributeDict
 
-# What django-tables2 offers a render method, by the names it may ask for.
-CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
-
 
 def body_rows(table: tables.Table) -> SafeString:
     """The rows of ``table``'s page as django-tables2's template draws them, ``<tr>`` by ``<tr>``;
@@ -55,9 +52,8 @@ class RowAttrs:
             (name, value, _wanted(value) if callable(value) else ())
             for name, value in table.row_attrs.items()
         ]
-        self.written: dict[
-            tuple, str
-        ] = {}  # rows alike in their attributes (even, odd, marked) share the HTML
+        # Rows alike in their attributes (even, odd, marked) share the HTML.
+        self.written: dict[tuple, str] = {}
         # Nested attributes (a dict whose values are computed in turn) are left to django-tables2.
         self.by_library = any(isinstance(value, dict) for value in table.row_attrs.values())
 
@@ -65,16 +61,10 @@ class RowAttrs:
         if self.by_library:
             return row.attrs.as_html()
         offered = {"table": self.table, "record": row.record}
-        attrs = {}
-        for name, value, wanted in self.attrs:
-            if not callable(value):
-                attrs[name] = value
-            elif wanted is None:
-                attrs[name] = value(**offered)
-            elif all(argument in offered for argument in wanted):
-                attrs[name] = value(**{argument: offered[argument] for argument in wanted})
-            else:
-                attrs[name] = None
+        attrs = {
+            name: _call(value, wanted, offered) if callable(value) else value
+            for name, value, wanted in self.attrs
+        }
         parity = row.get_even_odd_css_class()
         attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
         try:
@@ -94,6 +84,17 @@ def _wanted(function: Callable) -> tuple[str, ...] | None:
         if parameter.kind != parameter.VAR_POSITIONAL:
             names.append(parameter.name)
     return tuple(names)
+
+
+def _call(function: Callable, wanted: tuple[str, ...] | None, offered: dict) -> object:
+    """``function`` called as django-tables2's ``call_with_appropriate`` calls it: with the arguments it
+    asks for (``wanted``, from ``_wanted``) among ``offered``, all of them where it takes ``**kwargs``,
+    and not at all (None) where it asks for one not offered."""
+    if wanted is None:
+        return function(**offered)
+    if any(name not in offered for name in wanted):
+        return None
+    return function(**{name: offered[name] for name in wanted})
 
 
 def _fixed_td(table: tables.Table, column: BoundColumn) -> str | None:
@@ -171,8 +172,7 @@ class ColumnWriter:
         if value in self.empty_values:
             return self.default
         if self.plain:
-            offered = {"value": value, "record": record}
-            return self.render(**{name: offered[name] for name in self.wanted})
+            return _call(self.render, self.wanted, {"value": value, "record": record})
         return self._render(row, value)
 
     def _resolve(self, record: object) -> object:
@@ -223,11 +223,5 @@ class ColumnWriter:
             "bound_row": row,
             "table": self.table,
         }
-        wanted = self.wanted
-        if wanted is None:
-            content = bound.render(**arguments)
-        elif any(name not in arguments for name in wanted):
-            content = None
-        else:
-            content = bound.render(**{name: arguments[name] for name in wanted})
+        content = _call(self.render, self.wanted, arguments)
         return bound.link(content, **arguments) if bound.link else content
