@@ -101,7 +101,8 @@ class AllocationTargetsTable(BaseTable):
     value = WanColumn("投资目标", orderable=False)
 
     def __init__(self, table: AllocationTable, **kwargs):
-        total = {"number": "合计", "unit": "", "value": allocation_balance(table).row_sum, "total": True}
+        self.balance = allocation_balance(table)  # the allocation rule's verdict, under the table
+        total = {"number": "合计", "unit": "", "value": self.balance.row_sum, "total": True}
         lines = [
             {"number": number, "unit": target.unit.name, "value": target.value, "total": False}
             for number, target in enumerate(table.targets.all(), start=1)

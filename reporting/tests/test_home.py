@@ -12,7 +12,7 @@ from projects.models import ProjectReport
 from reporting.choices import SubmissionStatus
 from reporting.models import OfficialFigure, RankingScheme, Submission
 from reporting.services.submissions import submission_return, submission_submit
-from targets.models import AllocationTable
+from targets.models import AllocationTable, Target
 from tests.base import DemoTestCase
 
 
@@ -216,3 +216,16 @@ class HomePagePlanTests(DemoTestCase):
         assert cells[1] == ["1", targets[0].unit.name, f"{targets[0].value:,.0f}"]
         assert len(cells) == len(targets) + 1
         assert re.search(r'<tr class="fw-bold[^"]*">\s*<td[^>]*>合计', card)
+
+    def test_an_allocation_table_whose_rows_miss_the_plan_total_says_so_under_it(self):
+        table = AllocationTable.objects.filter(plan_year__year=2022).order_by("pk").first()
+        self.client.force_login(User.objects.get(username="admin"))
+        assert "与年度计划总量" not in self.client.get(reverse("home")).content.decode()
+        target = table.targets.order_by("pk").first()
+        Target.objects.filter(pk=target.pk).update(value=target.value + 1000)
+        html = self.client.get(reverse("home")).content.decode()
+        card = html[html.index(f"<span>{table.name}</span>") :]
+        assert (
+            f"各行合计与年度计划总量 {table.plan_total:,.0f} 不符。"
+            in card[: card.index("card-footer") + 200]
+        )
